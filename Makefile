@@ -1,0 +1,78 @@
+# Parley — two commands on a fresh machine:
+#   make run    build and serve Parley on http://127.0.0.1:3000 (SQLite in data/)
+#   make test   every test: Rust (SQLite, and PostgreSQL where installed) and
+#               the browser end-to-end suite in Chromium
+# Both install what is missing first; a second run skips what is there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
+# Installing the tools compiles them: keep that quick on small machines.
+TOOL_BUILD_ENV := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+
+.PHONY: run test setup tools browser-deps build test-rust test-rust-postgres test-e2e fmt lint clean
+
+run: tools
+	cargo leptos build
+	@echo "Parley: http://127.0.0.1:3000"
+	LEPTOS_SITE_ROOT=target/site ./target/debug/parley
+
+setup: tools browser-deps
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+	@if ! cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)"; then \
+	  echo "Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (takes a while once)"; \
+	  $(TOOL_BUILD_ENV) cargo install cargo-leptos --version =$(CARGO_LEPTOS_VERSION) --locked --features no_downloads; \
+	fi
+	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
+	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	  $(TOOL_BUILD_ENV) cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION) --force; \
+	fi
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null; \
+	  else echo "Chromium is missing: sudo apt-get install chromium"; exit 1; fi; \
+	fi
+	@if [ ! -d end2end/node_modules/@playwright/test ]; then \
+	  (cd end2end && npm install --no-audit --no-fund); \
+	fi
+
+build: tools
+	cargo leptos build
+
+test: tools browser-deps build test-rust test-rust-postgres test-e2e
+	@echo "make test: all suites passed"
+
+test-rust:
+	cargo test -p app --features ssr
+	cargo test -p server
+
+# The same server suite against a throwaway PostgreSQL cluster, when
+# PostgreSQL's server binaries are installed (.ci/run installs them).
+test-rust-postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  scripts/with-postgres.sh cargo test -p server; \
+	else echo "PostgreSQL not installed: skipping the PostgreSQL run (apt-get install postgresql)"; fi
+
+test-e2e:
+	cd end2end && npx playwright test
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+clean:
+	cargo clean

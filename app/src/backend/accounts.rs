@@ -1,0 +1,305 @@
+//! Accounts (SPEC W1): sign-up, sign-in, the admin's user management.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sqlx::Row;
+
+use super::db::{new_id, now_ms, Db};
+use super::AppState;
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::model::{Role, User, ServerEvent};
+
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Who creates an account: it decides the role rules and the sign-up switch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Creator {
+    /// Someone signing themselves up.
+    SelfSignUp,
+    /// An admin adding a user with a chosen role.
+    Admin(Role),
+}
+
+const USER_COLUMNS: &str = "id, email, name, role, locale, created_at";
+
+pub(crate) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, AppError> {
+    let role: String = row.try_get("role")?;
+    let locale: Option<String> = row.try_get("locale")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: role.parse().map_err(|_| AppError::Internal)?,
+        locale: locale.as_deref().and_then(Locale::from_code),
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+impl NewAccount {
+    /// Trims and checks the fields; the error says which one is wrong.
+    pub fn validated(self) -> Result<NewAccount, AppError> {
+        let name = self.name.trim().to_string();
+        let email = normalize_email(&self.email);
+        if name.is_empty() {
+            return Err(AppError::Invalid("Enter your name.".into()));
+        }
+        if name.chars().count() > 100 {
+            return Err(AppError::Invalid("The name can be at most 100 characters.".into()));
+        }
+        validate_email(&email)?;
+        let len = self.password.chars().count();
+        if len < 8 {
+            return Err(AppError::Invalid("The password must have at least 8 characters.".into()));
+        }
+        if len > 256 {
+            return Err(AppError::Invalid("The password can be at most 256 characters.".into()));
+        }
+        Ok(NewAccount { name, email, password: self.password })
+    }
+}
+
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn validate_email(email: &str) -> Result<(), AppError> {
+    let ok = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                    && !domain.contains('@')
+            }
+            None => false,
+        };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Invalid("Enter a valid email address, like tim@example.com.".into()))
+    }
+}
+
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|_| AppError::Internal)
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+}
+
+async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&hash).map_err(|_| AppError::Internal)?;
+        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+}
+
+/// A fixed Argon2id hash checked when the email is unknown, so a wrong email
+/// costs the same time as a wrong password.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$V1p3xH2vpiC0bK0QbC+KxGTZbVXuXgRxVsxuKBHMJ5c";
+
+/// Creates an account in one transaction. The first account of the instance
+/// becomes admin whoever creates it.
+pub async fn create_account(state: &AppState, account: NewAccount, creator: Creator) -> Result<User, AppError> {
+    let account = account.validated()?;
+    if creator == Creator::SelfSignUp && !state.config.enable_signup().await? && user_count(&state.db).await? > 0 {
+        return Err(AppError::SignupDisabled);
+    }
+    let password_hash = hash_password(account.password).await?;
+    let default_role = state.config.default_user_role().await?;
+
+    let mut tx = state.db.begin().await?;
+    let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(&account.email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if existing.is_some() {
+        return Err(AppError::EmailTaken);
+    }
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+    let role = if count == 0 {
+        Role::Admin
+    } else {
+        match creator {
+            Creator::SelfSignUp => default_role,
+            Creator::Admin(role) => role,
+        }
+    };
+    let now = now_ms();
+    let user = User {
+        id: new_id(),
+        email: account.email,
+        name: account.name,
+        role,
+        locale: None,
+        created_at: now,
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, email, name, password_hash, role, locale, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $6)",
+    )
+    .bind(&user.id)
+    .bind(&user.email)
+    .bind(&user.name)
+    .bind(&password_hash)
+    .bind(user.role.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    if let Err(err) = inserted {
+        // Two sign-ups racing for one email: the unique index decides.
+        if err.as_database_error().is_some_and(|e| e.is_unique_violation()) {
+            return Err(AppError::EmailTaken);
+        }
+        return Err(err.into());
+    }
+    tx.commit().await?;
+
+    tracing::info!(user_id = %user.id, role = %user.role, "account created");
+    notify_admins(state, ServerEvent::UsersChanged).await;
+    Ok(user)
+}
+
+/// Checks an email and password; the same error for an unknown email and a
+/// wrong password.
+pub async fn verify_credentials(state: &AppState, email: &str, password: &str) -> Result<User, AppError> {
+    let email = normalize_email(email);
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"))
+        .bind(&email)
+        .fetch_optional(&state.db)
+        .await?;
+    let Some(row) = row else {
+        let _ = verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
+        return Err(AppError::InvalidCredentials);
+    };
+    let hash: String = row.try_get("password_hash")?;
+    if verify_password(password.to_string(), hash).await? {
+        user_from_row(&row)
+    } else {
+        Err(AppError::InvalidCredentials)
+    }
+}
+
+pub async fn user_count(db: &Db) -> Result<i64, AppError> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(db).await?;
+    Ok(count)
+}
+
+pub async fn get_user(db: &Db, id: &str) -> Result<Option<User>, AppError> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn list_users(db: &Db) -> Result<Vec<User>, AppError> {
+    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at, email"))
+        .fetch_all(db)
+        .await?;
+    rows.iter().map(user_from_row).collect()
+}
+
+pub async fn admin_ids(db: &Db) -> Result<Vec<String>, AppError> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM users WHERE role = 'admin'")
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Changes a user's role. An admin cannot demote themselves, so the
+/// instance always keeps at least one admin.
+pub async fn set_role(state: &AppState, acting: &User, user_id: &str, role: Role) -> Result<User, AppError> {
+    if acting.id == user_id && role != Role::Admin {
+        return Err(AppError::Invalid("You cannot change your own role.".into()));
+    }
+    let updated = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+        .bind(role.as_str())
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&state.db)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    let user = get_user(&state.db, user_id).await?.ok_or(AppError::NotFound)?;
+    tracing::info!(user_id = %user.id, role = %role, "role changed");
+    state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
+    notify_admins(state, ServerEvent::UsersChanged).await;
+    Ok(user)
+}
+
+pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Result<(), AppError> {
+    if acting.id == user_id {
+        return Err(AppError::Invalid("You cannot delete your own account here.".into()));
+    }
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+    let deleted = sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+    if deleted.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    tracing::info!(user_id = %user_id, "user deleted");
+    state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
+    notify_admins(state, ServerEvent::UsersChanged).await;
+    Ok(())
+}
+
+pub async fn set_locale(db: &Db, user_id: &str, locale: Locale) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3")
+        .bind(locale.code())
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+async fn notify_admins(state: &AppState, event: ServerEvent) {
+    match admin_ids(&state.db).await {
+        Ok(ids) => state.hub.send_to_users(&ids, event),
+        Err(err) => tracing::warn!(error = %err, "cannot notify admins"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dummy_hash_parses() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn validation_explains_what_is_wrong() {
+        let ok = NewAccount { name: " Tim ".into(), email: " Tim@Example.com ".into(), password: "password1".into() };
+        let v = ok.validated().expect("valid");
+        assert_eq!(v.name, "Tim");
+        assert_eq!(v.email, "tim@example.com");
+        for (name, email, password, needle) in [
+            ("", "a@b.co", "password1", "name"),
+            ("Tim", "not-an-email", "password1", "email"),
+            ("Tim", "a@b", "password1", "email"),
+            ("Tim", "a@b.co", "short", "8 characters"),
+        ] {
+            let err = NewAccount { name: name.into(), email: email.into(), password: password.into() }
+                .validated()
+                .expect_err("invalid");
+            assert!(err.to_string().contains(needle), "{err} should mention {needle}");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Persistent configuration: the environment gives a default, and once an
+//! admin saves a value in the UI the saved value wins (as Open WebUI's
+//! PersistentConfig).
+
+use super::db::{now_ms, Db};
+use super::env::EnvConfig;
+use crate::error::AppError;
+use crate::model::{AdminSettings, Role};
+
+pub const ENABLE_SIGNUP: &str = "auth.enable_signup";
+pub const DEFAULT_USER_ROLE: &str = "auth.default_user_role";
+pub const ENABLE_USER_WEBHOOKS: &str = "features.enable_user_webhooks";
+
+#[derive(Clone)]
+pub struct ConfigStore {
+    db: Db,
+    env: EnvConfig,
+}
+
+impl ConfigStore {
+    pub fn new(db: Db, env: EnvConfig) -> Self {
+        ConfigStore { db, env }
+    }
+
+    pub async fn get_raw(&self, key: &str) -> Result<Option<String>, AppError> {
+        let value: Option<(String,)> = sqlx::query_as("SELECT value FROM config WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.db)
+            .await?;
+        Ok(value.map(|(v,)| v))
+    }
+
+    pub async fn set_raw(&self, key: &str, value: &str) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO config (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(now_ms())
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_bool(&self, key: &str, default: bool) -> Result<bool, AppError> {
+        Ok(self.get_raw(key).await?.map(|v| v == "true").unwrap_or(default))
+    }
+
+    pub async fn enable_signup(&self) -> Result<bool, AppError> {
+        self.get_bool(ENABLE_SIGNUP, self.env.enable_signup).await
+    }
+
+    pub async fn enable_user_webhooks(&self) -> Result<bool, AppError> {
+        self.get_bool(ENABLE_USER_WEBHOOKS, self.env.enable_user_webhooks).await
+    }
+
+    pub async fn default_user_role(&self) -> Result<Role, AppError> {
+        Ok(self
+            .get_raw(DEFAULT_USER_ROLE)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(self.env.default_user_role))
+    }
+
+    pub async fn admin_settings(&self) -> Result<AdminSettings, AppError> {
+        Ok(AdminSettings {
+            enable_signup: self.enable_signup().await?,
+            default_user_role: self.default_user_role().await?,
+            enable_user_webhooks: self.enable_user_webhooks().await?,
+        })
+    }
+
+    pub async fn save_admin_settings(&self, s: &AdminSettings) -> Result<(), AppError> {
+        if s.default_user_role == Role::Admin {
+            return Err(AppError::Invalid(
+                "The default role for new users can be pending or user, not admin.".into(),
+            ));
+        }
+        self.set_raw(ENABLE_SIGNUP, &s.enable_signup.to_string()).await?;
+        self.set_raw(DEFAULT_USER_ROLE, s.default_user_role.as_str()).await?;
+        self.set_raw(ENABLE_USER_WEBHOOKS, &s.enable_user_webhooks.to_string())
+            .await?;
+        Ok(())
+    }
+}

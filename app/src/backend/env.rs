@@ -1,0 +1,43 @@
+//! The environment settings of SPEC §8, after parsing. The server binary
+//! fills this from `parley --help`'s options; tests build it directly.
+
+use crate::i18n::Locale;
+use crate::model::Role;
+
+#[derive(Clone, Debug)]
+pub struct EnvConfig {
+    pub database_url: String,
+    /// Public base URL (`WEBUI_URL`); links in notifications use it.
+    pub webui_url: Option<String>,
+    pub secret_key: String,
+    pub webhook_url: Option<String>,
+    pub enable_user_webhooks: bool,
+    pub enable_signup: bool,
+    pub default_user_role: Role,
+    pub webhook_allowed_hosts: Vec<String>,
+    pub openai_api_base_url: Option<String>,
+    pub openai_api_key: Option<String>,
+    pub default_locale: Locale,
+    /// Mark cookies `Secure`: on when `WEBUI_URL` is https.
+    pub secure_cookies: bool,
+}
+
+impl EnvConfig {
+    /// Defaults for a database URL; what a test or a bare `parley` gets.
+    pub fn for_database(database_url: impl Into<String>) -> EnvConfig {
+        EnvConfig {
+            database_url: database_url.into(),
+            webui_url: None,
+            secret_key: String::new(),
+            webhook_url: None,
+            enable_user_webhooks: true,
+            enable_signup: true,
+            default_user_role: Role::Pending,
+            webhook_allowed_hosts: Vec::new(),
+            openai_api_base_url: None,
+            openai_api_key: None,
+            default_locale: Locale::En,
+            secure_cookies: false,
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Server-only domain logic. Plain async Rust: server functions, REST
+//! handlers and tests all call these functions directly.
+
+pub mod accounts;
+pub mod config;
+pub mod db;
+pub mod env;
+pub mod ratelimit;
+pub mod realtime;
+pub mod sessions;
+pub mod state;
+
+pub use state::AppState;

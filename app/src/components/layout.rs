@@ -1,0 +1,167 @@
+//! The signed-in frame: sidebar (chats, channels, user menu) around the
+//! routed page, plus the waiting page for pending accounts.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+use super::{initials, WithSession};
+use crate::i18n::{use_i18n, Key};
+use crate::model::{Role, User};
+use crate::session::use_session;
+
+#[component]
+pub fn Workspace() -> impl IntoView {
+    view! {
+        <WithSession view=|info| match info.user {
+            None => view! { <Redirect path="/signin" /> }.into_any(),
+            Some(user) if user.role == Role::Pending => view! { <PendingPage user /> }.into_any(),
+            Some(user) => {
+                let i18n = use_i18n();
+                let nav_open = RwSignal::new(false);
+                let location = use_location();
+                // Close the phone drawer after navigating.
+                Effect::new(move |_| {
+                    location.pathname.track();
+                    nav_open.set(false);
+                });
+                view! {
+                    <div class="workspace" class:nav-open=move || nav_open.get()>
+                        <Sidebar user nav_open />
+                        <div class="main-area">
+                            <header class="topbar">
+                                <button
+                                    class="icon-btn nav-toggle"
+                                    aria-label=i18n.t(Key::Menu)
+                                    aria-expanded=move || nav_open.get().to_string()
+                                    on:click=move |_| nav_open.update(|o| *o = !*o)
+                                >
+                                    "☰"
+                                </button>
+                                <span class="brand">"Parley"</span>
+                            </header>
+                            <main class="content" id="main">
+                                <Outlet />
+                            </main>
+                        </div>
+                        <div class="scrim" on:click=move |_| nav_open.set(false)></div>
+                    </div>
+                }
+                .into_any()
+            }
+        } />
+    }
+}
+
+#[component]
+fn Sidebar(user: User, nav_open: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let is_admin = user.role == Role::Admin;
+    let menu_open = RwSignal::new(false);
+    let _ = nav_open;
+    view! {
+        <aside class="sidebar" aria-label="Sidebar">
+            <div class="sidebar-head">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">"P"</span>
+                    <span>"Parley"</span>
+                </A>
+            </div>
+            <A href="/" attr:class="btn btn-sidebar">"＋ " {i18n.t(Key::NewChat)}</A>
+            <nav class="sidebar-section" aria-labelledby="chats-heading">
+                <h2 id="chats-heading">{i18n.t(Key::Chats)}</h2>
+                <p class="empty">{i18n.t(Key::NoChats)}</p>
+            </nav>
+            <nav class="sidebar-section" aria-labelledby="channels-heading">
+                <h2 id="channels-heading">{i18n.t(Key::Channels)}</h2>
+                <p class="empty">{i18n.t(Key::NoChannels)}</p>
+            </nav>
+            <div class="sidebar-foot">
+                <div class="live-indicator" class:is-live=move || session.live.get() data-testid="live">
+                    <span class="dot" aria-hidden="true"></span>
+                    {move || if session.live.get() { i18n.now(Key::Live) } else { i18n.now(Key::Offline) }}
+                </div>
+                <div class="user-menu">
+                    <button
+                        class="user-menu-button"
+                        aria-haspopup="menu"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| menu_open.update(|o| *o = !*o)
+                        on:keydown=move |ev| {
+                            if ev.key() == "Escape" {
+                                menu_open.set(false);
+                            }
+                        }
+                    >
+                        <span class="avatar" aria-hidden="true">{initials(&user.name)}</span>
+                        <span class="user-name">{user.name.clone()}</span>
+                    </button>
+                    <Show when=move || menu_open.get()>
+                        <div class="menu" role="menu" on:click=move |_| menu_open.set(false)>
+                            <A href="/settings" attr:role="menuitem" attr:class="menu-item">
+                                {i18n.t(Key::Settings)}
+                            </A>
+                            <Show when=move || is_admin>
+                                <A href="/admin" attr:role="menuitem" attr:class="menu-item">
+                                    {i18n.t(Key::AdminPanel)}
+                                </A>
+                            </Show>
+                            <ActionForm action=session.sign_out>
+                                <button type="submit" role="menuitem" class="menu-item">
+                                    {i18n.t(Key::SignOut)}
+                                </button>
+                            </ActionForm>
+                        </div>
+                    </Show>
+                </div>
+            </div>
+        </aside>
+    }
+}
+
+#[component]
+pub fn PendingPage(user: User) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <div class="auth-page">
+            <div class="card auth-card pending-card" data-testid="pending">
+                <span class="pending-icon" aria-hidden="true">"⏳"</span>
+                <h1>{i18n.t(Key::PendingTitle)}</h1>
+                <p>{i18n.t(Key::PendingBody)}</p>
+                <p class="muted">{user.email.clone()}</p>
+                <ActionForm action=session.sign_out>
+                    <button type="submit" class="btn btn-secondary">{i18n.t(Key::SignOut)}</button>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let name = move || {
+        session
+            .info
+            .get()
+            .and_then(Result::ok)
+            .and_then(|s| s.user)
+            .map(|u| u.name)
+            .unwrap_or_default()
+    };
+    // A small interactive check that hydration worked: the greeting button
+    // counts clicks in the browser only.
+    let waves = RwSignal::new(0u32);
+    view! {
+        <section class="home">
+            <h1 class="page-title">{move || i18n.now(Key::Welcome).replace("{name}", &name())}</h1>
+            <p class="muted">{i18n.t(Key::WelcomeBody)}</p>
+            <button class="btn btn-secondary wave" data-testid="wave" on:click=move |_| waves.update(|n| *n += 1)>
+                "👋 " {move || waves.get()}
+            </button>
+        </section>
+    }
+}

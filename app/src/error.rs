@@ -1,0 +1,89 @@
+//! The error type of the app layer. Server functions return it; the REST
+//! layer turns it into `{"detail": …}` with a matching HTTP status.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+
+use crate::i18n::{Key, Locale};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Not signed in.")]
+    Unauthorized,
+    #[error("You do not have permission to do this.")]
+    Forbidden,
+    #[error("Not found.")]
+    NotFound,
+    #[error("Incorrect email or password.")]
+    InvalidCredentials,
+    #[error("An account with this email already exists.")]
+    EmailTaken,
+    #[error("New sign-ups are turned off on this server.")]
+    SignupDisabled,
+    #[error("Too many attempts. Try again in {0} seconds.")]
+    RateLimited(u64),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("Something went wrong on the server.")]
+    Internal,
+    #[error("{0}")]
+    ServerFn(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized | AppError::InvalidCredentials => 401,
+            AppError::Forbidden | AppError::SignupDisabled => 403,
+            AppError::NotFound => 404,
+            AppError::EmailTaken => 409,
+            AppError::RateLimited(_) => 429,
+            AppError::Invalid(_) => 400,
+            AppError::Internal | AppError::ServerFn(_) => 500,
+        }
+    }
+
+    /// The message in the reader's language where we have one; validation
+    /// details stay as the server wrote them.
+    pub fn localized(&self, locale: Locale) -> String {
+        let key = match self {
+            AppError::Unauthorized => Key::ErrUnauthorized,
+            AppError::Forbidden => Key::ErrForbidden,
+            AppError::NotFound => Key::ErrNotFound,
+            AppError::InvalidCredentials => Key::ErrInvalidCredentials,
+            AppError::EmailTaken => Key::ErrEmailTaken,
+            AppError::SignupDisabled => Key::ErrSignupDisabled,
+            AppError::RateLimited(secs) => {
+                return Key::ErrRateLimited.text(locale).replace("{n}", &secs.to_string())
+            }
+            AppError::Internal => Key::ErrInternal,
+            AppError::Invalid(msg) | AppError::ServerFn(msg) => return msg.clone(),
+        };
+        key.text(locale).to_string()
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::migrate::MigrateError> for AppError {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        tracing::error!(error = %err, "migration error");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,227 @@
+//! Every UI string of Parley, in the five languages of the seeds.
+//!
+//! `Key::all` is one exhaustive `match` returning one text per language, so
+//! a key cannot be added without all five translations.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    #[default]
+    En,
+    De,
+    Fr,
+    Es,
+    Ru,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 5] = [Locale::En, Locale::De, Locale::Fr, Locale::Es, Locale::Ru];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::De => "de",
+            Locale::Fr => "fr",
+            Locale::Es => "es",
+            Locale::Ru => "ru",
+        }
+    }
+
+    /// The language's own name, as a picker shows it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::De => "Deutsch",
+            Locale::Fr => "Français",
+            Locale::Es => "Español",
+            Locale::Ru => "Русский",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Locale::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// Picks the best supported language from an `Accept-Language` header,
+    /// honouring q-values; English when nothing matches.
+    pub fn from_accept_language(header: &str) -> Locale {
+        let mut best: Option<(f32, usize, Locale)> = None;
+        for (pos, part) in header.split(',').enumerate() {
+            let mut pieces = part.split(';');
+            let Some(tag) = pieces.next() else { continue };
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if let Some(locale) = Locale::from_code(tag) {
+                let better = match best {
+                    None => true,
+                    Some((bq, bpos, _)) => q > bq || (q == bq && pos < bpos),
+                };
+                if better && q > 0.0 {
+                    best = Some((q, pos, locale));
+                }
+            }
+        }
+        best.map(|(_, _, l)| l).unwrap_or_default()
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+macro_rules! keys {
+    ($($key:ident => [$en:expr, $de:expr, $fr:expr, $es:expr, $ru:expr $(,)?]),* $(,)?) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+
+            fn all(self) -> [&'static str; 5] {
+                match self { $(Key::$key => [$en, $de, $fr, $es, $ru]),* }
+            }
+        }
+    };
+}
+
+impl Key {
+    pub fn text(self, locale: Locale) -> &'static str {
+        self.all()[locale.index()]
+    }
+}
+
+keys! {
+    AppTagline => ["Your team's chat workspace", "Der Chat-Arbeitsbereich deines Teams", "L'espace de discussion de votre équipe", "El espacio de chat de tu equipo", "Рабочее пространство для общения вашей команды"],
+    SignIn => ["Sign in", "Anmelden", "Se connecter", "Iniciar sesión", "Войти"],
+    SignUp => ["Sign up", "Registrieren", "S'inscrire", "Registrarse", "Зарегистрироваться"],
+    SignOut => ["Sign out", "Abmelden", "Se déconnecter", "Cerrar sesión", "Выйти"],
+    SignInTitle => ["Sign in to Parley", "Bei Parley anmelden", "Se connecter à Parley", "Inicia sesión en Parley", "Вход в Parley"],
+    SignUpTitle => ["Create your Parley account", "Parley-Konto erstellen", "Créer votre compte Parley", "Crea tu cuenta de Parley", "Создайте аккаунт Parley"],
+    FirstAccountHint => ["The first account becomes the administrator.", "Das erste Konto wird Administrator.", "Le premier compte devient administrateur.", "La primera cuenta será la de administrador.", "Первый аккаунт становится администратором."],
+    Name => ["Name", "Name", "Nom", "Nombre", "Имя"],
+    Email => ["Email", "E-Mail", "E-mail", "Correo electrónico", "Электронная почта"],
+    Password => ["Password", "Passwort", "Mot de passe", "Contraseña", "Пароль"],
+    PasswordHint => ["At least 8 characters.", "Mindestens 8 Zeichen.", "Au moins 8 caractères.", "Al menos 8 caracteres.", "Не менее 8 символов."],
+    CreateAccount => ["Create account", "Konto erstellen", "Créer le compte", "Crear cuenta", "Создать аккаунт"],
+    NoAccount => ["Don't have an account?", "Noch kein Konto?", "Pas encore de compte ?", "¿No tienes cuenta?", "Нет аккаунта?"],
+    HaveAccount => ["Already have an account?", "Schon ein Konto?", "Vous avez déjà un compte ?", "¿Ya tienes cuenta?", "Уже есть аккаунт?"],
+    Working => ["Please wait…", "Bitte warten…", "Veuillez patienter…", "Espera…", "Подождите…"],
+    Loading => ["Loading…", "Wird geladen…", "Chargement…", "Cargando…", "Загрузка…"],
+    SignupClosed => ["New sign-ups are turned off. Ask an administrator for an account.", "Neue Registrierungen sind deaktiviert. Bitte einen Administrator um ein Konto.", "Les inscriptions sont fermées. Demandez un compte à un administrateur.", "Los registros están desactivados. Pide una cuenta a un administrador.", "Регистрация отключена. Попросите администратора создать аккаунт."],
+    PendingTitle => ["Account activation pending", "Kontoaktivierung ausstehend", "Activation du compte en attente", "Activación de cuenta pendiente", "Ожидается активация аккаунта"],
+    PendingBody => ["Your account is waiting for an administrator's approval. This page changes by itself as soon as you are approved.", "Dein Konto wartet auf die Freigabe durch einen Administrator. Diese Seite ändert sich von selbst, sobald du freigeschaltet bist.", "Votre compte attend l'approbation d'un administrateur. Cette page se met à jour d'elle-même dès que vous êtes approuvé.", "Tu cuenta espera la aprobación de un administrador. Esta página cambiará sola en cuanto te aprueben.", "Ваш аккаунт ожидает одобрения администратора. Страница обновится сама, как только вас одобрят."],
+    Chats => ["Chats", "Chats", "Discussions", "Chats", "Чаты"],
+    Channels => ["Channels", "Kanäle", "Canaux", "Canales", "Каналы"],
+    NewChat => ["New chat", "Neuer Chat", "Nouvelle discussion", "Nuevo chat", "Новый чат"],
+    NoChats => ["No chats yet.", "Noch keine Chats.", "Aucune discussion pour l'instant.", "Aún no hay chats.", "Чатов пока нет."],
+    NoChannels => ["No channels yet.", "Noch keine Kanäle.", "Aucun canal pour l'instant.", "Aún no hay canales.", "Каналов пока нет."],
+    Welcome => ["Welcome, {name}", "Willkommen, {name}", "Bienvenue, {name}", "Bienvenido, {name}", "Добро пожаловать, {name}"],
+    WelcomeBody => ["Start a chat or open a channel from the sidebar.", "Starte einen Chat oder öffne einen Kanal in der Seitenleiste.", "Commencez une discussion ou ouvrez un canal depuis la barre latérale.", "Empieza un chat o abre un canal desde la barra lateral.", "Начните чат или откройте канал на боковой панели."],
+    Settings => ["Settings", "Einstellungen", "Paramètres", "Ajustes", "Настройки"],
+    AdminPanel => ["Admin Panel", "Admin-Bereich", "Panneau d'administration", "Panel de administración", "Панель администратора"],
+    Users => ["Users", "Benutzer", "Utilisateurs", "Usuarios", "Пользователи"],
+    General => ["General", "Allgemein", "Général", "General", "Общие"],
+    Account => ["Account", "Konto", "Compte", "Cuenta", "Аккаунт"],
+    Language => ["Language", "Sprache", "Langue", "Idioma", "Язык"],
+    LanguageHint => ["Used for the interface and for your notifications.", "Gilt für die Oberfläche und deine Benachrichtigungen.", "Utilisée pour l'interface et vos notifications.", "Se usa en la interfaz y en tus notificaciones.", "Используется в интерфейсе и в ваших уведомлениях."],
+    Save => ["Save", "Speichern", "Enregistrer", "Guardar", "Сохранить"],
+    Saving => ["Saving…", "Wird gespeichert…", "Enregistrement…", "Guardando…", "Сохранение…"],
+    Saved => ["Saved", "Gespeichert", "Enregistré", "Guardado", "Сохранено"],
+    Role => ["Role", "Rolle", "Rôle", "Rol", "Роль"],
+    Created => ["Created", "Erstellt", "Créé", "Creado", "Создан"],
+    Actions => ["Actions", "Aktionen", "Actions", "Acciones", "Действия"],
+    Delete => ["Delete", "Löschen", "Supprimer", "Eliminar", "Удалить"],
+    Cancel => ["Cancel", "Abbrechen", "Annuler", "Cancelar", "Отмена"],
+    ConfirmDeleteUser => ["Delete this user and everything they own? This cannot be undone.", "Diesen Benutzer und alle seine Daten löschen? Das lässt sich nicht rückgängig machen.", "Supprimer cet utilisateur et tout ce qu'il possède ? Action irréversible.", "¿Eliminar este usuario y todo lo suyo? No se puede deshacer.", "Удалить этого пользователя и все его данные? Это необратимо."],
+    You => ["you", "du", "vous", "tú", "вы"],
+    NoUsers => ["No users.", "Keine Benutzer.", "Aucun utilisateur.", "No hay usuarios.", "Нет пользователей."],
+    Authentication => ["Authentication", "Authentifizierung", "Authentification", "Autenticación", "Аутентификация"],
+    EnableSignup => ["Enable new sign-ups", "Neue Registrierungen erlauben", "Autoriser les inscriptions", "Permitir nuevos registros", "Разрешить регистрацию"],
+    DefaultRole => ["Default user role", "Standardrolle für neue Benutzer", "Rôle par défaut des utilisateurs", "Rol predeterminado", "Роль по умолчанию"],
+    Features => ["Features", "Funktionen", "Fonctionnalités", "Funciones", "Функции"],
+    UserWebhooks => ["User Webhooks", "Benutzer-Webhooks", "Webhooks utilisateur", "Webhooks de usuario", "Пользовательские вебхуки"],
+    UserWebhooksHint => ["Let users get a webhook notification when a chat reply is ready while they are away.", "Benutzer können per Webhook benachrichtigt werden, wenn eine Chat-Antwort fertig ist, während sie abwesend sind.", "Permet aux utilisateurs d'être notifiés par webhook quand une réponse est prête pendant leur absence.", "Permite a los usuarios recibir un webhook cuando una respuesta esté lista mientras están ausentes.", "Пользователи получают уведомление по вебхуку, когда ответ в чате готов, пока их нет."],
+    RolePending => ["pending", "ausstehend", "en attente", "pendiente", "ожидает"],
+    RoleUser => ["user", "Benutzer", "utilisateur", "usuario", "пользователь"],
+    RoleAdmin => ["admin", "Administrator", "administrateur", "administrador", "администратор"],
+    Profile => ["Profile", "Profil", "Profil", "Perfil", "Профиль"],
+    Live => ["Live", "Live", "En direct", "En vivo", "В реальном времени"],
+    Offline => ["Reconnecting…", "Verbindung wird hergestellt…", "Reconnexion…", "Reconectando…", "Переподключение…"],
+    NotFoundTitle => ["Page not found", "Seite nicht gefunden", "Page introuvable", "Página no encontrada", "Страница не найдена"],
+    BackHome => ["Back to Parley", "Zurück zu Parley", "Retour à Parley", "Volver a Parley", "Вернуться в Parley"],
+    Menu => ["Menu", "Menü", "Menu", "Menú", "Меню"],
+    ErrUnauthorized => ["Please sign in.", "Bitte melde dich an.", "Veuillez vous connecter.", "Inicia sesión.", "Пожалуйста, войдите."],
+    ErrForbidden => ["You do not have permission to do this.", "Dafür fehlt dir die Berechtigung.", "Vous n'avez pas la permission de faire cela.", "No tienes permiso para hacer esto.", "У вас нет прав на это действие."],
+    ErrNotFound => ["Not found.", "Nicht gefunden.", "Introuvable.", "No encontrado.", "Не найдено."],
+    ErrInvalidCredentials => ["Incorrect email or password.", "E-Mail oder Passwort ist falsch.", "E-mail ou mot de passe incorrect.", "Correo o contraseña incorrectos.", "Неверная почта или пароль."],
+    ErrEmailTaken => ["An account with this email already exists.", "Mit dieser E-Mail gibt es bereits ein Konto.", "Un compte existe déjà avec cet e-mail.", "Ya existe una cuenta con este correo.", "Аккаунт с такой почтой уже существует."],
+    ErrSignupDisabled => ["New sign-ups are turned off on this server.", "Neue Registrierungen sind auf diesem Server deaktiviert.", "Les inscriptions sont fermées sur ce serveur.", "Los registros están desactivados en este servidor.", "Регистрация на этом сервере отключена."],
+    ErrRateLimited => ["Too many attempts. Try again in {n} seconds.", "Zu viele Versuche. Versuche es in {n} Sekunden erneut.", "Trop de tentatives. Réessayez dans {n} secondes.", "Demasiados intentos. Inténtalo de nuevo en {n} segundos.", "Слишком много попыток. Повторите через {n} с."],
+    ErrInternal => ["Something went wrong on the server.", "Auf dem Server ist ein Fehler aufgetreten.", "Une erreur est survenue sur le serveur.", "Algo salió mal en el servidor.", "На сервере произошла ошибка."],
+}
+
+/// The current UI language, provided once at the top of the app.
+#[derive(Clone, Copy)]
+pub struct I18n(pub RwSignal<Locale>);
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+impl I18n {
+    pub fn locale(self) -> Locale {
+        self.0.get()
+    }
+
+    /// A reactive text: re-renders when the language changes.
+    pub fn t(self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let signal = self.0;
+        move || key.text(signal.get())
+    }
+
+    /// The text now (tracked when read inside a reactive closure).
+    pub fn now(self, key: Key) -> &'static str {
+        key.text(self.0.get())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_highest_quality_supported() {
+        assert_eq!(Locale::from_accept_language("de-DE,de;q=0.9,en;q=0.8"), Locale::De);
+        assert_eq!(Locale::from_accept_language("ja, fr;q=0.5, en;q=0.4"), Locale::Fr);
+        assert_eq!(Locale::from_accept_language("en;q=0.2, ru;q=0.9"), Locale::Ru);
+        assert_eq!(Locale::from_accept_language("ja"), Locale::En);
+        assert_eq!(Locale::from_accept_language(""), Locale::En);
+        assert_eq!(Locale::from_accept_language("es-419"), Locale::Es);
+    }
+
+    #[test]
+    fn every_key_is_translated_in_every_language() {
+        for key in Key::ALL {
+            let texts = key.all();
+            for (i, text) in texts.iter().enumerate() {
+                assert!(!text.trim().is_empty(), "{key:?} is empty in {:?}", Locale::ALL[i]);
+            }
+            // Placeholders must survive translation.
+            for ph in ["{name}", "{n}"] {
+                let in_en = texts[0].contains(ph);
+                for (i, text) in texts.iter().enumerate() {
+                    assert_eq!(text.contains(ph), in_en, "{key:?} placeholder {ph} in {:?}", Locale::ALL[i]);
+                }
+            }
+        }
+    }
+}
+
+pub fn provide_i18n() {
+    provide_context(I18n(RwSignal::new(Locale::default())));
+}

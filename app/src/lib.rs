@@ -1,0 +1,67 @@
+//! Parley's shared crate: types, UI components and server functions used by
+//! both the server (`ssr`) and the browser (`hydrate`).
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod model;
+pub mod session;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+#[cfg(feature = "hydrate")]
+mod realtime_client;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use components::{admin, auth, layout, settings, NotFound};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    i18n::provide_i18n();
+    session::provide_session();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/parley.css" />
+        <Title text="Parley" />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/signin") view=auth::SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/signup") view=auth::SignUpPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=layout::Workspace ssr=SsrMode::Async>
+                    <Route path=path!("") view=layout::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("settings") view=settings::GeneralSettings ssr=SsrMode::Async />
+                    <Route path=path!("settings/account") view=settings::AccountSettings ssr=SsrMode::Async />
+                    <Route path=path!("admin") view=admin::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/settings") view=admin::AdminSettingsPage ssr=SsrMode::Async />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,93 @@
+//! Types shared by the server and the browser.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::i18n::Locale;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Pending,
+    User,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Pending, Role::User, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Pending => "pending",
+            Role::User => "user",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "pending" => Ok(Role::Pending),
+            "user" => Ok(Role::User),
+            "admin" => Ok(Role::Admin),
+            other => Err(format!("unknown role '{other}' (expected pending, user or admin)")),
+        }
+    }
+}
+
+/// A user as the UI and the REST API see it (never the password hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub locale: Option<Locale>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// What every page needs to know about the caller; loaded once per page
+/// and again after sign-in, sign-out, a role change or a language switch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user: Option<User>,
+    pub locale: Locale,
+    pub signup_enabled: bool,
+    pub user_webhooks_enabled: bool,
+}
+
+/// Instance settings shown in Admin Panel › Settings › General.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminSettings {
+    pub enable_signup: bool,
+    pub default_user_role: Role,
+    pub enable_user_webhooks: bool,
+}
+
+/// Server → browser events carried by the realtime socket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerEvent {
+    /// The user list changed (sign-up, role change, deletion): admins refetch.
+    UsersChanged,
+    /// The receiving user's own account changed (role, deletion): refetch
+    /// the session so the page follows at once.
+    SessionChanged,
+}
+
+/// Browser → server messages on the realtime socket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientEvent {
+    Presence { visible: bool, focused: bool },
+}

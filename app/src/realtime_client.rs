@@ -1,0 +1,125 @@
+//! The browser side of the realtime socket (SPEC W5): one WebSocket per
+//! tab while signed in, reconnecting with capped, jittered backoff.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use crate::model::ServerEvent;
+use crate::session::Session;
+
+#[derive(Default)]
+struct Socket {
+    user_id: Option<String>,
+    ws: Option<WebSocket>,
+    attempt: u32,
+    retry: Option<Timeout>,
+    on_open: Option<Closure<dyn FnMut()>>,
+    on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    on_close: Option<Closure<dyn FnMut(CloseEvent)>>,
+}
+
+type Shared = Rc<RefCell<Socket>>;
+
+/// Opens the socket when someone signs in, closes it on sign-out, and
+/// turns server events into the session's refetch signals.
+pub fn follow_session(session: Session) {
+    let shared: Shared = Rc::default();
+    Effect::new(move |_| {
+        let user_id = session.info.get().and_then(Result::ok).and_then(|s| s.user).map(|u| u.id);
+        let changed = shared.borrow().user_id != user_id;
+        if changed {
+            close(&shared);
+            shared.borrow_mut().user_id = user_id.clone();
+            if user_id.is_some() {
+                open(shared.clone(), session);
+            }
+        }
+    });
+}
+
+fn close(shared: &Shared) {
+    let mut s = shared.borrow_mut();
+    s.retry = None;
+    s.attempt = 0;
+    if let Some(ws) = s.ws.take() {
+        ws.set_onclose(None);
+        let _ = ws.close();
+    }
+}
+
+fn socket_url() -> Option<String> {
+    let location = window().location();
+    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    Some(format!("{scheme}://{}/api/ws", location.host().ok()?))
+}
+
+fn open(shared: Shared, session: Session) {
+    let Some(url) = socket_url() else { return };
+    let Ok(ws) = WebSocket::new(&url) else {
+        schedule_reconnect(shared, session);
+        return;
+    };
+
+    let on_open = {
+        let shared = shared.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            shared.borrow_mut().attempt = 0;
+            session.live.set(true);
+            // Anything may have changed while we were away.
+            session.users_changed.update(|n| *n += 1);
+        })
+    };
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let Some(text) = ev.data().as_string() else { return };
+        match serde_json::from_str::<ServerEvent>(&text) {
+            Ok(ServerEvent::UsersChanged) => session.users_changed.update(|n| *n += 1),
+            Ok(ServerEvent::SessionChanged) => session.changed.update(|n| *n += 1),
+            Err(_) => leptos::logging::warn!("unknown realtime event: {text}"),
+        }
+    });
+    let on_close = {
+        let shared = shared.clone();
+        Closure::<dyn FnMut(CloseEvent)>::new(move |_ev: CloseEvent| {
+            session.live.set(false);
+            shared.borrow_mut().ws = None;
+            schedule_reconnect(shared.clone(), session);
+        })
+    };
+    ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+
+    let mut s = shared.borrow_mut();
+    s.ws = Some(ws);
+    s.on_open = Some(on_open);
+    s.on_message = Some(on_message);
+    s.on_close = Some(on_close);
+}
+
+fn schedule_reconnect(shared: Shared, session: Session) {
+    let delay_ms = {
+        let mut s = shared.borrow_mut();
+        if s.user_id.is_none() {
+            return;
+        }
+        s.attempt = s.attempt.saturating_add(1);
+        let base = 500u32.saturating_mul(1 << s.attempt.min(6)).min(30_000);
+        let jitter = (js_sys::Math::random() * f64::from(base) * 0.3) as u32;
+        base + jitter
+    };
+    let timer = {
+        let shared = shared.clone();
+        Timeout::new(delay_ms, move || {
+            if shared.borrow().ws.is_none() {
+                open(shared.clone(), session);
+            }
+        })
+    };
+    shared.borrow_mut().retry = Some(timer);
+}

@@ -1,0 +1,58 @@
+//! The caller's session as the UI sees it: one resource, refetched after
+//! sign-in, sign-up, sign-out and whenever the server says the account
+//! changed (realtime `SessionChanged`).
+
+use leptos::prelude::*;
+
+use crate::api::{get_session_info, SignIn, SignOut, SignUp};
+use crate::error::AppError;
+use crate::model::SessionInfo;
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub info: Resource<Result<SessionInfo, AppError>>,
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_up: ServerAction<SignUp>,
+    pub sign_out: ServerAction<SignOut>,
+    /// Bumped to refetch the session (account changed elsewhere).
+    pub changed: RwSignal<u64>,
+    /// Bumped when the user list changed; admin views refetch.
+    pub users_changed: RwSignal<u64>,
+    /// Whether the realtime socket is up (shown in the sidebar).
+    pub live: RwSignal<bool>,
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+pub fn provide_session() {
+    let sign_in = ServerAction::<SignIn>::new();
+    let sign_up = ServerAction::<SignUp>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let changed = RwSignal::new(0u64);
+    let info = Resource::new(
+        move || {
+            (
+                sign_in.version().get(),
+                sign_up.version().get(),
+                sign_out.version().get(),
+                changed.get(),
+            )
+        },
+        |_| get_session_info(),
+    );
+    let session = Session {
+        info,
+        sign_in,
+        sign_up,
+        sign_out,
+        changed,
+        users_changed: RwSignal::new(0),
+        live: RwSignal::new(false),
+    };
+    provide_context(session);
+
+    #[cfg(feature = "hydrate")]
+    crate::realtime_client::follow_session(session);
+}

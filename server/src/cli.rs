@@ -1,0 +1,137 @@
+//! `parley --help`: every setting of SPEC §8, each also read from its
+//! environment variable.
+
+use app::backend::env::EnvConfig;
+use app::i18n::Locale;
+use app::model::Role;
+use clap::builder::BoolishValueParser;
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "parley",
+    version,
+    about = "Parley — a self-hosted chat workspace with first-class webhooks.",
+    long_about = "Parley — a self-hosted chat workspace with first-class webhooks.\n\n\
+                  Every option can also be set through the environment variable shown with it."
+)]
+pub struct Cli {
+    /// Database: sqlite://path (created and migrated on start) or postgres://…
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/parley.db")]
+    pub database_url: String,
+
+    /// Address to listen on.
+    #[arg(long, env = "PARLEY_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Public base URL of this instance, used in links sent to webhooks
+    /// (e.g. https://chat.example.com). Cookies are marked Secure when https.
+    #[arg(long, env = "WEBUI_URL")]
+    pub webui_url: Option<String>,
+
+    /// Key for encrypting stored secrets. Generated and kept in the data
+    /// directory when unset.
+    #[arg(long, env = "WEBUI_SECRET_KEY", hide_env_values = true)]
+    pub webui_secret_key: Option<String>,
+
+    /// Default admin webhook URL for new sign-ups (until an admin saves one).
+    #[arg(long, env = "WEBHOOK_URL")]
+    pub webhook_url: Option<String>,
+
+    /// Allow per-user notification webhooks.
+    #[arg(long, env = "ENABLE_USER_WEBHOOKS", default_value = "true", value_parser = BoolishValueParser::new())]
+    pub enable_user_webhooks: bool,
+
+    /// Allow new sign-ups (the first account can always sign up).
+    #[arg(long, env = "ENABLE_SIGNUP", default_value = "true", value_parser = BoolishValueParser::new())]
+    pub enable_signup: bool,
+
+    /// Role of new self-signed-up accounts: pending or user.
+    #[arg(long, env = "DEFAULT_USER_ROLE", default_value = "pending", value_parser = parse_default_role)]
+    pub default_user_role: Role,
+
+    /// Extra destinations user webhooks may reach: CIDRs, host names, or the
+    /// words private / loopback (comma-separated).
+    #[arg(long, env = "WEBHOOK_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub webhook_allowed_hosts: Vec<String>,
+
+    /// Base URL of an OpenAI-compatible API (Ollama works too).
+    #[arg(long, env = "OPENAI_API_BASE_URL")]
+    pub openai_api_base_url: Option<String>,
+
+    /// API key for OPENAI_API_BASE_URL.
+    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
+    pub openai_api_key: Option<String>,
+
+    /// Instance language (en, de, fr, es, ru): admin notifications and the
+    /// UI default when the browser states none.
+    #[arg(long, env = "DEFAULT_LOCALE", default_value = "en", value_parser = parse_locale)]
+    pub default_locale: Locale,
+}
+
+fn parse_default_role(s: &str) -> Result<Role, String> {
+    match s.parse::<Role>()? {
+        Role::Admin => Err("the default role can be pending or user".into()),
+        role => Ok(role),
+    }
+}
+
+fn parse_locale(s: &str) -> Result<Locale, String> {
+    Locale::from_code(s).ok_or_else(|| format!("unsupported language '{s}' (en, de, fr, es, ru)"))
+}
+
+impl Cli {
+    /// The directory where Parley keeps files next to its SQLite database.
+    pub fn data_dir(&self) -> PathBuf {
+        let path = self.database_url.trim_start_matches("sqlite:").trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or_default();
+        if self.database_url.starts_with("sqlite:") && path != ":memory:" {
+            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                return dir.to_path_buf();
+            }
+        }
+        PathBuf::from("data")
+    }
+
+    pub fn into_env(self) -> std::io::Result<EnvConfig> {
+        let secret_key = match self.webui_secret_key.clone().filter(|k| !k.is_empty()) {
+            Some(key) => key,
+            None => load_or_create_secret(&self.data_dir())?,
+        };
+        let secure_cookies = self.webui_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        Ok(EnvConfig {
+            database_url: self.database_url,
+            webui_url: self.webui_url.map(|u| u.trim_end_matches('/').to_string()),
+            secret_key,
+            webhook_url: self.webhook_url.filter(|u| !u.trim().is_empty()),
+            enable_user_webhooks: self.enable_user_webhooks,
+            enable_signup: self.enable_signup,
+            default_user_role: self.default_user_role,
+            webhook_allowed_hosts: self.webhook_allowed_hosts.into_iter().filter(|h| !h.trim().is_empty()).collect(),
+            openai_api_base_url: self.openai_api_base_url,
+            openai_api_key: self.openai_api_key,
+            default_locale: self.default_locale,
+            secure_cookies,
+        })
+    }
+}
+
+fn load_or_create_secret(dir: &Path) -> std::io::Result<String> {
+    let file = dir.join(".webui_secret_key");
+    if let Ok(existing) = std::fs::read_to_string(&file) {
+        if !existing.trim().is_empty() {
+            return Ok(existing.trim().to_string());
+        }
+    }
+    std::fs::create_dir_all(dir)?;
+    let key = app::backend::sessions::new_token();
+    std::fs::write(&file, &key)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(key)
+}

@@ -1,0 +1,49 @@
+use clap::Parser;
+use std::net::SocketAddr;
+use tracing_subscriber::EnvFilter;
+
+use app::backend::AppState;
+use parley_server::cli::Cli;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+
+    let cli = Cli::parse();
+    let addr = cli.addr;
+    let env = match cli.into_env() {
+        Ok(env) => env,
+        Err(err) => {
+            eprintln!("parley: cannot prepare the data directory: {err}");
+            std::process::exit(1);
+        }
+    };
+    let state = match AppState::connect(env).await {
+        Ok(state) => state,
+        Err(err) => {
+            eprintln!("parley: {err}");
+            std::process::exit(1);
+        }
+    };
+    let app = parley_server::router(state, parley_server::leptos_options(addr));
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(err) => {
+            eprintln!("parley: cannot listen on {addr}: {err}");
+            std::process::exit(1);
+        }
+    };
+    tracing::info!("Parley listening on http://{addr}");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(err) = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        eprintln!("parley: server error: {err}");
+        std::process::exit(1);
+    }
+}

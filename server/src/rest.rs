@@ -1,0 +1,196 @@
+//! The REST API (SPEC §7): Open WebUI's routes and JSON shapes, bearer or
+//! cookie auth, errors as `{"detail": …}`.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::net::SocketAddr;
+
+use app::backend::accounts::{self, Creator, NewAccount};
+use app::backend::sessions::{self, SessionKind};
+use app::backend::AppState;
+use app::error::AppError;
+use app::model::{Role, User};
+
+use crate::ServerState;
+
+/// An error on its way out of the REST layer.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    detail: String,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        ApiError { status, detail: detail.into(), retry_after: None }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = match err {
+            AppError::RateLimited(secs) => Some(secs),
+            _ => None,
+        };
+        ApiError { status, detail: err.to_string(), retry_after }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut res = (self.status, Json(json!({ "detail": self.detail }))).into_response();
+        if let Some(secs) = self.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        res
+    }
+}
+
+/// `Json<T>` whose rejections are JSON errors too: 400 for a body that is
+/// not JSON, 422 for JSON of the wrong shape, 415 without the content type.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError::new(rejection.status(), rejection.body_text())),
+        }
+    }
+}
+
+/// The signed-in caller of a REST request, with at least `Role::User`
+/// unless a handler asks for less.
+pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
+    let token = sessions::token_from_headers(headers).ok_or(AppError::Unauthorized)?;
+    Ok(sessions::user_for_token(&state.db, &token).await?.ok_or(AppError::Unauthorized)?)
+}
+
+pub async fn require(state: &AppState, headers: &HeaderMap, min: Role) -> Result<User, ApiError> {
+    let user = caller(state, headers).await?;
+    let ok = match min {
+        Role::Pending => true,
+        Role::User => user.role != Role::Pending,
+        Role::Admin => user.role == Role::Admin,
+    };
+    if ok {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden.into())
+    }
+}
+
+#[derive(Deserialize)]
+struct SignUpBody {
+    name: Option<String>,
+    email: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+struct SignInBody {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct TokenResponse {
+    token: String,
+    token_type: &'static str,
+    id: String,
+    email: String,
+    name: String,
+    role: Role,
+}
+
+#[derive(Serialize)]
+struct UserResponse {
+    id: String,
+    email: String,
+    name: String,
+    role: Role,
+    created_at: i64,
+}
+
+impl From<User> for UserResponse {
+    fn from(u: User) -> Self {
+        UserResponse { id: u.id, email: u.email, name: u.name, role: u.role, created_at: u.created_at }
+    }
+}
+
+async fn token_for(state: &AppState, user: User) -> Result<Json<TokenResponse>, ApiError> {
+    let token = sessions::create(&state.db, &user.id, SessionKind::Api).await?;
+    Ok(Json(TokenResponse {
+        token,
+        token_type: "Bearer",
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+    }))
+}
+
+async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson<SignUpBody>) -> Result<Json<TokenResponse>, ApiError> {
+    let name = body
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| body.email.split('@').next().unwrap_or_default().to_string());
+    let user = accounts::create_account(
+        &state,
+        NewAccount { name, email: body.email, password: body.password },
+        Creator::SelfSignUp,
+    )
+    .await?;
+    token_for(&state, user).await
+}
+
+async fn signin(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<SignInBody>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    state.signin_limiter.check(Some(peer.ip()), &body.email)?;
+    let user = accounts::verify_credentials(&state, &body.email, &body.password).await?;
+    token_for(&state, user).await
+}
+
+async fn signout(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+    caller(&state, &headers).await?;
+    if let Some(token) = sessions::token_from_headers(&headers) {
+        sessions::revoke(&state.db, &token).await?;
+    }
+    Ok(Json(json!({ "status": true })))
+}
+
+async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<UserResponse>, ApiError> {
+    Ok(Json(caller(&state, &headers).await?.into()))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "Not found.")
+}
+
+pub fn routes() -> Router<ServerState> {
+    Router::new()
+        .route("/api/v1/auths/signup", post(signup))
+        .route("/api/v1/auths/signin", post(signin))
+        .route("/api/v1/auths/signout", post(signout).get(signout))
+        .route("/api/v1/auths/", get(me))
+        .route("/api/v1/auths", get(me))
+}

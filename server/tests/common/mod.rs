@@ -1,0 +1,107 @@
+//! Starts the real router on a loopback port over a real database: a fresh
+//! SQLite file, or a fresh PostgreSQL database when
+//! `PARLEY_TEST_POSTGRES_URL` names a server (`.ci/run` sets it).
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use app::backend::env::EnvConfig;
+use app::backend::AppState;
+use serde_json::{json, Value};
+
+pub struct TestServer {
+    pub base: String,
+    pub state: AppState,
+    pub http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn() -> TestServer {
+    spawn_with(|_| {}).await
+}
+
+async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
+    match std::env::var("PARLEY_TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            use sqlx::Connection;
+            let name = format!("parley_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to PostgreSQL");
+            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create test database");
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}/parley.db", dir.path().display()),
+    }
+}
+
+pub async fn spawn_with(configure: impl FnOnce(&mut EnvConfig)) -> TestServer {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut env = EnvConfig::for_database(fresh_database_url(&dir).await);
+    env.secret_key = "test-secret".into();
+    configure(&mut env);
+    let state = AppState::connect(env).await.expect("database");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = parley_server::router(state.clone(), parley_server::leptos_options(addr));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+    });
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestServer { base: format!("http://{addr}"), state, http, _dir: dir }
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value, token: Option<&str>) -> (u16, Value) {
+        let mut req = self.http.post(self.url(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut req = self.http.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Signs up through the REST API and returns the bearer token.
+    pub async fn signup(&self, name: &str, email: &str) -> (String, Value) {
+        let (status, body) = self
+            .post_json("/api/v1/auths/signup", json!({"name": name, "email": email, "password": "correct horse"}), None)
+            .await;
+        assert_eq!(status, 200, "signup failed: {body}");
+        (body["token"].as_str().expect("token").to_string(), body)
+    }
+
+    /// Calls a server function the way the browser does (form-encoded POST).
+    pub async fn server_fn(&self, name: &str, form: &[(&str, &str)], token: Option<&str>) -> (u16, String, reqwest::header::HeaderMap) {
+        let mut req = self
+            .http
+            .post(self.url(&format!("/api/fn/{name}")))
+            .header("Accept", "application/json")
+            .form(form);
+        if let Some(t) = token {
+            req = req.header("Cookie", format!("parley_session={t}"));
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        (status, res.text().await.unwrap_or_default(), headers)
+    }
+}
