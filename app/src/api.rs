@@ -22,7 +22,9 @@ pub mod ctx {
     }
 
     pub fn headers() -> http::HeaderMap {
-        use_context::<http::request::Parts>().map(|p| p.headers).unwrap_or_default()
+        use_context::<http::request::Parts>()
+            .map(|p| p.headers)
+            .unwrap_or_default()
     }
 
     pub fn client_ip() -> Option<IpAddr> {
@@ -59,14 +61,20 @@ pub mod ctx {
     pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(err) = &result {
             if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-                opts.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+                opts.set_status(
+                    http::StatusCode::from_u16(err.status())
+                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                );
             }
         }
         result
     }
 
     pub fn set_cookie(value: &str) {
-        if let (Some(opts), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value)) {
+        if let (Some(opts), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(value),
+        ) {
             opts.append_header(http::header::SET_COOKIE, value);
         }
     }
@@ -76,141 +84,186 @@ pub mod ctx {
         set_cookie(&sessions::session_cookie(&token, state.env.secure_cookies));
         Ok(())
     }
-
 }
 
 #[server(prefix = "/api/fn", endpoint = "session")]
 pub async fn get_session_info() -> Result<SessionInfo, AppError> {
     use crate::backend::sessions;
-    ctx::respond(async {
-        let state = ctx::state()?;
-        let user = ctx::caller(&state).await?;
-        let locale = sessions::locale_for(user.as_ref(), &ctx::headers(), state.env.default_locale);
-        Ok(SessionInfo {
-            signup_enabled: state.config.enable_signup().await?
-                || crate::backend::accounts::user_count(&state.db).await? == 0,
-            user_webhooks_enabled: state.config.enable_user_webhooks().await?,
-            user,
-            locale,
-        })
-    }
-    .await)
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::caller(&state).await?;
+            let locale =
+                sessions::locale_for(user.as_ref(), &ctx::headers(), state.env.default_locale);
+            Ok(SessionInfo {
+                signup_enabled: state.config.enable_signup().await?
+                    || crate::backend::accounts::user_count(&state.db).await? == 0,
+                user_webhooks_enabled: state.config.enable_user_webhooks().await?,
+                user,
+                locale,
+            })
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AppError> {
     use crate::backend::accounts::{create_account, Creator, NewAccount};
-    ctx::respond(async {
-        let state = ctx::state()?;
-        let user = create_account(&state, NewAccount { name, email, password }, Creator::SelfSignUp).await?;
-        ctx::start_session(&state, &user).await?;
-        leptos_axum::redirect("/");
-        Ok(())
-    }
-    .await)
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = create_account(
+                &state,
+                NewAccount {
+                    name,
+                    email,
+                    password,
+                },
+                Creator::SelfSignUp,
+            )
+            .await?;
+            ctx::start_session(&state, &user).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::backend::accounts::verify_credentials;
-    ctx::respond(async {
-        let state = ctx::state()?;
-        state.signin_limiter.check(ctx::client_ip(), &email)?;
-        let user = verify_credentials(&state, &email, &password).await?;
-        ctx::start_session(&state, &user).await?;
-        leptos_axum::redirect("/");
-        Ok(())
-    }
-    .await)
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            state.signin_limiter.check(ctx::client_ip(), &email)?;
+            let user = verify_credentials(&state, &email, &password).await?;
+            ctx::start_session(&state, &user).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::backend::sessions;
-    ctx::respond(async {
-        let state = ctx::state()?;
-        if let Some(token) = sessions::token_from_headers(&ctx::headers()) {
-            sessions::revoke(&state.db, &token).await?;
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            if let Some(token) = sessions::token_from_headers(&ctx::headers()) {
+                sessions::revoke(&state.db, &token).await?;
+            }
+            ctx::set_cookie(&sessions::clear_session_cookie(state.env.secure_cookies));
+            leptos_axum::redirect("/signin");
+            Ok(())
         }
-        ctx::set_cookie(&sessions::clear_session_cookie(state.env.secure_cookies));
-        leptos_axum::redirect("/signin");
-        Ok(())
-    }
-    .await)
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "set_locale")]
 pub async fn set_locale(locale: Locale) -> Result<(), AppError> {
     use crate::backend::{accounts, sessions};
-    ctx::respond(async {
-        let state = ctx::state()?;
-        if let Some(user) = ctx::caller(&state).await? {
-            accounts::set_locale(&state.db, &user.id, locale).await?;
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            if let Some(user) = ctx::caller(&state).await? {
+                accounts::set_locale(&state.db, &user.id, locale).await?;
+            }
+            ctx::set_cookie(&sessions::locale_cookie(locale, state.env.secure_cookies));
+            Ok(())
         }
-        ctx::set_cookie(&sessions::locale_cookie(locale, state.env.secure_cookies));
-        Ok(())
-    }
-    .await)
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_list_users")]
 pub async fn admin_list_users() -> Result<Vec<User>, AppError> {
-    ctx::respond(async {
-        let state = ctx::state()?;
-        ctx::require(&state, Role::Admin).await?;
-        crate::backend::accounts::list_users(&state.db).await
-    }
-    .await)
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            crate::backend::accounts::list_users(&state.db).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_add_user")]
-pub async fn admin_add_user(name: String, email: String, password: String, role: Role) -> Result<User, AppError> {
+pub async fn admin_add_user(
+    name: String,
+    email: String,
+    password: String,
+    role: Role,
+) -> Result<User, AppError> {
     use crate::backend::accounts::{create_account, Creator, NewAccount};
-    ctx::respond(async {
-        let state = ctx::state()?;
-        ctx::require(&state, Role::Admin).await?;
-        create_account(&state, NewAccount { name, email, password }, Creator::Admin(role)).await
-    }
-    .await)
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            create_account(
+                &state,
+                NewAccount {
+                    name,
+                    email,
+                    password,
+                },
+                Creator::Admin(role),
+            )
+            .await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_set_role")]
 pub async fn admin_set_role(user_id: String, role: Role) -> Result<User, AppError> {
-    ctx::respond(async {
-        let state = ctx::state()?;
-        let admin = ctx::require(&state, Role::Admin).await?;
-        crate::backend::accounts::set_role(&state, &admin, &user_id, role).await
-    }
-    .await)
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let admin = ctx::require(&state, Role::Admin).await?;
+            crate::backend::accounts::set_role(&state, &admin, &user_id, role).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_delete_user")]
 pub async fn admin_delete_user(user_id: String) -> Result<(), AppError> {
-    ctx::respond(async {
-        let state = ctx::state()?;
-        let admin = ctx::require(&state, Role::Admin).await?;
-        crate::backend::accounts::delete_user(&state, &admin, &user_id).await
-    }
-    .await)
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let admin = ctx::require(&state, Role::Admin).await?;
+            crate::backend::accounts::delete_user(&state, &admin, &user_id).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_get_settings")]
 pub async fn admin_get_settings() -> Result<AdminSettings, AppError> {
-    ctx::respond(async {
-        let state = ctx::state()?;
-        ctx::require(&state, Role::Admin).await?;
-        state.config.admin_settings().await
-    }
-    .await)
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            state.config.admin_settings().await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_save_settings")]
 pub async fn admin_save_settings(settings: AdminSettings) -> Result<AdminSettings, AppError> {
-    ctx::respond(async {
-        let state = ctx::state()?;
-        ctx::require(&state, Role::Admin).await?;
-        state.config.save_admin_settings(&settings).await?;
-        state.config.admin_settings().await
-    }
-    .await)
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            state.config.save_admin_settings(&settings).await?;
+            state.config.admin_settings().await
+        }
+        .await,
+    )
 }

@@ -2,8 +2,8 @@
 //! layer turns it into `{"detail": …}` with a matching HTTP status.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Key, Locale};
 
@@ -55,7 +55,9 @@ impl AppError {
             AppError::EmailTaken => Key::ErrEmailTaken,
             AppError::SignupDisabled => Key::ErrSignupDisabled,
             AppError::RateLimited(secs) => {
-                return Key::ErrRateLimited.text(locale).replace("{n}", &secs.to_string())
+                return Key::ErrRateLimited
+                    .text(locale)
+                    .replace("{n}", &secs.to_string())
             }
             AppError::Internal => Key::ErrInternal,
             AppError::Invalid(msg) | AppError::ServerFn(msg) => return msg.clone(),

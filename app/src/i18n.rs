@@ -54,7 +54,11 @@ impl Locale {
             let mut pieces = part.split(';');
             let Some(tag) = pieces.next() else { continue };
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if let Some(locale) = Locale::from_code(tag) {
                 let better = match best {
@@ -190,15 +194,28 @@ impl I18n {
     }
 }
 
+pub fn provide_i18n() {
+    provide_context(I18n(RwSignal::new(Locale::default())));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn accept_language_picks_highest_quality_supported() {
-        assert_eq!(Locale::from_accept_language("de-DE,de;q=0.9,en;q=0.8"), Locale::De);
-        assert_eq!(Locale::from_accept_language("ja, fr;q=0.5, en;q=0.4"), Locale::Fr);
-        assert_eq!(Locale::from_accept_language("en;q=0.2, ru;q=0.9"), Locale::Ru);
+        assert_eq!(
+            Locale::from_accept_language("de-DE,de;q=0.9,en;q=0.8"),
+            Locale::De
+        );
+        assert_eq!(
+            Locale::from_accept_language("ja, fr;q=0.5, en;q=0.4"),
+            Locale::Fr
+        );
+        assert_eq!(
+            Locale::from_accept_language("en;q=0.2, ru;q=0.9"),
+            Locale::Ru
+        );
         assert_eq!(Locale::from_accept_language("ja"), Locale::En);
         assert_eq!(Locale::from_accept_language(""), Locale::En);
         assert_eq!(Locale::from_accept_language("es-419"), Locale::Es);
@@ -209,19 +226,24 @@ mod tests {
         for key in Key::ALL {
             let texts = key.all();
             for (i, text) in texts.iter().enumerate() {
-                assert!(!text.trim().is_empty(), "{key:?} is empty in {:?}", Locale::ALL[i]);
+                assert!(
+                    !text.trim().is_empty(),
+                    "{key:?} is empty in {:?}",
+                    Locale::ALL[i]
+                );
             }
             // Placeholders must survive translation.
             for ph in ["{name}", "{n}"] {
                 let in_en = texts[0].contains(ph);
                 for (i, text) in texts.iter().enumerate() {
-                    assert_eq!(text.contains(ph), in_en, "{key:?} placeholder {ph} in {:?}", Locale::ALL[i]);
+                    assert_eq!(
+                        text.contains(ph),
+                        in_en,
+                        "{key:?} placeholder {ph} in {:?}",
+                        Locale::ALL[i]
+                    );
                 }
             }
         }
     }
-}
-
-pub fn provide_i18n() {
-    provide_context(I18n(RwSignal::new(Locale::default())));
 }

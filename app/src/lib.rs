@@ -1,6 +1,8 @@
 //! Parley's shared crate: types, UI components and server functions used by
 //! both the server (`ssr`) and the browser (`hydrate`).
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;

@@ -39,7 +39,9 @@ impl FromStr for Role {
             "pending" => Ok(Role::Pending),
             "user" => Ok(Role::User),
             "admin" => Ok(Role::Admin),
-            other => Err(format!("unknown role '{other}' (expected pending, user or admin)")),
+            other => Err(format!(
+                "unknown role '{other}' (expected pending, user or admin)"
+            )),
         }
     }
 }

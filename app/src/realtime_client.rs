@@ -31,7 +31,12 @@ type Shared = Rc<RefCell<Socket>>;
 pub fn follow_session(session: Session) {
     let shared: Shared = Rc::default();
     Effect::new(move |_| {
-        let user_id = session.info.get().and_then(Result::ok).and_then(|s| s.user).map(|u| u.id);
+        let user_id = session
+            .info
+            .get()
+            .and_then(Result::ok)
+            .and_then(|s| s.user)
+            .map(|u| u.id);
         let changed = shared.borrow().user_id != user_id;
         if changed {
             close(&shared);
@@ -55,7 +60,11 @@ fn close(shared: &Shared) {
 
 fn socket_url() -> Option<String> {
     let location = window().location();
-    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     Some(format!("{scheme}://{}/api/ws", location.host().ok()?))
 }
 
@@ -76,7 +85,9 @@ fn open(shared: Shared, session: Session) {
         })
     };
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        let Some(text) = ev.data().as_string() else { return };
+        let Some(text) = ev.data().as_string() else {
+            return;
+        };
         match serde_json::from_str::<ServerEvent>(&text) {
             Ok(ServerEvent::UsersChanged) => session.users_changed.update(|n| *n += 1),
             Ok(ServerEvent::SessionChanged) => session.changed.update(|n| *n += 1),

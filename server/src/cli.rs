@@ -5,7 +5,7 @@ use app::backend::env::EnvConfig;
 use app::i18n::Locale;
 use app::model::Role;
 use clap::builder::BoolishValueParser;
-use clap::Parser;
+use clap::{ArgAction, Parser};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -41,11 +41,11 @@ pub struct Cli {
     pub webhook_url: Option<String>,
 
     /// Allow per-user notification webhooks.
-    #[arg(long, env = "ENABLE_USER_WEBHOOKS", default_value = "true", value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "ENABLE_USER_WEBHOOKS", default_value = "true", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub enable_user_webhooks: bool,
 
     /// Allow new sign-ups (the first account can always sign up).
-    #[arg(long, env = "ENABLE_SIGNUP", default_value = "true", value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "ENABLE_SIGNUP", default_value = "true", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub enable_signup: bool,
 
     /// Role of new self-signed-up accounts: pending or user.
@@ -85,10 +85,16 @@ fn parse_locale(s: &str) -> Result<Locale, String> {
 impl Cli {
     /// The directory where Parley keeps files next to its SQLite database.
     pub fn data_dir(&self) -> PathBuf {
-        let path = self.database_url.trim_start_matches("sqlite:").trim_start_matches("//");
+        let path = self
+            .database_url
+            .trim_start_matches("sqlite:")
+            .trim_start_matches("//");
         let path = path.split('?').next().unwrap_or_default();
         if self.database_url.starts_with("sqlite:") && path != ":memory:" {
-            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Some(dir) = Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
                 return dir.to_path_buf();
             }
         }
@@ -100,7 +106,10 @@ impl Cli {
             Some(key) => key,
             None => load_or_create_secret(&self.data_dir())?,
         };
-        let secure_cookies = self.webui_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        let secure_cookies = self
+            .webui_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
         Ok(EnvConfig {
             database_url: self.database_url,
             webui_url: self.webui_url.map(|u| u.trim_end_matches('/').to_string()),
@@ -109,7 +118,11 @@ impl Cli {
             enable_user_webhooks: self.enable_user_webhooks,
             enable_signup: self.enable_signup,
             default_user_role: self.default_user_role,
-            webhook_allowed_hosts: self.webhook_allowed_hosts.into_iter().filter(|h| !h.trim().is_empty()).collect(),
+            webhook_allowed_hosts: self
+                .webhook_allowed_hosts
+                .into_iter()
+                .filter(|h| !h.trim().is_empty())
+                .collect(),
             openai_api_base_url: self.openai_api_base_url,
             openai_api_key: self.openai_api_key,
             default_locale: self.default_locale,

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Parley HTTP server: the Leptos app (SSR + server functions), the REST
 //! API and the realtime socket on one axum router.
 
@@ -40,7 +41,10 @@ pub fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let context_state = app_state.clone();
-    let state = ServerState { leptos_options: leptos_options.clone(), app: app_state };
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: app_state,
+    };
     Router::new()
         .merge(rest::routes())
         .route("/api/ws", get(ws::handler))
@@ -52,7 +56,8 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         )
         .fallback(fallback)
         .layer(CatchPanicLayer::custom(|_| {
-            rest::ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.").into_response()
+            rest::ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.")
+                .into_response()
         }))
         .with_state(state)
 }

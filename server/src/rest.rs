@@ -29,18 +29,27 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        ApiError { status, detail: detail.into(), retry_after: None }
+        ApiError {
+            status,
+            detail: detail.into(),
+            retry_after: None,
+        }
     }
 }
 
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
-        let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = match err {
             AppError::RateLimited(secs) => Some(secs),
             _ => None,
         };
-        ApiError { status, detail: err.to_string(), retry_after }
+        ApiError {
+            status,
+            detail: err.to_string(),
+            retry_after,
+        }
     }
 }
 
@@ -79,7 +88,9 @@ where
 /// unless a handler asks for less.
 pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
     let token = sessions::token_from_headers(headers).ok_or(AppError::Unauthorized)?;
-    Ok(sessions::user_for_token(&state.db, &token).await?.ok_or(AppError::Unauthorized)?)
+    Ok(sessions::user_for_token(&state.db, &token)
+        .await?
+        .ok_or(AppError::Unauthorized)?)
 }
 
 pub async fn require(state: &AppState, headers: &HeaderMap, min: Role) -> Result<User, ApiError> {
@@ -130,7 +141,13 @@ struct UserResponse {
 
 impl From<User> for UserResponse {
     fn from(u: User) -> Self {
-        UserResponse { id: u.id, email: u.email, name: u.name, role: u.role, created_at: u.created_at }
+        UserResponse {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            created_at: u.created_at,
+        }
     }
 }
 
@@ -146,14 +163,21 @@ async fn token_for(state: &AppState, user: User) -> Result<Json<TokenResponse>, 
     }))
 }
 
-async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson<SignUpBody>) -> Result<Json<TokenResponse>, ApiError> {
+async fn signup(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignUpBody>,
+) -> Result<Json<TokenResponse>, ApiError> {
     let name = body
         .name
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| body.email.split('@').next().unwrap_or_default().to_string());
     let user = accounts::create_account(
         &state,
-        NewAccount { name, email: body.email, password: body.password },
+        NewAccount {
+            name,
+            email: body.email,
+            password: body.password,
+        },
         Creator::SelfSignUp,
     )
     .await?;
@@ -170,7 +194,10 @@ async fn signin(
     token_for(&state, user).await
 }
 
-async fn signout(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+async fn signout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
     caller(&state, &headers).await?;
     if let Some(token) = sessions::token_from_headers(&headers) {
         sessions::revoke(&state.db, &token).await?;
@@ -178,7 +205,10 @@ async fn signout(State(state): State<AppState>, headers: HeaderMap) -> Result<Js
     Ok(Json(json!({ "status": true })))
 }
 
-async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<UserResponse>, ApiError> {
+async fn me(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<UserResponse>, ApiError> {
     Ok(Json(caller(&state, &headers).await?.into()))
 }
 

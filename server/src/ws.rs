@@ -17,13 +17,21 @@ fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true; // not a browser
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     origin.split_once("://").map(|(_, rest)| rest) == Some(host)
 }
 
-pub async fn handler(State(state): State<AppState>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
+pub async fn handler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
     if !same_origin(&headers) {
-        return ApiError::new(StatusCode::FORBIDDEN, "Cross-origin socket refused.").into_response();
+        return ApiError::new(StatusCode::FORBIDDEN, "Cross-origin socket refused.")
+            .into_response();
     }
     let user = match caller(&state, &headers).await {
         Ok(user) => user,

@@ -15,7 +15,11 @@ fn assert_detail(body: &Value) {
 async fn signup_signin_and_me_have_open_webui_shapes() {
     let s = common::spawn().await;
     let (status, body) = s
-        .post_json("/api/v1/auths/signup", json!({"name": "Tim", "email": "Tim@Example.com", "password": "correct horse"}), None)
+        .post_json(
+            "/api/v1/auths/signup",
+            json!({"name": "Tim", "email": "Tim@Example.com", "password": "correct horse"}),
+            None,
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["token_type"], "Bearer");
@@ -32,14 +36,21 @@ async fn signup_signin_and_me_have_open_webui_shapes() {
     assert_eq!(me["role"], "admin");
 
     let (status, signin) = s
-        .post_json("/api/v1/auths/signin", json!({"email": "tim@example.com", "password": "correct horse"}), None)
+        .post_json(
+            "/api/v1/auths/signin",
+            json!({"email": "tim@example.com", "password": "correct horse"}),
+            None,
+        )
         .await;
     assert_eq!(status, 200, "{signin}");
     for field in ["id", "email", "name", "role"] {
         assert_eq!(signin[field], body[field], "{field}");
     }
     assert_eq!(signin["token_type"], "Bearer");
-    assert_ne!(signin["token"], body["token"], "every sign-in gets its own session");
+    assert_ne!(
+        signin["token"], body["token"],
+        "every sign-in gets its own session"
+    );
 }
 
 #[tokio::test]
@@ -67,12 +78,20 @@ async fn wrong_password_and_unknown_email_are_the_same_401() {
     let s = common::spawn().await;
     s.signup("Tim", "tim@example.com").await;
     let (status, wrong) = s
-        .post_json("/api/v1/auths/signin", json!({"email": "tim@example.com", "password": "nope nope"}), None)
+        .post_json(
+            "/api/v1/auths/signin",
+            json!({"email": "tim@example.com", "password": "nope nope"}),
+            None,
+        )
         .await;
     assert_eq!(status, 401);
     assert_detail(&wrong);
     let (status, unknown) = s
-        .post_json("/api/v1/auths/signin", json!({"email": "who@example.com", "password": "nope nope"}), None)
+        .post_json(
+            "/api/v1/auths/signin",
+            json!({"email": "who@example.com", "password": "nope nope"}),
+            None,
+        )
         .await;
     assert_eq!(status, 401);
     assert_eq!(wrong, unknown, "no account enumeration");
@@ -83,11 +102,20 @@ async fn duplicate_email_is_a_409_json_error() {
     let s = common::spawn().await;
     s.signup("Tim", "tim@example.com").await;
     let (status, body) = s
-        .post_json("/api/v1/auths/signup", json!({"name": "Tim 2", "email": " TIM@example.com", "password": "correct horse"}), None)
+        .post_json(
+            "/api/v1/auths/signup",
+            json!({"name": "Tim 2", "email": " TIM@example.com", "password": "correct horse"}),
+            None,
+        )
         .await;
     assert_eq!(status, 409, "{body}");
     assert_detail(&body);
-    let (_, users) = (0, app::backend::accounts::user_count(&s.state.db).await.expect("count"));
+    let (_, users) = (
+        0,
+        app::backend::accounts::user_count(&s.state.db)
+            .await
+            .expect("count"),
+    );
     assert_eq!(users, 1, "nothing stored");
 }
 
@@ -105,21 +133,44 @@ async fn bad_input_gets_json_errors() {
     assert_eq!(res.status().as_u16(), 400);
     assert_detail(&res.json().await.expect("json"));
 
-    let (status, body) = s.post_json("/api/v1/auths/signup", json!({"email": "x@example.com"}), None).await;
+    let (status, body) = s
+        .post_json(
+            "/api/v1/auths/signup",
+            json!({"email": "x@example.com"}),
+            None,
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     assert_detail(&body);
 
     let (status, body) = s
-        .post_json("/api/v1/auths/signup", json!({"name": "X", "email": "not-an-email", "password": "correct horse"}), None)
+        .post_json(
+            "/api/v1/auths/signup",
+            json!({"name": "X", "email": "not-an-email", "password": "correct horse"}),
+            None,
+        )
         .await;
     assert_eq!(status, 400);
-    assert!(body["detail"].as_str().unwrap_or_default().contains("email"), "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("email"),
+        "{body}"
+    );
 
     let (status, body) = s
-        .post_json("/api/v1/auths/signup", json!({"name": "X", "email": "x@example.com", "password": "short"}), None)
+        .post_json(
+            "/api/v1/auths/signup",
+            json!({"name": "X", "email": "x@example.com", "password": "short"}),
+            None,
+        )
         .await;
     assert_eq!(status, 400);
-    assert!(body["detail"].as_str().unwrap_or_default().contains("8"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap_or_default().contains("8"),
+        "{body}"
+    );
 
     let (status, body) = s.get_json("/api/v1/auths/", None).await;
     assert_eq!(status, 401);
@@ -155,7 +206,11 @@ async fn pending_user_is_denied_admin_server_functions() {
     // A pending user cannot promote themselves either.
     let pending_id = users[1]["id"].as_str().expect("id").to_string();
     let (status, _, _) = s
-        .server_fn("admin_set_role", &[("user_id", &pending_id), ("role", "admin")], Some(&pending))
+        .server_fn(
+            "admin_set_role",
+            &[("user_id", &pending_id), ("role", "admin")],
+            Some(&pending),
+        )
         .await;
     assert_eq!(status, 403);
 }
@@ -169,12 +224,20 @@ async fn role_change_takes_effect_on_the_next_request() {
     let (status, me) = s.get_json("/api/v1/auths/", Some(&pending)).await;
     assert_eq!((status, me["role"].as_str()), (200, Some("pending")));
 
-    let (status, text, _) = s.server_fn("admin_set_role", &[("user_id", id), ("role", "user")], Some(&admin)).await;
+    let (status, text, _) = s
+        .server_fn(
+            "admin_set_role",
+            &[("user_id", id), ("role", "user")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(status, 200, "{text}");
     let (_, me) = s.get_json("/api/v1/auths/", Some(&pending)).await;
     assert_eq!(me["role"], "user");
 
-    let (status, text, _) = s.server_fn("admin_delete_user", &[("user_id", id)], Some(&admin)).await;
+    let (status, text, _) = s
+        .server_fn("admin_delete_user", &[("user_id", id)], Some(&admin))
+        .await;
     assert_eq!(status, 200, "{text}");
     let (status, _) = s.get_json("/api/v1/auths/", Some(&pending)).await;
     assert_eq!(status, 401, "a deleted user's sessions end at once");
@@ -208,7 +271,11 @@ async fn signin_is_rate_limited_per_email() {
     assert_eq!(statuses, vec![401, 401, 401, 401, 401, 429]);
     // Even the right password waits now.
     let (status, _) = s
-        .post_json("/api/v1/auths/signin", json!({"email": "tim@example.com", "password": "correct horse"}), None)
+        .post_json(
+            "/api/v1/auths/signin",
+            json!({"email": "tim@example.com", "password": "correct horse"}),
+            None,
+        )
         .await;
     assert_eq!(status, 429);
 }
@@ -219,7 +286,11 @@ async fn signup_can_be_switched_off_except_for_the_first_account() {
     let (_, first) = s.signup("Admin", "admin@example.com").await;
     assert_eq!(first["role"], "admin");
     let (status, body) = s
-        .post_json("/api/v1/auths/signup", json!({"name": "Pat", "email": "pat@example.com", "password": "correct horse"}), None)
+        .post_json(
+            "/api/v1/auths/signup",
+            json!({"name": "Pat", "email": "pat@example.com", "password": "correct horse"}),
+            None,
+        )
         .await;
     assert_eq!(status, 403, "{body}");
     assert_detail(&body);
@@ -229,7 +300,9 @@ async fn signup_can_be_switched_off_except_for_the_first_account() {
 async fn signout_ends_the_session() {
     let s = common::spawn().await;
     let (token, _) = s.signup("Tim", "tim@example.com").await;
-    let (status, _) = s.post_json("/api/v1/auths/signout", json!({}), Some(&token)).await;
+    let (status, _) = s
+        .post_json("/api/v1/auths/signout", json!({}), Some(&token))
+        .await;
     assert_eq!(status, 200);
     let (status, _) = s.get_json("/api/v1/auths/", Some(&token)).await;
     assert_eq!(status, 401);
@@ -240,7 +313,11 @@ async fn browser_sign_in_sets_an_httponly_lax_cookie() {
     let s = common::spawn().await;
     s.signup("Tim", "tim@example.com").await;
     let (status, body, headers) = s
-        .server_fn("sign_in", &[("email", "tim@example.com"), ("password", "correct horse")], None)
+        .server_fn(
+            "sign_in",
+            &[("email", "tim@example.com"), ("password", "correct horse")],
+            None,
+        )
         .await;
     assert!(status < 400, "{status} {body}");
     let cookie = headers
@@ -252,7 +329,11 @@ async fn browser_sign_in_sets_an_httponly_lax_cookie() {
         .to_string();
     assert!(cookie.contains("HttpOnly"));
     assert!(cookie.contains("SameSite=Lax"));
-    let token = cookie.trim_start_matches("parley_session=").split(';').next().expect("value");
+    let token = cookie
+        .trim_start_matches("parley_session=")
+        .split(';')
+        .next()
+        .expect("value");
     let res = s
         .http
         .get(s.url("/api/v1/auths/"))
@@ -266,19 +347,47 @@ async fn browser_sign_in_sets_an_httponly_lax_cookie() {
 #[tokio::test]
 async fn pages_are_rendered_on_the_server_in_the_browser_language() {
     let s = common::spawn().await;
-    let res = s.http.get(s.url("/signin")).header("Accept-Language", "de-DE,de;q=0.9").send().await.expect("send");
+    let res = s
+        .http
+        .get(s.url("/signin"))
+        .header("Accept-Language", "de-DE,de;q=0.9")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(res.status().as_u16(), 200);
     let html = res.text().await.expect("html");
-    assert!(html.contains("Bei Parley anmelden"), "German SSR expected: {}", &html[..html.len().min(2000)]);
+    assert!(
+        html.contains("Bei Parley anmelden"),
+        "German SSR expected: {}",
+        &html[..html.len().min(2000)]
+    );
     assert!(html.contains("name=\"password\""));
 
     let res = s.http.get(s.url("/signin")).send().await.expect("send");
-    assert!(res.text().await.expect("html").contains("Sign in to Parley"));
+    assert!(res
+        .text()
+        .await
+        .expect("html")
+        .contains("Sign in to Parley"));
 
-    let res = s.http.get(s.url("/admin")).send().await.expect("send");
+    let res = s
+        .http
+        .get(s.url("/admin"))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .expect("send");
     let status = res.status().as_u16();
-    let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    assert!(status == 302 || status == 303 || status == 307, "anonymous /admin redirects, got {status}");
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        status == 302 || status == 303 || status == 307,
+        "anonymous /admin redirects, got {status}"
+    );
     assert_eq!(location, "/signin");
 }
 
@@ -288,12 +397,18 @@ async fn admins_hear_about_signups_on_the_realtime_socket() {
     let (admin, _) = s.signup("Admin", "admin@example.com").await;
 
     let ws_url = format!("{}/api/ws", s.base.replace("http://", "ws://"));
-    let mut request = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(ws_url.as_str())
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+            ws_url.as_str(),
+        )
         .expect("request");
-    request
-        .headers_mut()
-        .insert("Cookie", format!("parley_session={admin}").parse().expect("header"));
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("socket opens");
+    request.headers_mut().insert(
+        "Cookie",
+        format!("parley_session={admin}").parse().expect("header"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("socket opens");
 
     // Wait until the hub knows the tab before causing the event.
     for _ in 0..100 {

@@ -1,6 +1,8 @@
 //! Accounts (SPEC W1): sign-up, sign-in, the admin's user management.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use sqlx::Row;
 
@@ -8,7 +10,7 @@ use super::db::{new_id, now_ms, Db};
 use super::AppState;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::model::{Role, User, ServerEvent};
+use crate::model::{Role, ServerEvent, User};
 
 #[derive(Clone, Debug)]
 pub struct NewAccount {
@@ -50,17 +52,27 @@ impl NewAccount {
             return Err(AppError::Invalid("Enter your name.".into()));
         }
         if name.chars().count() > 100 {
-            return Err(AppError::Invalid("The name can be at most 100 characters.".into()));
+            return Err(AppError::Invalid(
+                "The name can be at most 100 characters.".into(),
+            ));
         }
         validate_email(&email)?;
         let len = self.password.chars().count();
         if len < 8 {
-            return Err(AppError::Invalid("The password must have at least 8 characters.".into()));
+            return Err(AppError::Invalid(
+                "The password must have at least 8 characters.".into(),
+            ));
         }
         if len > 256 {
-            return Err(AppError::Invalid("The password can be at most 256 characters.".into()));
+            return Err(AppError::Invalid(
+                "The password can be at most 256 characters.".into(),
+            ));
         }
-        Ok(NewAccount { name, email, password: self.password })
+        Ok(NewAccount {
+            name,
+            email,
+            password: self.password,
+        })
     }
 }
 
@@ -73,7 +85,10 @@ fn validate_email(email: &str) -> Result<(), AppError> {
         && !email.chars().any(char::is_whitespace)
         && match email.split_once('@') {
             Some((local, domain)) => {
-                !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
                     && !domain.contains('@')
             }
             None => false,
@@ -81,7 +96,9 @@ fn validate_email(email: &str) -> Result<(), AppError> {
     if ok {
         Ok(())
     } else {
-        Err(AppError::Invalid("Enter a valid email address, like tim@example.com.".into()))
+        Err(AppError::Invalid(
+            "Enter a valid email address, like tim@example.com.".into(),
+        ))
     }
 }
 
@@ -100,7 +117,9 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(|_| AppError::Internal)?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await
     .map_err(|_| AppError::Internal)?
@@ -112,9 +131,16 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 /// Creates an account in one transaction. The first account of the instance
 /// becomes admin whoever creates it.
-pub async fn create_account(state: &AppState, account: NewAccount, creator: Creator) -> Result<User, AppError> {
+pub async fn create_account(
+    state: &AppState,
+    account: NewAccount,
+    creator: Creator,
+) -> Result<User, AppError> {
     let account = account.validated()?;
-    if creator == Creator::SelfSignUp && !state.config.enable_signup().await? && user_count(&state.db).await? > 0 {
+    if creator == Creator::SelfSignUp
+        && !state.config.enable_signup().await?
+        && user_count(&state.db).await? > 0
+    {
         return Err(AppError::SignupDisabled);
     }
     let password_hash = hash_password(account.password).await?;
@@ -128,7 +154,9 @@ pub async fn create_account(state: &AppState, account: NewAccount, creator: Crea
     if existing.is_some() {
         return Err(AppError::EmailTaken);
     }
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
     let role = if count == 0 {
         Role::Admin
     } else {
@@ -160,7 +188,10 @@ pub async fn create_account(state: &AppState, account: NewAccount, creator: Crea
     .await;
     if let Err(err) = inserted {
         // Two sign-ups racing for one email: the unique index decides.
-        if err.as_database_error().is_some_and(|e| e.is_unique_violation()) {
+        if err
+            .as_database_error()
+            .is_some_and(|e| e.is_unique_violation())
+        {
             return Err(AppError::EmailTaken);
         }
         return Err(err.into());
@@ -174,12 +205,18 @@ pub async fn create_account(state: &AppState, account: NewAccount, creator: Crea
 
 /// Checks an email and password; the same error for an unknown email and a
 /// wrong password.
-pub async fn verify_credentials(state: &AppState, email: &str, password: &str) -> Result<User, AppError> {
+pub async fn verify_credentials(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<User, AppError> {
     let email = normalize_email(email);
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"))
-        .bind(&email)
-        .fetch_optional(&state.db)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
+    ))
+    .bind(&email)
+    .fetch_optional(&state.db)
+    .await?;
     let Some(row) = row else {
         let _ = verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
         return Err(AppError::InvalidCredentials);
@@ -193,7 +230,9 @@ pub async fn verify_credentials(state: &AppState, email: &str, password: &str) -
 }
 
 pub async fn user_count(db: &Db) -> Result<i64, AppError> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(db).await?;
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await?;
     Ok(count)
 }
 
@@ -206,9 +245,11 @@ pub async fn get_user(db: &Db, id: &str) -> Result<Option<User>, AppError> {
 }
 
 pub async fn list_users(db: &Db) -> Result<Vec<User>, AppError> {
-    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at, email"))
-        .fetch_all(db)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users ORDER BY created_at, email"
+    ))
+    .fetch_all(db)
+    .await?;
     rows.iter().map(user_from_row).collect()
 }
 
@@ -221,7 +262,12 @@ pub async fn admin_ids(db: &Db) -> Result<Vec<String>, AppError> {
 
 /// Changes a user's role. An admin cannot demote themselves, so the
 /// instance always keeps at least one admin.
-pub async fn set_role(state: &AppState, acting: &User, user_id: &str, role: Role) -> Result<User, AppError> {
+pub async fn set_role(
+    state: &AppState,
+    acting: &User,
+    user_id: &str,
+    role: Role,
+) -> Result<User, AppError> {
     if acting.id == user_id && role != Role::Admin {
         return Err(AppError::Invalid("You cannot change your own role.".into()));
     }
@@ -234,7 +280,9 @@ pub async fn set_role(state: &AppState, acting: &User, user_id: &str, role: Role
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    let user = get_user(&state.db, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = get_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tracing::info!(user_id = %user.id, role = %role, "role changed");
     state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
     notify_admins(state, ServerEvent::UsersChanged).await;
@@ -243,11 +291,19 @@ pub async fn set_role(state: &AppState, acting: &User, user_id: &str, role: Role
 
 pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Result<(), AppError> {
     if acting.id == user_id {
-        return Err(AppError::Invalid("You cannot delete your own account here.".into()));
+        return Err(AppError::Invalid(
+            "You cannot delete your own account here.".into(),
+        ));
     }
     let mut tx = state.db.begin().await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-    let deleted = sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let deleted = sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     if deleted.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
@@ -286,7 +342,11 @@ mod tests {
 
     #[test]
     fn validation_explains_what_is_wrong() {
-        let ok = NewAccount { name: " Tim ".into(), email: " Tim@Example.com ".into(), password: "password1".into() };
+        let ok = NewAccount {
+            name: " Tim ".into(),
+            email: " Tim@Example.com ".into(),
+            password: "password1".into(),
+        };
         let v = ok.validated().expect("valid");
         assert_eq!(v.name, "Tim");
         assert_eq!(v.email, "tim@example.com");
@@ -296,10 +356,17 @@ mod tests {
             ("Tim", "a@b", "password1", "email"),
             ("Tim", "a@b.co", "short", "8 characters"),
         ] {
-            let err = NewAccount { name: name.into(), email: email.into(), password: password.into() }
-                .validated()
-                .expect_err("invalid");
-            assert!(err.to_string().contains(needle), "{err} should mention {needle}");
+            let err = NewAccount {
+                name: name.into(),
+                email: email.into(),
+                password: password.into(),
+            }
+            .validated()
+            .expect_err("invalid");
+            assert!(
+                err.to_string().contains(needle),
+                "{err} should mention {needle}"
+            );
         }
     }
 }

@@ -44,7 +44,11 @@ impl ConfigStore {
     }
 
     async fn get_bool(&self, key: &str, default: bool) -> Result<bool, AppError> {
-        Ok(self.get_raw(key).await?.map(|v| v == "true").unwrap_or(default))
+        Ok(self
+            .get_raw(key)
+            .await?
+            .map(|v| v == "true")
+            .unwrap_or(default))
     }
 
     pub async fn enable_signup(&self) -> Result<bool, AppError> {
@@ -52,7 +56,8 @@ impl ConfigStore {
     }
 
     pub async fn enable_user_webhooks(&self) -> Result<bool, AppError> {
-        self.get_bool(ENABLE_USER_WEBHOOKS, self.env.enable_user_webhooks).await
+        self.get_bool(ENABLE_USER_WEBHOOKS, self.env.enable_user_webhooks)
+            .await
     }
 
     pub async fn default_user_role(&self) -> Result<Role, AppError> {
@@ -77,8 +82,10 @@ impl ConfigStore {
                 "The default role for new users can be pending or user, not admin.".into(),
             ));
         }
-        self.set_raw(ENABLE_SIGNUP, &s.enable_signup.to_string()).await?;
-        self.set_raw(DEFAULT_USER_ROLE, s.default_user_role.as_str()).await?;
+        self.set_raw(ENABLE_SIGNUP, &s.enable_signup.to_string())
+            .await?;
+        self.set_raw(DEFAULT_USER_ROLE, s.default_user_role.as_str())
+            .await?;
         self.set_raw(ENABLE_USER_WEBHOOKS, &s.enable_user_webhooks.to_string())
             .await?;
         Ok(())

@@ -60,7 +60,9 @@ pub async fn connect(url: &str) -> Result<(Db, Backend), DbError> {
         .map_err(DbError::Connect)?;
     if backend == Backend::Sqlite {
         // WAL is a property of the file, so setting it once is enough.
-        sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
+        sqlx::query("PRAGMA journal_mode=WAL")
+            .execute(&pool)
+            .await?;
     }
     sqlx::migrate!("../migrations").run(&pool).await?;
     Ok((pool, backend))
@@ -70,7 +72,10 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path != ":memory:" && !path.is_empty() {
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(dir).map_err(|e| DbError::Dir(dir.display().to_string(), e))?;
         }
     }

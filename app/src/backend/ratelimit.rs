@@ -25,7 +25,11 @@ pub struct SignInQuota {
 
 impl Default for SignInQuota {
     fn default() -> Self {
-        SignInQuota { per_email_burst: 5, per_ip_burst: 30, replenish_every: Duration::from_secs(12) }
+        SignInQuota {
+            per_email_burst: 5,
+            per_ip_burst: 30,
+            replenish_every: Duration::from_secs(12),
+        }
     }
 }
 
@@ -50,11 +54,18 @@ impl SignInLimiter {
         let now = self.clock.now();
         if let Some(ip) = ip {
             if let Err(not_until) = self.by_ip.check_key(&ip) {
-                return Err(AppError::RateLimited(not_until.wait_time_from(now).as_secs().max(1)));
+                return Err(AppError::RateLimited(
+                    not_until.wait_time_from(now).as_secs().max(1),
+                ));
             }
         }
-        if let Err(not_until) = self.by_email.check_key(&crate::backend::accounts::normalize_email(email)) {
-            return Err(AppError::RateLimited(not_until.wait_time_from(now).as_secs().max(1)));
+        if let Err(not_until) = self
+            .by_email
+            .check_key(&crate::backend::accounts::normalize_email(email))
+        {
+            return Err(AppError::RateLimited(
+                not_until.wait_time_from(now).as_secs().max(1),
+            ));
         }
         Ok(())
     }
@@ -74,6 +85,8 @@ mod tests {
             Err(AppError::RateLimited(secs)) => assert!(secs >= 1),
             other => panic!("expected rate limit, got {other:?}"),
         }
-        limiter.check(None, "other@b.co").expect("other email unaffected");
+        limiter
+            .check(None, "other@b.co")
+            .expect("other email unaffected");
     }
 }

@@ -38,7 +38,12 @@ impl RealtimeHub {
         if let Ok(mut map) = self.connections.lock() {
             map.entry(user_id.to_string()).or_default().insert(id, tx);
         }
-        Connection { hub: self.clone(), user_id: user_id.to_string(), id, events: rx }
+        Connection {
+            hub: self.clone(),
+            user_id: user_id.to_string(),
+            id,
+            events: rx,
+        }
     }
 
     fn unregister(&self, user_id: &str, id: u64) {

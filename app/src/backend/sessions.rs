@@ -93,8 +93,14 @@ pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
 
 /// The token of a request: `Authorization: Bearer …` first, then the cookie.
 pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
-    if let Some(auth) = headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        if let Some(token) = auth.strip_prefix("Bearer ").or_else(|| auth.strip_prefix("bearer ")) {
+    if let Some(auth) = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        if let Some(token) = auth
+            .strip_prefix("Bearer ")
+            .or_else(|| auth.strip_prefix("bearer "))
+        {
             return Some(token.trim().to_string());
         }
     }
@@ -144,7 +150,10 @@ pub fn locale_for(user: Option<&User>, headers: &http::HeaderMap, default: Local
     if let Some(locale) = from_cookie {
         return locale;
     }
-    match headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+    match headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    {
         Some(header) if !header.trim().is_empty() => Locale::from_accept_language(header),
         _ => default,
     }
@@ -165,14 +174,20 @@ mod tests {
 
     #[test]
     fn finds_cookie_among_others() {
-        assert_eq!(cookie_value("a=1; parley_session=xyz; b=2", COOKIE_NAME), Some("xyz"));
+        assert_eq!(
+            cookie_value("a=1; parley_session=xyz; b=2", COOKIE_NAME),
+            Some("xyz")
+        );
         assert_eq!(cookie_value("a=1", COOKIE_NAME), None);
     }
 
     #[test]
     fn bearer_wins_over_cookie() {
         let mut h = http::HeaderMap::new();
-        h.insert(http::header::COOKIE, "parley_session=c".parse().expect("hv"));
+        h.insert(
+            http::header::COOKIE,
+            "parley_session=c".parse().expect("hv"),
+        );
         assert_eq!(token_from_headers(&h).as_deref(), Some("c"));
         h.insert(http::header::AUTHORIZATION, "Bearer t".parse().expect("hv"));
         assert_eq!(token_from_headers(&h).as_deref(), Some("t"));

@@ -5,22 +5,23 @@ use leptos_router::components::A;
 
 use super::{action_error, format_time, initials, role_key, ErrorPanel, FormError, PageLoading};
 use crate::api::{
-    admin_get_settings, admin_list_users, AdminAddUser, AdminDeleteUser, AdminSaveSettings, AdminSetRole,
+    admin_get_settings, admin_list_users, AdminAddUser, AdminDeleteUser, AdminSaveSettings,
+    AdminSetRole,
 };
 use crate::i18n::{use_i18n, Key};
 use crate::model::{AdminSettings, Role, User};
 use crate::session::use_session;
 
 #[component]
-fn AdminTabs(active: &'static str) -> impl IntoView {
+fn AdminTabs() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1 class="page-title">{i18n.t(Key::AdminPanel)}</h1>
         <nav class="tabs" aria-label="Admin sections">
-            <A href="/admin" attr:class="tab" attr:aria-current=(active == "users").then_some("page")>
+            <A href="/admin" exact=true attr:class="tab">
                 {i18n.t(Key::Users)}
             </A>
-            <A href="/admin/settings" attr:class="tab" attr:aria-current=(active == "settings").then_some("page")>
+            <A href="/admin/settings" exact=true attr:class="tab">
                 {i18n.t(Key::Settings)}
             </A>
         </nav>
@@ -48,7 +49,13 @@ pub fn UsersPage() -> impl IntoView {
         |_| admin_list_users(),
     );
     let me = move || {
-        session.info.get_untracked().and_then(Result::ok).and_then(|s| s.user).map(|u| u.id).unwrap_or_default()
+        session
+            .info
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|s| s.user)
+            .map(|u| u.id)
+            .unwrap_or_default()
     };
     let row_error = {
         let set_err = action_error(set_role.value());
@@ -59,7 +66,7 @@ pub fn UsersPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <AdminTabs active="users" />
+            <AdminTabs />
             <FormError message=row_error />
             <div class="card">
                 <h2>{i18n.t(Key::Users)}</h2>
@@ -101,7 +108,7 @@ pub fn UsersPage() -> impl IntoView {
                 </Transition>
             </div>
             <div class="card">
-                <h2>"＋ " {i18n.t(Key::CreateAccount)}</h2>
+                <h2>{i18n.t(Key::CreateAccount)}</h2>
                 <ActionForm action=add attr:class="form form-inline" attr:id="add-user-form">
                     <FormError message=add_error />
                     <label class="field">
@@ -169,14 +176,19 @@ fn UserRow(
     let id_for_delete = user.id.clone();
     let name = user.name.clone();
     let on_pick = Callback::new(move |role: Role| {
-        set_role.dispatch(AdminSetRole { user_id: id.clone(), role });
+        set_role.dispatch(AdminSetRole {
+            user_id: id.clone(),
+            role,
+        });
     });
     let on_delete = move |_| {
         let confirmed = window()
             .confirm_with_message(i18n.now(Key::ConfirmDeleteUser))
             .unwrap_or(false);
         if confirmed {
-            delete.dispatch(AdminDeleteUser { user_id: id_for_delete.clone() });
+            delete.dispatch(AdminDeleteUser {
+                user_id: id_for_delete.clone(),
+            });
         }
     };
     view! {
@@ -206,7 +218,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| admin_get_settings());
     view! {
         <section class="page">
-            <AdminTabs active="settings" />
+            <AdminTabs />
             <Transition fallback=|| view! { <PageLoading /> }>
                 {move || Suspend::new(async move {
                     match settings.await {
@@ -301,7 +313,7 @@ fn GeneralSettingsForm(initial: AdminSettings) -> impl IntoView {
             <FormError message=error />
             <div class="form-actions">
                 <Show when=saved>
-                    <span class="saved" role="status">"✓ " {i18n.t(Key::Saved)}</span>
+                    <span class="saved" role="status">{i18n.t(Key::Saved)}</span>
                 </Show>
                 <button type="submit" class="btn btn-primary" disabled=save.pending()>
                     {move || if save.pending().get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}

@@ -27,7 +27,7 @@ pub fn Workspace() -> impl IntoView {
                 });
                 view! {
                     <div class="workspace" class:nav-open=move || nav_open.get()>
-                        <Sidebar user nav_open />
+                        <Sidebar user />
                         <div class="main-area">
                             <header class="topbar">
                                 <button
@@ -54,12 +54,11 @@ pub fn Workspace() -> impl IntoView {
 }
 
 #[component]
-fn Sidebar(user: User, nav_open: RwSignal<bool>) -> impl IntoView {
+fn Sidebar(user: User) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let is_admin = user.role == Role::Admin;
     let menu_open = RwSignal::new(false);
-    let _ = nav_open;
     view! {
         <aside class="sidebar" aria-label="Sidebar">
             <div class="sidebar-head">
@@ -68,7 +67,7 @@ fn Sidebar(user: User, nav_open: RwSignal<bool>) -> impl IntoView {
                     <span>"Parley"</span>
                 </A>
             </div>
-            <A href="/" attr:class="btn btn-sidebar">"＋ " {i18n.t(Key::NewChat)}</A>
+            <A href="/" attr:class="btn btn-sidebar"><span aria-hidden="true">"+"</span>{i18n.t(Key::NewChat)}</A>
             <nav class="sidebar-section" aria-labelledby="chats-heading">
                 <h2 id="chats-heading">{i18n.t(Key::Chats)}</h2>
                 <p class="empty">{i18n.t(Key::NoChats)}</p>
@@ -127,7 +126,10 @@ pub fn PendingPage(user: User) -> impl IntoView {
     view! {
         <div class="auth-page">
             <div class="card auth-card pending-card" data-testid="pending">
-                <span class="pending-icon" aria-hidden="true">"⏳"</span>
+                <svg class="pending-icon" viewBox="0 0 24 24" width="48" height="48" aria-hidden="true">
+                    <circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" stroke-width="2"></circle>
+                    <path d="M12 6v6l4 2" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"></path>
+                </svg>
                 <h1>{i18n.t(Key::PendingTitle)}</h1>
                 <p>{i18n.t(Key::PendingBody)}</p>
                 <p class="muted">{user.email.clone()}</p>
@@ -152,16 +154,10 @@ pub fn HomePage() -> impl IntoView {
             .map(|u| u.name)
             .unwrap_or_default()
     };
-    // A small interactive check that hydration worked: the greeting button
-    // counts clicks in the browser only.
-    let waves = RwSignal::new(0u32);
     view! {
         <section class="home">
             <h1 class="page-title">{move || i18n.now(Key::Welcome).replace("{name}", &name())}</h1>
             <p class="muted">{i18n.t(Key::WelcomeBody)}</p>
-            <button class="btn btn-secondary wave" data-testid="wave" on:click=move |_| waves.update(|n| *n += 1)>
-                "👋 " {move || waves.get()}
-            </button>
         </section>
     }
 }

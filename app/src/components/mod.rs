@@ -143,7 +143,11 @@ pub fn format_time(ms: i64) -> String {
 }
 
 pub fn initials(name: &str) -> String {
-    let mut out: String = name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+    let mut out: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect();
     if out.is_empty() {
         out.push('?');
     }

@@ -4,20 +4,20 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{role_key, LanguagePicker, format_time};
+use super::{format_time, role_key, LanguagePicker};
 use crate::i18n::{use_i18n, Key};
 use crate::session::use_session;
 
 #[component]
-pub fn SettingsTabs(active: &'static str) -> impl IntoView {
+pub fn SettingsTabs() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1 class="page-title">{i18n.t(Key::Settings)}</h1>
         <nav class="tabs" aria-label="Settings sections">
-            <A href="/settings" attr:class="tab" attr:aria-current=(active == "general").then_some("page")>
+            <A href="/settings" exact=true attr:class="tab">
                 {i18n.t(Key::General)}
             </A>
-            <A href="/settings/account" attr:class="tab" attr:aria-current=(active == "account").then_some("page")>
+            <A href="/settings/account" exact=true attr:class="tab">
                 {i18n.t(Key::Account)}
             </A>
         </nav>
@@ -29,7 +29,7 @@ pub fn GeneralSettings() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="page">
-            <SettingsTabs active="general" />
+            <SettingsTabs />
             <div class="card">
                 <h2>{i18n.t(Key::Language)}</h2>
                 <LanguagePicker />
@@ -46,7 +46,7 @@ pub fn AccountSettings() -> impl IntoView {
     let user = move || session.info.get().and_then(Result::ok).and_then(|s| s.user);
     view! {
         <section class="page">
-            <SettingsTabs active="account" />
+            <SettingsTabs />
             <div class="card">
                 <h2>{i18n.t(Key::Profile)}</h2>
                 {move || {

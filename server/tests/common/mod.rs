@@ -25,11 +25,16 @@ async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
         Ok(admin_url) if !admin_url.is_empty() => {
             use sqlx::Connection;
             let name = format!("parley_test_{}", uuid::Uuid::new_v4().simple());
-            let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to PostgreSQL");
+            let mut conn = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("connect to PostgreSQL");
             sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
                 .await
                 .expect("create test database");
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin_url);
             format!("{base}/{name}")
         }
         _ => format!("sqlite://{}/parley.db", dir.path().display()),
@@ -42,17 +47,28 @@ pub async fn spawn_with(configure: impl FnOnce(&mut EnvConfig)) -> TestServer {
     env.secret_key = "test-secret".into();
     configure(&mut env);
     let state = AppState::connect(env).await.expect("database");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = parley_server::router(state.clone(), parley_server::leptos_options(addr));
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
     });
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    TestServer { base: format!("http://{addr}"), state, http, _dir: dir }
+    TestServer {
+        base: format!("http://{addr}"),
+        state,
+        http,
+        _dir: dir,
+    }
 }
 
 impl TestServer {
@@ -83,14 +99,23 @@ impl TestServer {
     /// Signs up through the REST API and returns the bearer token.
     pub async fn signup(&self, name: &str, email: &str) -> (String, Value) {
         let (status, body) = self
-            .post_json("/api/v1/auths/signup", json!({"name": name, "email": email, "password": "correct horse"}), None)
+            .post_json(
+                "/api/v1/auths/signup",
+                json!({"name": name, "email": email, "password": "correct horse"}),
+                None,
+            )
             .await;
         assert_eq!(status, 200, "signup failed: {body}");
         (body["token"].as_str().expect("token").to_string(), body)
     }
 
     /// Calls a server function the way the browser does (form-encoded POST).
-    pub async fn server_fn(&self, name: &str, form: &[(&str, &str)], token: Option<&str>) -> (u16, String, reqwest::header::HeaderMap) {
+    pub async fn server_fn(
+        &self,
+        name: &str,
+        form: &[(&str, &str)],
+        token: Option<&str>,
+    ) -> (u16, String, reqwest::header::HeaderMap) {
         let mut req = self
             .http
             .post(self.url(&format!("/api/fn/{name}")))
