@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::model::{AdminSettings, Role, SessionInfo, User};
+use crate::model::{AdminSettings, Delivery, Role, SessionInfo, User, WebhookTargetView};
 
 #[cfg(feature = "ssr")]
 pub mod ctx {
@@ -263,6 +263,116 @@ pub async fn admin_save_settings(settings: AdminSettings) -> Result<AdminSetting
             ctx::require(&state, Role::Admin).await?;
             state.config.save_admin_settings(&settings).await?;
             state.config.admin_settings().await
+        }
+        .await,
+    )
+}
+
+// ---- Admin webhook (SPEC A1, D4, D5) ----
+
+#[server(prefix = "/api/fn", endpoint = "admin_get_webhook")]
+pub async fn admin_get_webhook() -> Result<WebhookTargetView, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            crate::backend::webhooks::admin::view(&state).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_save_webhook_url")]
+pub async fn admin_save_webhook_url(url: String) -> Result<WebhookTargetView, AppError> {
+    use crate::backend::webhooks::admin;
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            admin::save_url(&state, &url).await?;
+            admin::view(&state).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_regenerate_webhook_secret")]
+pub async fn admin_regenerate_webhook_secret() -> Result<String, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            crate::backend::webhooks::admin::regenerate_secret(&state).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_remove_webhook_secret")]
+pub async fn admin_remove_webhook_secret() -> Result<WebhookTargetView, AppError> {
+    use crate::backend::webhooks::admin;
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            admin::clear_secret(&state).await?;
+            admin::view(&state).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_save_webhook_headers", input = leptos::server_fn::codec::Json)]
+pub async fn admin_save_webhook_headers(
+    headers: Vec<(String, String)>,
+) -> Result<WebhookTargetView, AppError> {
+    use crate::backend::webhooks::admin;
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            admin::save_headers(&state, headers).await?;
+            admin::view(&state).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_list_deliveries")]
+pub async fn admin_list_deliveries() -> Result<Vec<Delivery>, AppError> {
+    use crate::backend::webhooks::store::{list, Target};
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            list(&state.db, &Target::Admin, 50).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_send_test_webhook")]
+pub async fn admin_send_test_webhook() -> Result<String, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            crate::backend::webhooks::admin::send_test(&state).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_redeliver")]
+pub async fn admin_redeliver(id: String) -> Result<(), AppError> {
+    use crate::backend::webhooks::store::{redeliver, Target};
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::Admin).await?;
+            redeliver(&state.db, &Target::Admin, &id).await?;
+            state.deliveries_changed(&Target::Admin).await;
+            Ok(())
         }
         .await,
     )

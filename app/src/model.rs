@@ -85,6 +85,9 @@ pub enum ServerEvent {
     /// The receiving user's own account changed (role, deletion): refetch
     /// the session so the page follows at once.
     SessionChanged,
+    /// A delivery of the receiver's log changed (admin log for admins,
+    /// the user's own log otherwise).
+    DeliveriesChanged,
 }
 
 /// Browser → server messages on the realtime socket.
@@ -92,4 +95,64 @@ pub enum ServerEvent {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientEvent {
     Presence { visible: bool, focused: bool },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryStatus {
+    Pending,
+    Delivering,
+    Delivered,
+    Retrying,
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Delivering => "delivering",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Retrying => "retrying",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> DeliveryStatus {
+        match s {
+            "delivering" => DeliveryStatus::Delivering,
+            "delivered" => DeliveryStatus::Delivered,
+            "retrying" => DeliveryStatus::Retrying,
+            "failed" => DeliveryStatus::Failed,
+            _ => DeliveryStatus::Pending,
+        }
+    }
+}
+
+/// One row of a delivery log (SPEC D5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: String,
+    pub event: String,
+    pub url: String,
+    pub status: DeliveryStatus,
+    pub attempts: i64,
+    pub last_status_code: Option<i64>,
+    pub last_latency_ms: Option<i64>,
+    pub last_error: Option<String>,
+    pub response_excerpt: Option<String>,
+    pub next_attempt_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The admin webhook's settings as the UI may see them: secrets never
+/// come back, only whether they are set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookTargetView {
+    pub url: String,
+    /// True while the URL is the `WEBHOOK_URL` default (never saved).
+    pub url_from_env: bool,
+    pub has_signing_secret: bool,
+    pub header_names: Vec<String>,
 }

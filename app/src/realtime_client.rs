@@ -82,6 +82,7 @@ fn open(shared: Shared, session: Session) {
             session.live.set(true);
             // Anything may have changed while we were away.
             session.users_changed.update(|n| *n += 1);
+            session.deliveries_changed.update(|n| *n += 1);
         })
     };
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
@@ -91,6 +92,7 @@ fn open(shared: Shared, session: Session) {
         match serde_json::from_str::<ServerEvent>(&text) {
             Ok(ServerEvent::UsersChanged) => session.users_changed.update(|n| *n += 1),
             Ok(ServerEvent::SessionChanged) => session.changed.update(|n| *n += 1),
+            Ok(ServerEvent::DeliveriesChanged) => session.deliveries_changed.update(|n| *n += 1),
             Err(_) => leptos::logging::warn!("unknown realtime event: {text}"),
         }
     });

@@ -18,6 +18,8 @@ pub struct Session {
     pub changed: RwSignal<u64>,
     /// Bumped when the user list changed; admin views refetch.
     pub users_changed: RwSignal<u64>,
+    /// Bumped when a delivery of the caller's log changed.
+    pub deliveries_changed: RwSignal<u64>,
     /// Whether the realtime socket is up (shown in the sidebar).
     pub live: RwSignal<bool>,
 }
@@ -49,6 +51,7 @@ pub fn provide_session() {
         sign_out,
         changed,
         users_changed: RwSignal::new(0),
+        deliveries_changed: RwSignal::new(0),
         live: RwSignal::new(false),
     };
     provide_context(session);

@@ -2,6 +2,7 @@
 //! environment variable.
 
 use app::backend::env::EnvConfig;
+use app::backend::webhooks::DeliverySettings;
 use app::i18n::Locale;
 use app::model::Role;
 use clap::builder::BoolishValueParser;
@@ -65,10 +66,25 @@ pub struct Cli {
     #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
     pub openai_api_key: Option<String>,
 
+    /// Waits between webhook delivery attempts, e.g. 5s,5m,30m,2h,5h,10h,10h.
+    #[arg(long, env = "WEBHOOK_RETRY_SCHEDULE", default_value = "5s,5m,30m,2h,5h,10h,10h", value_parser = parse_schedule)]
+    pub webhook_retry_schedule: Schedule,
+
+    /// Seconds an outgoing webhook request may take (connecting: at most 5).
+    #[arg(long, env = "WEBHOOK_TIMEOUT", default_value = "15")]
+    pub webhook_timeout: u64,
+
     /// Instance language (en, de, fr, es, ru): admin notifications and the
     /// UI default when the browser states none.
     #[arg(long, env = "DEFAULT_LOCALE", default_value = "en", value_parser = parse_locale)]
     pub default_locale: Locale,
+}
+
+#[derive(Clone, Debug)]
+pub struct Schedule(pub Vec<std::time::Duration>);
+
+fn parse_schedule(s: &str) -> Result<Schedule, String> {
+    app::backend::webhooks::worker::parse_schedule(s).map(Schedule)
 }
 
 fn parse_default_role(s: &str) -> Result<Role, String> {
@@ -127,6 +143,12 @@ impl Cli {
             openai_api_key: self.openai_api_key,
             default_locale: self.default_locale,
             secure_cookies,
+            delivery: DeliverySettings {
+                schedule: self.webhook_retry_schedule.0,
+                timeout: std::time::Duration::from_secs(self.webhook_timeout.max(1)),
+                connect_timeout: std::time::Duration::from_secs(self.webhook_timeout.clamp(1, 5)),
+                ..DeliverySettings::default()
+            },
         })
     }
 }

@@ -30,6 +30,7 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    app::backend::webhooks::DeliveryWorker::spawn(state.clone());
     let app = parley_server::router(state, parley_server::leptos_options(addr));
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,

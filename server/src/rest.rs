@@ -212,6 +212,31 @@ async fn me(
     Ok(Json(caller(&state, &headers).await?.into()))
 }
 
+#[derive(Deserialize)]
+struct WebhookBody {
+    url: String,
+}
+
+/// R2: the admin webhook URL, as Open WebUI's `/api/webhook`.
+async fn get_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    require(&state, &headers, Role::Admin).await?;
+    let url = app::backend::webhooks::admin::effective_url(&state).await?;
+    Ok(Json(json!({ "url": url.unwrap_or_default() })))
+}
+
+async fn set_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<WebhookBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    require(&state, &headers, Role::Admin).await?;
+    let url = app::backend::webhooks::admin::save_url(&state, &body.url).await?;
+    Ok(Json(json!({ "url": url.unwrap_or_default() })))
+}
+
 pub async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "Not found.")
 }
@@ -223,4 +248,5 @@ pub fn routes() -> Router<ServerState> {
         .route("/api/v1/auths/signout", post(signout).get(signout))
         .route("/api/v1/auths/", get(me))
         .route("/api/v1/auths", get(me))
+        .route("/api/webhook", get(get_webhook).post(set_webhook))
 }

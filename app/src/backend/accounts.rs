@@ -7,6 +7,10 @@ use argon2::Argon2;
 use sqlx::Row;
 
 use super::db::{new_id, now_ms, Db};
+use super::webhooks::{
+    self,
+    store::{NewDelivery, Target},
+};
 use super::AppState;
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -145,6 +149,7 @@ pub async fn create_account(
     }
     let password_hash = hash_password(account.password).await?;
     let default_role = state.config.default_user_role().await?;
+    let admin_webhook = webhooks::admin::effective_url(state).await?;
 
     let mut tx = state.db.begin().await?;
     let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
@@ -196,7 +201,22 @@ pub async fn create_account(
         }
         return Err(err.into());
     }
+    // The new_user event is part of the same transaction as the account
+    // (SPEC D1): both exist, or neither.
+    if let Some(url) = admin_webhook.as_deref() {
+        let body = webhooks::admin::new_user_body(url, &user, state.env.default_locale);
+        let delivery = NewDelivery {
+            target: Target::Admin,
+            event: "new_user",
+            url,
+            body: &body,
+        };
+        webhooks::store::enqueue(&mut tx, delivery).await?;
+    }
     tx.commit().await?;
+    if admin_webhook.is_some() {
+        state.deliveries_changed(&Target::Admin).await;
+    }
 
     tracing::info!(user_id = %user.id, role = %user.role, "account created");
     notify_admins(state, ServerEvent::UsersChanged).await;

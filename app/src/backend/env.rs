@@ -1,6 +1,7 @@
 //! The environment settings of SPEC §8, after parsing. The server binary
 //! fills this from `parley --help`'s options; tests build it directly.
 
+use super::webhooks::DeliverySettings;
 use crate::i18n::Locale;
 use crate::model::Role;
 
@@ -20,6 +21,8 @@ pub struct EnvConfig {
     pub default_locale: Locale,
     /// Mark cookies `Secure`: on when `WEBUI_URL` is https.
     pub secure_cookies: bool,
+    /// Retry schedule, timeouts and concurrency of outgoing webhooks.
+    pub delivery: DeliverySettings,
 }
 
 impl EnvConfig {
@@ -38,6 +41,7 @@ impl EnvConfig {
             openai_api_key: None,
             default_locale: Locale::En,
             secure_cookies: false,
+            delivery: DeliverySettings::default(),
         }
     }
 }

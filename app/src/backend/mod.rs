@@ -3,11 +3,13 @@
 
 pub mod accounts;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod env;
 pub mod ratelimit;
 pub mod realtime;
 pub mod sessions;
 pub mod state;
+pub mod webhooks;
 
 pub use state::AppState;

@@ -2,11 +2,18 @@
 
 use std::sync::Arc;
 
+use tokio::sync::Notify;
+
 use super::config::ConfigStore;
+use super::crypto::SecretBox;
 use super::db::{self, Backend, Db, DbError};
 use super::env::EnvConfig;
 use super::ratelimit::{SignInLimiter, SignInQuota};
 use super::realtime::RealtimeHub;
+use super::webhooks::store::Target;
+use super::webhooks::DeliverySettings;
+use crate::error::AppError;
+use crate::model::ServerEvent;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,6 +23,10 @@ pub struct AppState {
     pub config: ConfigStore,
     pub hub: RealtimeHub,
     pub signin_limiter: Arc<SignInLimiter>,
+    pub secrets: SecretBox,
+    pub delivery: DeliverySettings,
+    /// Wakes the delivery worker when a delivery is queued.
+    pub delivery_wake: Arc<Notify>,
 }
 
 impl AppState {
@@ -26,12 +37,44 @@ impl AppState {
 
     pub fn new(db: Db, backend: Backend, env: EnvConfig) -> AppState {
         AppState {
+            secrets: SecretBox::new(&env.secret_key),
+            delivery: env.delivery.clone(),
+            delivery_wake: Arc::new(Notify::new()),
             config: ConfigStore::new(db.clone(), env.clone()),
             db,
             backend,
             env: Arc::new(env),
             hub: RealtimeHub::default(),
             signin_limiter: Arc::new(SignInLimiter::new(SignInQuota::default())),
+        }
+    }
+}
+
+impl AppState {
+    /// Tells the worker and the open delivery logs that a delivery of
+    /// `target` was queued or changed.
+    pub async fn deliveries_changed(&self, target: &Target) {
+        self.delivery_wake.notify_one();
+        match target {
+            Target::Admin => match super::accounts::admin_ids(&self.db).await {
+                Ok(ids) => self.hub.send_to_users(&ids, ServerEvent::DeliveriesChanged),
+                Err(e) => tracing::warn!(error = %e, "cannot notify admins"),
+            },
+            Target::User(id) => self.hub.send_to_user(id, ServerEvent::DeliveriesChanged),
+        }
+    }
+
+    /// The signing secret and custom headers of a delivery's target.
+    pub async fn target_credentials(
+        &self,
+        target: &Target,
+    ) -> Result<(Option<String>, Vec<(String, String)>), AppError> {
+        match target {
+            Target::Admin => Ok((
+                super::webhooks::admin::signing_secret(self).await?,
+                super::webhooks::admin::headers(self).await?,
+            )),
+            Target::User(_) => Ok((None, Vec::new())),
         }
     }
 }

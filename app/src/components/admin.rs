@@ -227,6 +227,8 @@ pub fn AdminSettingsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <super::webhooks::AdminWebhookCard />
+            <super::webhooks::AdminDeliveryLog />
             <p class="sr-only">{i18n.t(Key::General)}</p>
         </section>
     }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod layout;
 pub mod settings;
+pub mod webhooks;
 
 use leptos::prelude::*;
 

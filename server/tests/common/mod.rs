@@ -3,7 +3,10 @@
 //! `PARLEY_TEST_POSTGRES_URL` names a server (`.ci/run` sets it).
 #![allow(dead_code)]
 
+pub mod receiver;
+
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use app::backend::env::EnvConfig;
 use app::backend::AppState;
@@ -45,8 +48,17 @@ pub async fn spawn_with(configure: impl FnOnce(&mut EnvConfig)) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut env = EnvConfig::for_database(fresh_database_url(&dir).await);
     env.secret_key = "test-secret".into();
+    // Fast retries so the suite sees several attempts in seconds.
+    env.delivery.schedule = vec![
+        Duration::from_millis(100),
+        Duration::from_millis(200),
+        Duration::from_millis(300),
+    ];
+    env.delivery.timeout = Duration::from_secs(2);
+    env.delivery.connect_timeout = Duration::from_secs(1);
     configure(&mut env);
     let state = AppState::connect(env).await.expect("database");
+    app::backend::webhooks::DeliveryWorker::spawn(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -128,5 +140,31 @@ impl TestServer {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         (status, res.text().await.unwrap_or_default(), headers)
+    }
+}
+
+impl TestServer {
+    /// Waits until the delivery reaches a settled state (delivered/failed)
+    /// or `limit` passes, and returns it.
+    pub async fn settled(&self, id: &str, limit: Duration) -> app::model::Delivery {
+        use app::model::DeliveryStatus::*;
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let d = app::backend::webhooks::store::get(&self.state.db, id)
+                .await
+                .expect("db")
+                .expect("delivery");
+            if matches!(d.status, Delivered | Failed) || std::time::Instant::now() > deadline {
+                return d;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    pub async fn admin_deliveries(&self) -> Vec<app::model::Delivery> {
+        use app::backend::webhooks::store::{list, Target};
+        list(&self.state.db, &Target::Admin, 500)
+            .await
+            .expect("list")
     }
 }

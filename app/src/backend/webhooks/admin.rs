@@ -1,0 +1,232 @@
+//! The admin webhook (SPEC A1–A4, R2): its URL, signing secret and custom
+//! headers, and the events it receives.
+
+use serde_json::{json, Value};
+
+use super::format::{body_for, rfc3339};
+use super::signing;
+use super::ssrf::{check_literal, Policy};
+use super::store::{self, NewDelivery, Target};
+use crate::backend::AppState;
+use crate::error::AppError;
+use crate::i18n::{Key, Locale};
+use crate::model::{User, WebhookTargetView};
+
+const URL_KEY: &str = "webhook.url";
+const SECRET_KEY: &str = "webhook.signing_secret";
+const HEADERS_KEY: &str = "webhook.headers";
+const MAX_HEADERS: usize = 10;
+
+/// Checks a URL typed by a person; `Ok(None)` means "off" (empty).
+pub fn validate_url(raw: &str, policy: &Policy) -> Result<Option<String>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if raw.len() > 2048 {
+        return Err(AppError::Invalid(
+            "The URL is too long (at most 2048 characters).".into(),
+        ));
+    }
+    let url = reqwest::Url::parse(raw)
+        .map_err(|e| AppError::Invalid(format!("This is not a valid URL ({e}).")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(AppError::Invalid(format!(
+            "The URL must start with http:// or https:// (not {}:).",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(AppError::Invalid("The URL has no host name.".into()));
+    }
+    check_literal(&url, policy)
+        .map_err(|r| AppError::Invalid(format!("Parley will not send webhooks there: {r}.")))?;
+    Ok(Some(url.to_string()))
+}
+
+/// The URL in force: the saved one once an admin saved (even empty), else
+/// `WEBHOOK_URL`.
+pub async fn effective_url(state: &AppState) -> Result<Option<String>, AppError> {
+    Ok(match state.config.get_raw(URL_KEY).await? {
+        Some(saved) => Some(saved).filter(|u| !u.is_empty()),
+        None => state.env.webhook_url.clone().filter(|u| !u.is_empty()),
+    })
+}
+
+pub async fn save_url(state: &AppState, raw: &str) -> Result<Option<String>, AppError> {
+    let url = validate_url(raw, &Policy::Admin)?;
+    state
+        .config
+        .set_raw(URL_KEY, url.as_deref().unwrap_or_default())
+        .await?;
+    Ok(url)
+}
+
+pub async fn view(state: &AppState) -> Result<WebhookTargetView, AppError> {
+    let saved = state.config.get_raw(URL_KEY).await?;
+    Ok(WebhookTargetView {
+        url: effective_url(state).await?.unwrap_or_default(),
+        url_from_env: saved.is_none() && state.env.webhook_url.is_some(),
+        has_signing_secret: state
+            .config
+            .get_raw(SECRET_KEY)
+            .await?
+            .is_some_and(|s| !s.is_empty()),
+        header_names: headers(state).await?.into_iter().map(|(n, _)| n).collect(),
+    })
+}
+
+/// A new secret; returned once, stored encrypted.
+pub async fn regenerate_secret(state: &AppState) -> Result<String, AppError> {
+    let secret = signing::new_secret();
+    state
+        .config
+        .set_raw(SECRET_KEY, &state.secrets.seal(&secret))
+        .await?;
+    Ok(secret)
+}
+
+pub async fn clear_secret(state: &AppState) -> Result<(), AppError> {
+    state.config.set_raw(SECRET_KEY, "").await
+}
+
+pub async fn signing_secret(state: &AppState) -> Result<Option<String>, AppError> {
+    match state.config.get_raw(SECRET_KEY).await? {
+        Some(sealed) if !sealed.is_empty() => {
+            Ok(Some(state.secrets.open(&sealed).map_err(|e| {
+                tracing::error!("{e}");
+                AppError::Internal
+            })?))
+        }
+        _ => Ok(None),
+    }
+}
+
+pub async fn headers(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
+    match state.config.get_raw(HEADERS_KEY).await? {
+        Some(sealed) if !sealed.is_empty() => {
+            let json = state
+                .secrets
+                .open(&sealed)
+                .map_err(|_| AppError::Internal)?;
+            Ok(serde_json::from_str(&json).unwrap_or_default())
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Replaces the custom headers. An empty value keeps the stored value of a
+/// header of the same name, so the UI never needs to show values back.
+pub async fn save_headers(
+    state: &AppState,
+    new: Vec<(String, String)>,
+) -> Result<Vec<String>, AppError> {
+    let old = headers(state).await?;
+    let merged = validate_headers(new, &old)?;
+    let names = merged.iter().map(|(n, _)| n.clone()).collect();
+    let json = serde_json::to_string(&merged).map_err(|_| AppError::Internal)?;
+    state
+        .config
+        .set_raw(HEADERS_KEY, &state.secrets.seal(&json))
+        .await?;
+    Ok(names)
+}
+
+pub fn validate_headers(
+    new: Vec<(String, String)>,
+    old: &[(String, String)],
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (name, value) in new {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            continue;
+        }
+        let lower = name.to_ascii_lowercase();
+        if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(AppError::Invalid(format!(
+                "'{name}' is not a valid header name."
+            )));
+        }
+        if lower.starts_with("webhook-")
+            || [
+                "host",
+                "content-type",
+                "content-length",
+                "transfer-encoding",
+                "connection",
+            ]
+            .contains(&lower.as_str())
+        {
+            return Err(AppError::Invalid(format!(
+                "Parley sets the {name} header itself."
+            )));
+        }
+        if out.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+            return Err(AppError::Invalid(format!(
+                "The header {name} is listed twice."
+            )));
+        }
+        let value = if value.is_empty() {
+            old.iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| AppError::Invalid(format!("Enter a value for {name}.")))?
+        } else {
+            value
+        };
+        if http::HeaderValue::from_str(&value).is_err() {
+            return Err(AppError::Invalid(format!(
+                "The value of {name} has characters a header cannot carry."
+            )));
+        }
+        out.push((name, value));
+    }
+    if out.len() > MAX_HEADERS {
+        return Err(AppError::Invalid(format!(
+            "At most {MAX_HEADERS} custom headers."
+        )));
+    }
+    Ok(out)
+}
+
+/// The body of a `new_user` event for `url` (SPEC A3 generic, A4 services).
+pub fn new_user_body(url: &str, user: &User, locale: Locale) -> Value {
+    let message = Key::NewUserSignedUp
+        .text(locale)
+        .replace("{name}", &user.name);
+    let generic = json!({
+        "event": "new_user",
+        "user": {"id": user.id, "email": user.email, "name": user.name, "role": user.role},
+        "message": message,
+        "timestamp": rfc3339(user.created_at),
+    });
+    body_for(url, generic, &message)
+}
+
+pub fn test_body(url: &str, locale: Locale, now_ms: i64) -> Value {
+    let message = Key::WebhookTestMessage.text(locale).to_string();
+    let generic = json!({"event": "test", "message": message, "timestamp": rfc3339(now_ms)});
+    body_for(url, generic, &message)
+}
+
+/// Queues a `test` event to the admin webhook now.
+pub async fn send_test(state: &AppState) -> Result<String, AppError> {
+    let url = effective_url(state)
+        .await?
+        .ok_or_else(|| AppError::Invalid("Save a webhook URL first.".into()))?;
+    let body = test_body(&url, state.env.default_locale, crate::backend::db::now_ms());
+    let mut conn = state.db.acquire().await?;
+    let id = store::enqueue(
+        &mut conn,
+        NewDelivery {
+            target: Target::Admin,
+            event: "test",
+            url: &url,
+            body: &body,
+        },
+    )
+    .await?;
+    state.deliveries_changed(&Target::Admin).await;
+    Ok(id)
+}

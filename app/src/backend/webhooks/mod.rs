@@ -1,0 +1,11 @@
+//! Outgoing webhooks: payload formats, signing, the SSRF guard, the durable
+//! delivery store and the worker that sends (SPEC §1, §5).
+
+pub mod admin;
+pub mod format;
+pub mod signing;
+pub mod ssrf;
+pub mod store;
+pub mod worker;
+
+pub use worker::{DeliverySettings, DeliveryWorker};

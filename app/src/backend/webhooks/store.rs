@@ -1,0 +1,253 @@
+//! The `webhook_deliveries` table: enqueue inside the caller's transaction,
+//! claim due rows for sending, record outcomes, list the log.
+
+use serde_json::Value;
+use sqlx::{AnyConnection, Row};
+
+use crate::backend::db::{new_id, now_ms, Backend, Db};
+use crate::error::AppError;
+use crate::model::{Delivery, DeliveryStatus};
+
+/// Whose webhook a delivery goes to: decides the SSRF policy, the signing
+/// secret and headers, and whose log shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Admin,
+    User(String),
+}
+
+impl Target {
+    fn kind(&self) -> &'static str {
+        match self {
+            Target::Admin => "admin",
+            Target::User(_) => "user",
+        }
+    }
+
+    fn owner(&self) -> Option<&str> {
+        match self {
+            Target::Admin => None,
+            Target::User(id) => Some(id),
+        }
+    }
+
+    fn from_row(kind: &str, owner: Option<String>) -> Target {
+        match (kind, owner) {
+            ("user", Some(id)) => Target::User(id),
+            _ => Target::Admin,
+        }
+    }
+}
+
+pub struct NewDelivery<'a> {
+    pub target: Target,
+    pub event: &'a str,
+    pub url: &'a str,
+    pub body: &'a Value,
+}
+
+/// Writes a delivery row on the caller's connection (their transaction).
+pub async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<String, AppError> {
+    let id = format!("msg_{}", new_id().replace('-', ""));
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (id, target, owner_id, event, url, payload, status, attempts, \
+         next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $7)",
+    )
+    .bind(&id)
+    .bind(d.target.kind())
+    .bind(d.target.owner().map(str::to_string))
+    .bind(d.event)
+    .bind(d.url)
+    .bind(d.body.to_string())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// A delivery claimed for one attempt.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    pub id: String,
+    pub target: Target,
+    pub url: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// Claims up to `limit` due deliveries (and ones whose claim lapsed because
+/// their sender died). PostgreSQL skips rows another instance holds.
+pub async fn claim_due(
+    db: &Db,
+    backend: Backend,
+    limit: usize,
+    lease_ms: i64,
+) -> Result<Vec<Claimed>, AppError> {
+    let now = now_ms();
+    let lock = if backend == Backend::Postgres {
+        "FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "UPDATE webhook_deliveries SET status = 'delivering', locked_until = $1, updated_at = $2 \
+         WHERE id IN (SELECT id FROM webhook_deliveries \
+            WHERE (status IN ('pending', 'retrying') AND next_attempt_at <= $2) \
+               OR (status = 'delivering' AND locked_until < $2) \
+            ORDER BY next_attempt_at LIMIT $3 {lock}) \
+         RETURNING id, target, owner_id, url, payload, attempts"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(limit as i64)
+        .fetch_all(db)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("target")?;
+            Ok(Claimed {
+                id: r.try_get("id")?,
+                target: Target::from_row(&kind, r.try_get("owner_id")?),
+                url: r.try_get("url")?,
+                payload: r.try_get("payload")?,
+                attempts: r.try_get("attempts")?,
+            })
+        })
+        .collect()
+}
+
+/// After a crash of the only instance (SQLite), nothing is really in flight.
+pub async fn release_all_claims(db: &Db) -> Result<u64, AppError> {
+    let res = sqlx::query(
+        "UPDATE webhook_deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END, \
+         locked_until = NULL WHERE status = 'delivering'",
+    )
+    .execute(db)
+    .await?;
+    Ok(res.rows_affected())
+}
+
+/// Hands a claimed delivery back untried (its host is busy).
+pub async fn postpone(db: &Db, id: &str, until: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE webhook_deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END, \
+         locked_until = NULL, next_attempt_at = $1 WHERE id = $2 AND status = 'delivering'",
+    )
+    .bind(until)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// What one attempt ended with.
+#[derive(Clone, Debug, Default)]
+pub struct AttemptOutcome {
+    pub status: Option<DeliveryStatus>,
+    pub http_status: Option<i64>,
+    pub latency_ms: Option<i64>,
+    pub error: Option<String>,
+    pub excerpt: Option<String>,
+    pub next_attempt_at: Option<i64>,
+}
+
+pub async fn record_attempt(
+    db: &Db,
+    id: &str,
+    outcome: &AttemptOutcome,
+) -> Result<Option<Target>, AppError> {
+    let status = outcome.status.unwrap_or(DeliveryStatus::Failed);
+    let row = sqlx::query(
+        "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, \
+         locked_until = NULL, last_status_code = $3, last_latency_ms = $4, last_error = $5, \
+         response_excerpt = $6, updated_at = $7 WHERE id = $8 RETURNING target, owner_id",
+    )
+    .bind(status.as_str())
+    .bind(outcome.next_attempt_at)
+    .bind(outcome.http_status)
+    .bind(outcome.latency_ms)
+    .bind(outcome.error.clone())
+    .bind(outcome.excerpt.clone())
+    .bind(now_ms())
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| {
+        let kind: String = r.try_get("target")?;
+        Ok(Target::from_row(&kind, r.try_get("owner_id")?))
+    })
+    .transpose()
+}
+
+/// "Redeliver": the same message (same webhook-id) goes out again now.
+pub async fn redeliver(db: &Db, target: &Target, id: &str) -> Result<(), AppError> {
+    let res = sqlx::query(
+        "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, locked_until = NULL, \
+         attempts = 0, updated_at = $1 WHERE id = $2 AND target = $3 AND COALESCE(owner_id, '') = $4 \
+         AND status <> 'delivering'",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .bind(target.kind())
+    .bind(target.owner().unwrap_or_default().to_string())
+    .execute(db)
+    .await?;
+    if res.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn next_due_at(db: &Db) -> Result<Option<i64>, AppError> {
+    let row: (Option<i64>,) = sqlx::query_as(
+        "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status IN ('pending', 'retrying')",
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(row.0)
+}
+
+pub async fn list(db: &Db, target: &Target, limit: i64) -> Result<Vec<Delivery>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, event, url, status, attempts, last_status_code, last_latency_ms, last_error, \
+         response_excerpt, next_attempt_at, created_at, updated_at FROM webhook_deliveries \
+         WHERE target = $1 AND COALESCE(owner_id, '') = $2 ORDER BY created_at DESC, id DESC LIMIT $3",
+    )
+    .bind(target.kind())
+    .bind(target.owner().unwrap_or_default().to_string())
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(delivery_from_row).collect()
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<Delivery>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, event, url, status, attempts, last_status_code, last_latency_ms, last_error, \
+         response_excerpt, next_attempt_at, created_at, updated_at FROM webhook_deliveries WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    row.as_ref().map(delivery_from_row).transpose()
+}
+
+fn delivery_from_row(r: &sqlx::any::AnyRow) -> Result<Delivery, AppError> {
+    let status: String = r.try_get("status")?;
+    Ok(Delivery {
+        id: r.try_get("id")?,
+        event: r.try_get("event")?,
+        url: r.try_get("url")?,
+        status: DeliveryStatus::parse(&status),
+        attempts: r.try_get("attempts")?,
+        last_status_code: r.try_get("last_status_code")?,
+        last_latency_ms: r.try_get("last_latency_ms")?,
+        last_error: r.try_get("last_error")?,
+        response_excerpt: r.try_get("response_excerpt")?,
+        next_attempt_at: r.try_get("next_attempt_at")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}

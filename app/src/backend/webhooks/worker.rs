@@ -1,0 +1,449 @@
+//! `DeliveryWorker`: sends due deliveries (SPEC D1–D4, D6). Bounded
+//! concurrency overall and per destination host, so a slow or dead receiver
+//! only ever occupies its own few slots.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+
+use super::signing;
+use super::ssrf::{check_literal, GuardedResolver, Policy, Refusal};
+use super::store::{self, AttemptOutcome, Claimed, Target};
+use crate::backend::db::now_ms;
+use crate::backend::AppState;
+use crate::model::DeliveryStatus;
+
+pub const EXCERPT_LIMIT: usize = 2048;
+
+#[derive(Clone, Debug)]
+pub struct DeliverySettings {
+    /// Waits between attempts; one attempt more than entries in total.
+    pub schedule: Vec<Duration>,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_in_flight: usize,
+    pub per_host: usize,
+    /// How long a claim lasts before another sender may take the row over.
+    pub lease: Duration,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings {
+            schedule: DEFAULT_SCHEDULE
+                .iter()
+                .map(|s| Duration::from_secs(*s))
+                .collect(),
+            timeout: Duration::from_secs(15),
+            connect_timeout: Duration::from_secs(5),
+            max_in_flight: 64,
+            per_host: 4,
+            lease: Duration::from_secs(60),
+        }
+    }
+}
+
+const DEFAULT_SCHEDULE: [u64; 7] = [5, 300, 1800, 7200, 18000, 36000, 36000];
+
+/// Parses `5s,5m,30m,2h` (also `250ms`, bare seconds).
+pub fn parse_schedule(text: &str) -> Result<Vec<Duration>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let (num, unit) = s
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or((s, "s"), |i| s.split_at(i));
+            let n: u64 = num
+                .parse()
+                .map_err(|_| format!("'{s}' is not a duration like 5s, 5m or 2h"))?;
+            let ms = match unit {
+                "ms" => n,
+                "s" => n * 1000,
+                "m" => n * 60_000,
+                "h" => n * 3_600_000,
+                _ => return Err(format!("'{s}': use ms, s, m or h")),
+            };
+            Ok(Duration::from_millis(ms))
+        })
+        .collect()
+}
+
+/// The wait before the next attempt after `attempts_made` failures, with
+/// ±20 % jitter so many failed deliveries do not retry in lockstep.
+pub fn backoff(
+    schedule: &[Duration],
+    attempts_made: i64,
+    retry_after: Option<Duration>,
+) -> Option<Duration> {
+    let base = *schedule.get(usize::try_from(attempts_made - 1).ok()?)?;
+    let jitter = rand::thread_rng().gen_range(0.8..1.2);
+    let wait = base.mul_f64(jitter);
+    Some(match retry_after {
+        Some(ra) => wait.max(ra.min(Duration::from_secs(24 * 3600))),
+        None => wait,
+    })
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let ms = when.timestamp_millis() - now_ms();
+    Some(Duration::from_millis(ms.max(0) as u64))
+}
+
+#[derive(Clone)]
+pub struct DeliveryWorker {
+    state: AppState,
+    admin_client: reqwest::Client,
+    user_client: reqwest::Client,
+    user_policy: Policy,
+    global: Arc<Semaphore>,
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+}
+
+fn client(settings: &DeliverySettings, policy: Policy) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(settings.timeout)
+        .connect_timeout(settings.connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(Arc::new(GuardedResolver { policy }))
+        .user_agent(concat!("Parley-Webhooks/", env!("CARGO_PKG_VERSION")))
+        .pool_max_idle_per_host(8)
+        .build()
+        .unwrap_or_default()
+}
+
+impl DeliveryWorker {
+    pub fn new(state: AppState) -> DeliveryWorker {
+        let settings = state.delivery.clone();
+        let user_policy = Policy::user(&state.env.webhook_allowed_hosts);
+        DeliveryWorker {
+            admin_client: client(&settings, Policy::Admin),
+            user_client: client(&settings, user_policy.clone()),
+            user_policy,
+            global: Arc::new(Semaphore::new(settings.max_in_flight.max(1))),
+            hosts: Arc::default(),
+            state,
+        }
+    }
+
+    /// Starts the sending loop in the background.
+    pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+        let worker = DeliveryWorker::new(state);
+        tokio::spawn(async move { worker.run().await })
+    }
+
+    pub async fn run(self) {
+        if self.state.backend == crate::backend::db::Backend::Sqlite {
+            // A single-file database has a single server: whatever was
+            // "delivering" died with the previous process. Send it again.
+            match store::release_all_claims(&self.state.db).await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(count = n, "resuming deliveries interrupted by a restart")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "cannot release old claims"),
+            }
+        }
+        let wake: Arc<Notify> = self.state.delivery_wake.clone();
+        loop {
+            let free = self.global.available_permits();
+            if free == 0 {
+                if let Ok(p) = self.global.clone().acquire_owned().await {
+                    drop(p);
+                }
+                continue;
+            }
+            let lease = i64::try_from(self.state.delivery.lease.as_millis()).unwrap_or(60_000);
+            let claimed =
+                match store::claim_due(&self.state.db, self.state.backend, free.min(100), lease)
+                    .await
+                {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot claim deliveries");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+            if claimed.is_empty() {
+                let wait = match store::next_due_at(&self.state.db).await {
+                    Ok(Some(at)) => Duration::from_millis((at - now_ms()).clamp(10, 1000) as u64),
+                    _ => Duration::from_secs(1),
+                };
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(wait) => {}
+                }
+                continue;
+            }
+            for delivery in claimed {
+                self.dispatch(delivery).await;
+            }
+        }
+    }
+
+    fn host_slot(&self, url: &str) -> Option<OwnedSemaphorePermit> {
+        let key = reqwest::Url::parse(url)
+            .ok()
+            .map(|u| {
+                format!(
+                    "{}:{}",
+                    u.host_str().unwrap_or_default(),
+                    u.port_or_known_default().unwrap_or(0)
+                )
+            })
+            .unwrap_or_default();
+        let sem = {
+            let mut hosts = self.hosts.lock().ok()?;
+            hosts
+                .entry(key)
+                .or_insert_with(|| Arc::new(Semaphore::new(self.state.delivery.per_host.max(1))))
+                .clone()
+        };
+        sem.try_acquire_owned().ok()
+    }
+
+    async fn dispatch(&self, delivery: Claimed) {
+        let Some(host_permit) = self.host_slot(&delivery.url) else {
+            // Its host already has all the requests it may have in flight:
+            // hand the row back for a moment instead of waiting here.
+            let _ = store::postpone(&self.state.db, &delivery.id, now_ms() + 200).await;
+            return;
+        };
+        let Ok(global_permit) = self.global.clone().try_acquire_owned() else {
+            let _ = store::postpone(&self.state.db, &delivery.id, now_ms()).await;
+            return;
+        };
+        let worker = self.clone();
+        tokio::spawn(async move {
+            let outcome = worker.attempt(&delivery).await;
+            match store::record_attempt(&worker.state.db, &delivery.id, &outcome).await {
+                Ok(Some(target)) => worker.state.deliveries_changed(&target).await,
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, delivery = %delivery.id, "cannot record attempt")
+                }
+            }
+            drop(host_permit);
+            drop(global_permit);
+            worker.state.delivery_wake.notify_one();
+        });
+    }
+
+    /// Makes one HTTP attempt and decides what happens next.
+    pub async fn attempt(&self, d: &Claimed) -> AttemptOutcome {
+        let attempts_made = d.attempts + 1;
+        let fail_for_good = |error: String| AttemptOutcome {
+            status: Some(DeliveryStatus::Failed),
+            error: Some(error),
+            ..Default::default()
+        };
+        let Ok(url) = reqwest::Url::parse(&d.url) else {
+            return fail_for_good("invalid URL".into());
+        };
+        let (client, policy) = match d.target {
+            Target::Admin => (&self.admin_client, Policy::Admin),
+            Target::User(_) => (&self.user_client, self.user_policy.clone()),
+        };
+        if let Err(refusal) = check_literal(&url, &policy) {
+            tracing::warn!(delivery = %d.id, "{refusal}");
+            return fail_for_good(refusal.to_string());
+        }
+        let (secret, headers) = match self.state.target_credentials(&d.target).await {
+            Ok(c) => c,
+            Err(e) => return fail_for_good(format!("cannot read the target's settings: {e}")),
+        };
+
+        let timestamp = now_ms() / 1000;
+        let mut req = client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("webhook-id", &d.id)
+            .header("webhook-timestamp", timestamp.to_string());
+        if let Some(secret) = secret {
+            match signing::sign(&secret, &d.id, timestamp, d.payload.as_bytes()) {
+                Ok(sig) => req = req.header("webhook-signature", sig),
+                Err(e) => return fail_for_good(e.to_string()),
+            }
+        }
+        for (name, value) in headers {
+            req = req.header(name, value);
+        }
+
+        let started = Instant::now();
+        let result = req.body(d.payload.clone()).send().await;
+        match result {
+            Ok(mut resp) => {
+                let code = resp.status().as_u16();
+                let retry_after = resp
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_retry_after);
+                let excerpt = read_excerpt(&mut resp).await;
+                let latency = started.elapsed().as_millis() as i64;
+                let mut outcome = AttemptOutcome {
+                    http_status: Some(i64::from(code)),
+                    latency_ms: Some(latency),
+                    excerpt,
+                    ..Default::default()
+                };
+                if (200..300).contains(&code) {
+                    outcome.status = Some(DeliveryStatus::Delivered);
+                } else if code == 410 {
+                    outcome.status = Some(DeliveryStatus::Failed);
+                    outcome.error = Some("410 Gone: the receiver asked us to stop".into());
+                } else {
+                    let why = if (300..400).contains(&code) {
+                        format!("HTTP {code} (redirects are not followed)")
+                    } else {
+                        format!("HTTP {code}")
+                    };
+                    self.schedule_retry(&mut outcome, attempts_made, retry_after, why);
+                }
+                outcome
+            }
+            Err(err) => {
+                let latency = started.elapsed().as_millis() as i64;
+                if let Some(refusal) = find_refusal(&err) {
+                    tracing::warn!(delivery = %d.id, "{refusal}");
+                    let mut o = fail_for_good(refusal);
+                    o.latency_ms = Some(latency);
+                    return o;
+                }
+                let why = if err.is_timeout() {
+                    format!(
+                        "timed out after {} s",
+                        self.state.delivery.timeout.as_secs_f32()
+                    )
+                } else if err.is_connect() {
+                    format!("cannot connect: {}", root_cause(&err))
+                } else {
+                    format!("request failed: {}", root_cause(&err))
+                };
+                let mut outcome = AttemptOutcome {
+                    latency_ms: Some(latency),
+                    ..Default::default()
+                };
+                self.schedule_retry(&mut outcome, attempts_made, None, why);
+                outcome
+            }
+        }
+    }
+
+    fn schedule_retry(
+        &self,
+        outcome: &mut AttemptOutcome,
+        attempts_made: i64,
+        retry_after: Option<Duration>,
+        why: String,
+    ) {
+        match backoff(&self.state.delivery.schedule, attempts_made, retry_after) {
+            Some(wait) => {
+                outcome.status = Some(DeliveryStatus::Retrying);
+                outcome.next_attempt_at = Some(now_ms() + wait.as_millis() as i64);
+                outcome.error = Some(why);
+            }
+            None => {
+                outcome.status = Some(DeliveryStatus::Failed);
+                outcome.error = Some(format!("{why}; gave up after {attempts_made} attempts"));
+            }
+        }
+    }
+}
+
+async fn read_excerpt(resp: &mut reqwest::Response) -> Option<String> {
+    let mut buf: Vec<u8> = Vec::new();
+    while buf.len() < EXCERPT_LIMIT {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => buf.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    if buf.is_empty() {
+        return None;
+    }
+    buf.truncate(EXCERPT_LIMIT);
+    let mut text = String::from_utf8_lossy(&buf).into_owned();
+    while text.len() > EXCERPT_LIMIT {
+        text.pop();
+    }
+    Some(text)
+}
+
+fn find_refusal(err: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if let Some(r) = e.downcast_ref::<Refusal>() {
+            return Some(r.to_string());
+        }
+        if let Some(r) = e.downcast_ref::<super::ssrf::ResolveFailure>() {
+            return Some(r.to_string());
+        }
+        source = e.source();
+    }
+    None
+}
+
+fn root_cause(err: &reqwest::Error) -> String {
+    let mut last: &dyn std::error::Error = err;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules_parse() {
+        assert_eq!(
+            parse_schedule("5s, 5m,30m,2h,250ms,7").expect("parse"),
+            vec![
+                Duration::from_secs(5),
+                Duration::from_secs(300),
+                Duration::from_secs(1800),
+                Duration::from_secs(7200),
+                Duration::from_millis(250),
+                Duration::from_secs(7)
+            ]
+        );
+        assert!(parse_schedule("5x").is_err());
+    }
+
+    #[test]
+    fn backoff_follows_the_schedule_with_jitter_and_retry_after() {
+        let s = DeliverySettings::default().schedule;
+        let first = backoff(&s, 1, None).expect("retry");
+        assert!(
+            first >= Duration::from_secs(4) && first <= Duration::from_secs(6),
+            "{first:?}"
+        );
+        let later = backoff(&s, 2, None).expect("retry");
+        assert!(later >= Duration::from_secs(240) && later <= Duration::from_secs(360));
+        assert!(backoff(&s, 8, None).is_none(), "7 waits = 8 attempts");
+        let ra = backoff(&s, 1, Some(Duration::from_secs(120))).expect("retry");
+        assert_eq!(ra, Duration::from_secs(120), "Retry-After wins when longer");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}

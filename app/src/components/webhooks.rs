@@ -1,0 +1,308 @@
+//! Outgoing webhook settings and the delivery log (SPEC A1, D4, D5).
+
+use leptos::prelude::*;
+
+use super::{action_error, format_time, ErrorPanel, FormError, PageLoading};
+use crate::api::{
+    admin_get_webhook, admin_list_deliveries, AdminRedeliver, AdminRegenerateWebhookSecret,
+    AdminRemoveWebhookSecret, AdminSaveWebhookHeaders, AdminSaveWebhookUrl, AdminSendTestWebhook,
+};
+use crate::i18n::{use_i18n, Key};
+use crate::model::{Delivery, DeliveryStatus, WebhookTargetView};
+use crate::session::use_session;
+
+#[component]
+pub fn AdminWebhookCard() -> impl IntoView {
+    let view_res = Resource::new(|| (), |_| admin_get_webhook());
+    view! {
+        <Transition fallback=|| view! { <PageLoading /> }>
+            {move || Suspend::new(async move {
+                match view_res.await {
+                    Ok(v) => view! { <WebhookForm initial=v /> }.into_any(),
+                    Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn WebhookForm(initial: WebhookTargetView) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = RwSignal::new(initial.clone());
+    let url = RwSignal::new(initial.url.clone());
+    let save_url = ServerAction::<AdminSaveWebhookUrl>::new();
+    let regenerate = ServerAction::<AdminRegenerateWebhookSecret>::new();
+    let remove_secret = ServerAction::<AdminRemoveWebhookSecret>::new();
+    let save_headers = ServerAction::<AdminSaveWebhookHeaders>::new();
+    let url_error = action_error(save_url.value());
+    let secret_error = action_error(regenerate.value());
+    let headers_error = action_error(save_headers.value());
+    let url_saved = move || matches!(save_url.value().get(), Some(Ok(_)));
+    let new_secret = move || regenerate.value().get().and_then(Result::ok);
+    // Header rows being edited: (name, new value — empty keeps the old one).
+    let header_rows = RwSignal::new(
+        initial
+            .header_names
+            .iter()
+            .map(|n| (n.clone(), String::new()))
+            .collect::<Vec<_>>(),
+    );
+    let headers_saved = move || matches!(save_headers.value().get(), Some(Ok(_)));
+
+    Effect::new(move |_| {
+        for value in [
+            save_url.value().get(),
+            remove_secret.value().get(),
+            save_headers.value().get(),
+        ] {
+            if let Some(Ok(v)) = value {
+                current.set(v);
+            }
+        }
+        if let Some(Ok(_)) = regenerate.value().get() {
+            current.update(|c| c.has_signing_secret = true);
+        }
+    });
+
+    let on_save_url = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save_url.dispatch(AdminSaveWebhookUrl {
+            url: url.get_untracked(),
+        });
+    };
+    let on_save_headers = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save_headers.dispatch(AdminSaveWebhookHeaders {
+            headers: header_rows.get_untracked(),
+        });
+    };
+
+    view! {
+        <div class="card" id="admin-webhook">
+            <h2>{i18n.t(Key::Webhook)}</h2>
+            <form class="form" on:submit=on_save_url id="webhook-url-form">
+                <label class="field">
+                    <span class="field-label">{i18n.t(Key::WebhookUrl)}</span>
+                    <div class="input-row">
+                        <input
+                            type="url"
+                            name="webhook_url"
+                            placeholder="https://hooks.slack.com/services/…"
+                            prop:value=move || url.get()
+                            on:input=move |ev| url.set(event_target_value(&ev))
+                        />
+                        <button type="submit" class="btn btn-primary" disabled=save_url.pending()>
+                            {move || if save_url.pending().get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
+                        </button>
+                    </div>
+                    <span class="field-hint">{i18n.t(Key::WebhookUrlHint)}</span>
+                    <Show when=move || current.get().url_from_env>
+                        <span class="field-hint">{i18n.t(Key::FromEnv)}</span>
+                    </Show>
+                </label>
+                <FormError message=url_error />
+                <Show when=url_saved>
+                    <span class="saved" role="status">{i18n.t(Key::Saved)}</span>
+                </Show>
+            </form>
+
+            <h3>{i18n.t(Key::SigningSecret)}</h3>
+            <p class="field-hint">{i18n.t(Key::SigningSecretHint)}</p>
+            <div class="secret-row">
+                <span data-testid="secret-state">
+                    {move || if current.get().has_signing_secret { i18n.now(Key::SecretSet) } else { i18n.now(Key::NoSecret) }}
+                </span>
+                <button class="btn btn-secondary btn-sm" on:click=move |_| { regenerate.dispatch(AdminRegenerateWebhookSecret {}); }>
+                    {move || if current.get().has_signing_secret { i18n.now(Key::RegenerateSecret) } else { i18n.now(Key::GenerateSecret) }}
+                </button>
+                <Show when=move || current.get().has_signing_secret>
+                    <button class="btn btn-danger btn-sm" on:click=move |_| { remove_secret.dispatch(AdminRemoveWebhookSecret {}); }>
+                        {i18n.t(Key::RemoveSecret)}
+                    </button>
+                </Show>
+            </div>
+            <FormError message=secret_error />
+            {move || new_secret().map(|secret| view! { <OneTimeSecret secret /> })}
+
+            <h3>{i18n.t(Key::CustomHeaders)}</h3>
+            <p class="field-hint">{i18n.t(Key::CustomHeadersHint)}</p>
+            <form class="form" on:submit=on_save_headers id="webhook-headers-form">
+                <For
+                    each={move || (0..header_rows.get().len()).collect::<Vec<_>>()}
+                    key=|i| *i
+                    children=move |i| {
+                        let name = move || header_rows.get().get(i).map(|r| r.0.clone()).unwrap_or_default();
+                        view! {
+                            <div class="input-row">
+                                <input
+                                    type="text"
+                                    aria-label=move || i18n.now(Key::HeaderName)
+                                    placeholder="Authorization"
+                                    prop:value=name
+                                    on:input={move |ev| header_rows.update(|rows| if let Some(r) = rows.get_mut(i) { r.0 = event_target_value(&ev) })}
+                                />
+                                <input
+                                    type="password"
+                                    autocomplete="off"
+                                    aria-label=move || i18n.now(Key::HeaderValue)
+                                    placeholder=move || i18n.now(Key::KeepValue)
+                                    on:input={move |ev| header_rows.update(|rows| if let Some(r) = rows.get_mut(i) { r.1 = event_target_value(&ev) })}
+                                />
+                                <button type="button" class="btn btn-secondary btn-sm" on:click={move |_| header_rows.update(|rows| { if i < rows.len() { rows.remove(i); } })}>
+                                    {i18n.t(Key::Remove)}
+                                </button>
+                            </div>
+                        }
+                    }
+                />
+                <div class="form-actions">
+                    <Show when=headers_saved>
+                        <span class="saved" role="status">{i18n.t(Key::Saved)}</span>
+                    </Show>
+                    <button type="button" class="btn btn-secondary" on:click={move |_| header_rows.update(|r| r.push((String::new(), String::new())))}>
+                        {i18n.t(Key::AddHeader)}
+                    </button>
+                    <button type="submit" class="btn btn-primary" disabled=save_headers.pending()>{i18n.t(Key::Save)}</button>
+                </div>
+                <FormError message=headers_error />
+            </form>
+        </div>
+    }
+}
+
+#[component]
+fn OneTimeSecret(secret: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let copied = RwSignal::new(false);
+    let to_copy = secret.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window().navigator().clipboard().write_text(&to_copy);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &to_copy;
+        copied.set(true);
+    };
+    view! {
+        <div class="alert alert-info one-time-secret" role="status">
+            <code data-testid="new-secret">{secret}</code>
+            <button class="btn btn-secondary btn-sm" on:click=copy>
+                {move || if copied.get() { i18n.now(Key::Copied) } else { i18n.now(Key::Copy) }}
+            </button>
+            <span class="field-hint">{i18n.t(Key::SecretOnce)}</span>
+        </div>
+    }
+}
+
+fn status_key(s: DeliveryStatus) -> Key {
+    match s {
+        DeliveryStatus::Pending => Key::StatusPending,
+        DeliveryStatus::Delivering => Key::StatusDelivering,
+        DeliveryStatus::Delivered => Key::StatusDelivered,
+        DeliveryStatus::Retrying => Key::StatusRetrying,
+        DeliveryStatus::Failed => Key::StatusFailed,
+    }
+}
+
+/// The admin webhook's delivery log; follows changes live.
+#[component]
+pub fn AdminDeliveryLog() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let send_test = ServerAction::<AdminSendTestWebhook>::new();
+    let redeliver = ServerAction::<AdminRedeliver>::new();
+    let deliveries = Resource::new(
+        move || {
+            (
+                session.deliveries_changed.get(),
+                send_test.version().get(),
+                redeliver.version().get(),
+            )
+        },
+        |_| admin_list_deliveries(),
+    );
+    let test_error = action_error(send_test.value());
+    let redeliver_error = action_error(redeliver.value());
+    view! {
+        <div class="card" id="delivery-log">
+            <div class="card-head">
+                <h2>{i18n.t(Key::DeliveryLog)}</h2>
+                <button class="btn btn-secondary btn-sm" disabled=send_test.pending() on:click=move |_| { send_test.dispatch(AdminSendTestWebhook {}); }>
+                    {i18n.t(Key::SendTest)}
+                </button>
+            </div>
+            <FormError message=test_error />
+            <FormError message=redeliver_error />
+            <Transition fallback=|| view! { <PageLoading /> }>
+                {move || Suspend::new(async move {
+                    match deliveries.await {
+                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoDeliveries)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table class="table deliveries" data-testid="deliveries">
+                                    <thead>
+                                        <tr>
+                                            <th>{i18n.t(Key::Event)}</th>
+                                            <th>{i18n.t(Key::Created)}</th>
+                                            <th>{i18n.t(Key::Status)}</th>
+                                            <th>{i18n.t(Key::Attempts)}</th>
+                                            <th>{i18n.t(Key::HttpStatus)}</th>
+                                            <th>{i18n.t(Key::Latency)}</th>
+                                            <th>{i18n.t(Key::NextAttempt)}</th>
+                                            <th><span class="sr-only">{i18n.t(Key::Actions)}</span></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list.into_iter().map(|d| view! { <DeliveryRow d redeliver /> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn DeliveryRow(d: Delivery, redeliver: ServerAction<AdminRedeliver>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = d.id.clone();
+    let status = d.status;
+    let detail = d.last_error.clone().or_else(|| d.response_excerpt.clone());
+    let excerpt = d.response_excerpt.clone();
+    view! {
+        <tr data-id=d.id.clone() data-status=status.as_str()>
+            <td><code>{d.event.clone()}</code></td>
+            <td>{format_time(d.created_at)}</td>
+            <td>
+                <span class=format!("status status-{}", status.as_str())>{i18n.t(status_key(status))}</span>
+                {detail.map(|t| view! { <span class="delivery-detail" title=t.clone()>{t.chars().take(120).collect::<String>()}</span> })}
+            </td>
+            <td>{d.attempts}</td>
+            <td>{d.last_status_code.map(|c| c.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td>{d.last_latency_ms.map(|ms| format!("{ms} ms")).unwrap_or_else(|| "—".into())}</td>
+            <td>{d.next_attempt_at.filter(|_| status == DeliveryStatus::Retrying).map(format_time).unwrap_or_else(|| "—".into())}</td>
+            <td class="actions">
+                {excerpt.map(|e| view! {
+                    <details class="excerpt">
+                        <summary>{i18n.t(Key::Response)}</summary>
+                        <pre>{e}</pre>
+                    </details>
+                })}
+                <button
+                    class="btn btn-secondary btn-sm"
+                    disabled=status == DeliveryStatus::Delivering
+                    on:click=move |_| { redeliver.dispatch(AdminRedeliver { id: id.clone() }); }
+                >
+                    {i18n.t(Key::Redeliver)}
+                </button>
+            </td>
+        </tr>
+    }
+}
