@@ -13,7 +13,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 # Installing the tools compiles them: keep that quick on small machines.
 TOOL_BUILD_ENV := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
-.PHONY: run test setup tools browser-deps build test-rust test-rust-postgres test-e2e fmt lint clean
+.PHONY: run test setup tools browser-deps build test-rust test-rust-postgres test-e2e bench fmt lint clean
 
 run: tools
 	cargo leptos build
@@ -60,6 +60,9 @@ test-rust-postgres:
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  scripts/with-postgres.sh cargo test -p server; \
 	else echo "PostgreSQL not installed: skipping the PostgreSQL run (apt-get install postgresql)"; fi
+
+bench:
+	cargo run -p server --example bench_deliveries
 
 test-e2e:
 	cd end2end && npx playwright test

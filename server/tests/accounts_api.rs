@@ -435,3 +435,15 @@ async fn admin_id(s: &common::TestServer, token: &str) -> String {
     let (_, me) = s.get_json("/api/v1/auths/", Some(token)).await;
     me["id"].as_str().expect("id").to_string()
 }
+
+#[tokio::test]
+async fn the_suite_runs_on_the_database_it_was_asked_for() {
+    let s = common::spawn().await;
+    let wants_postgres = std::env::var("PARLEY_TEST_POSTGRES_URL").is_ok_and(|v| !v.is_empty());
+    let expected = if wants_postgres {
+        app::backend::db::Backend::Postgres
+    } else {
+        app::backend::db::Backend::Sqlite
+    };
+    assert_eq!(s.state.backend, expected);
+}

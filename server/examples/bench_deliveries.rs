@@ -1,0 +1,130 @@
+//! Delivery throughput benchmark (not a test): prints deliveries per second
+//! to loopback sinks. Run with `make bench`.
+//!
+//! 1. 1,000 queued events to one healthy sink.
+//! 2. 1,000 queued events spread over four sinks, one of which accepts
+//!    connections and never answers: how fast the 750 healthy ones go.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::backend::env::EnvConfig;
+use app::backend::webhooks::store::{self, NewDelivery, Target};
+use app::backend::webhooks::DeliveryWorker;
+use app::backend::AppState;
+use serde_json::json;
+
+const EVENTS: usize = 1000;
+
+async fn sink() -> (String, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let c = count.clone();
+    let app = axum::Router::new().fallback(move || {
+        let c = c.clone();
+        async move {
+            c.fetch_add(1, Ordering::Relaxed);
+            "ok"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}/hook"), count)
+}
+
+async fn dead_sink() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            held.push(s);
+        }
+    });
+    format!("http://{addr}/hook")
+}
+
+async fn state() -> (AppState, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut env = EnvConfig::for_database(format!("sqlite://{}/bench.db", dir.path().display()));
+    env.secret_key = "bench".into();
+    (AppState::connect(env).await.expect("db"), dir)
+}
+
+async fn enqueue_all(state: &AppState, urls: &[String]) {
+    let body = json!({"event": "test", "message": "benchmark"});
+    let mut tx = state.db.begin().await.expect("tx");
+    for i in 0..EVENTS {
+        let url = &urls[i % urls.len()];
+        store::enqueue(
+            &mut tx,
+            NewDelivery {
+                target: Target::Admin,
+                event: "test",
+                url,
+                body: &body,
+            },
+        )
+        .await
+        .expect("enqueue");
+    }
+    tx.commit().await.expect("commit");
+}
+
+async fn wait_until(counts: &[Arc<AtomicUsize>], want: usize) -> Duration {
+    let start = Instant::now();
+    while counts
+        .iter()
+        .map(|c| c.load(Ordering::Relaxed))
+        .sum::<usize>()
+        < want
+    {
+        if start.elapsed() > Duration::from_secs(300) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    start.elapsed()
+}
+
+#[tokio::main]
+async fn main() {
+    let backend = "SQLite (WAL), debug build with optimised dependencies";
+
+    let (s, _d1) = state().await;
+    let (url, count) = sink().await;
+    enqueue_all(&s, &[url]).await;
+    DeliveryWorker::spawn(s.clone());
+    let took = wait_until(&[count.clone()], EVENTS).await;
+    println!(
+        "one healthy sink:        {EVENTS} deliveries in {:.2} s = {:.0} deliveries/s  [{backend}]",
+        took.as_secs_f64(),
+        EVENTS as f64 / took.as_secs_f64()
+    );
+
+    let (s, _d2) = state().await;
+    let mut urls = Vec::new();
+    let mut counts = Vec::new();
+    for _ in 0..3 {
+        let (u, c) = sink().await;
+        urls.push(u);
+        counts.push(c);
+    }
+    urls.push(dead_sink().await);
+    enqueue_all(&s, &urls).await;
+    DeliveryWorker::spawn(s.clone());
+    let healthy = EVENTS * 3 / 4;
+    let took = wait_until(&counts, healthy).await;
+    println!(
+        "three healthy + one dead: {healthy} healthy deliveries in {:.2} s = {:.0} deliveries/s  [{backend}]",
+        took.as_secs_f64(),
+        healthy as f64 / took.as_secs_f64()
+    );
+}
