@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::model::{AdminSettings, Delivery, Role, SessionInfo, User, WebhookTargetView};
+use crate::model::{
+    AdminSettings, Channel, ChannelMember, ChannelMessage, ChannelRole, ChannelWebhook, Delivery,
+    Role, SessionInfo, User, WebhookTargetView,
+};
 
 #[cfg(feature = "ssr")]
 pub mod ctx {
@@ -77,6 +80,22 @@ pub mod ctx {
         ) {
             opts.append_header(http::header::SET_COOKIE, value);
         }
+    }
+
+    /// The origin the browser used (for webhook URLs without WEBUI_URL).
+    pub fn origin() -> Option<String> {
+        let headers = headers();
+        let host = headers.get(http::header::HOST)?.to_str().ok()?.to_string();
+        let scheme = headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .filter(|p| *p == "https" || *p == "http")
+            .unwrap_or("http");
+        Some(format!("{scheme}://{host}"))
+    }
+
+    pub fn webhook_base(state: &AppState) -> String {
+        crate::backend::channel_webhooks::base_url(state, origin().as_deref())
     }
 
     pub async fn start_session(state: &AppState, user: &User) -> Result<(), AppError> {
@@ -373,6 +392,214 @@ pub async fn admin_redeliver(id: String) -> Result<(), AppError> {
             redeliver(&state.db, &Target::Admin, &id).await?;
             state.deliveries_changed(&Target::Admin).await;
             Ok(())
+        }
+        .await,
+    )
+}
+
+// ---- Channels (SPEC W4) and their webhooks (SPEC C1) ----
+
+#[server(prefix = "/api/fn", endpoint = "list_channels")]
+pub async fn list_channels() -> Result<Vec<Channel>, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::channels::list_for(&state.db, &user).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "create_channel")]
+pub async fn create_channel(name: String, description: String) -> Result<Channel, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::Admin).await?;
+            crate::backend::channels::create(&state, &user, &name, &description).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "get_channel")]
+pub async fn get_channel(channel_id: String) -> Result<Channel, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::channels::get(&state.db, &user, &channel_id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "channel_messages")]
+pub async fn channel_messages(channel_id: String) -> Result<Vec<ChannelMessage>, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::channels::messages(&state.db, &user, &channel_id, 200, false).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "post_channel_message")]
+pub async fn post_channel_message(
+    channel_id: String,
+    content: String,
+) -> Result<ChannelMessage, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::channels::post_as_user(&state, &user, &channel_id, &content).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "channel_members")]
+pub async fn channel_members(channel_id: String) -> Result<Vec<ChannelMember>, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::channels::members(&state.db, &user, &channel_id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "set_channel_member")]
+pub async fn set_channel_member(
+    channel_id: String,
+    email: String,
+    role: ChannelRole,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::channels::set_member(&state, &user, &channel_id, &email, role).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "remove_channel_member")]
+pub async fn remove_channel_member(channel_id: String, user_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::channels::remove_member(&state, &user, &channel_id, &user_id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "channel_webhooks")]
+pub async fn channel_webhooks(channel_id: String) -> Result<Vec<ChannelWebhook>, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::channel_webhooks::list(
+                &state,
+                &user,
+                &channel_id,
+                &ctx::webhook_base(&state),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "create_channel_webhook")]
+pub async fn create_channel_webhook(channel_id: String) -> Result<ChannelWebhook, AppError> {
+    use crate::backend::channel_webhooks::{create, DEFAULT_NAME};
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            create(
+                &state,
+                &user,
+                &channel_id,
+                DEFAULT_NAME,
+                None,
+                &ctx::webhook_base(&state),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "update_channel_webhook")]
+pub async fn update_channel_webhook(
+    channel_id: String,
+    webhook_id: String,
+    name: String,
+) -> Result<ChannelWebhook, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            let base = ctx::webhook_base(&state);
+            crate::backend::channel_webhooks::update(
+                &state,
+                &user,
+                &channel_id,
+                &webhook_id,
+                Some(&name),
+                None,
+                &base,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "regenerate_channel_webhook")]
+pub async fn regenerate_channel_webhook(
+    channel_id: String,
+    webhook_id: String,
+) -> Result<ChannelWebhook, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            let base = ctx::webhook_base(&state);
+            crate::backend::channel_webhooks::regenerate(
+                &state,
+                &user,
+                &channel_id,
+                &webhook_id,
+                &base,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "delete_channel_webhook")]
+pub async fn delete_channel_webhook(
+    channel_id: String,
+    webhook_id: String,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::channel_webhooks::delete(&state, &user, &channel_id, &webhook_id).await
         }
         .await,
     )

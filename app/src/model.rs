@@ -88,6 +88,10 @@ pub enum ServerEvent {
     /// A delivery of the receiver's log changed (admin log for admins,
     /// the user's own log otherwise).
     DeliveriesChanged,
+    /// A new message in a channel the receiver can see.
+    ChannelMessage { message: ChannelMessage },
+    /// The receiver's channel list changed (created, added as member).
+    ChannelsChanged,
 }
 
 /// Browser → server messages on the realtime socket.
@@ -155,4 +159,84 @@ pub struct WebhookTargetView {
     pub url_from_env: bool,
     pub has_signing_secret: bool,
     pub header_names: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelRole {
+    Member,
+    Manager,
+}
+
+impl ChannelRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelRole::Member => "member",
+            ChannelRole::Manager => "manager",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChannelRole> {
+        match s {
+            "member" => Some(ChannelRole::Member),
+            "manager" => Some(ChannelRole::Manager),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: i64,
+    /// Managers and admins manage members and webhooks.
+    pub can_manage: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelMember {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: ChannelRole,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageAuthor {
+    pub id: Option<String>,
+    pub name: String,
+    /// user, admin or webhook
+    pub role: String,
+    pub image: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelMessage {
+    pub id: String,
+    pub channel_id: String,
+    pub content: String,
+    /// The content as sanitized HTML (rendered on the server).
+    pub html: String,
+    pub created_at: i64,
+    pub author: MessageAuthor,
+    pub webhook_id: Option<String>,
+    /// The webhook that posted it no longer exists.
+    pub webhook_deleted: bool,
+}
+
+/// SPEC R4's webhook shape.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelWebhook {
+    pub id: String,
+    pub channel_id: String,
+    pub user_id: Option<String>,
+    pub name: String,
+    pub profile_image_url: Option<String>,
+    pub token: String,
+    pub url: String,
+    pub last_used_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
 }

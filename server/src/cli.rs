@@ -74,6 +74,11 @@ pub struct Cli {
     #[arg(long, env = "WEBHOOK_TIMEOUT", default_value = "15")]
     pub webhook_timeout: u64,
 
+    /// Incoming channel webhook posts allowed per second per webhook, with
+    /// bursts of 100; 0 turns the limit off.
+    #[arg(long, env = "CHANNEL_WEBHOOK_RATE_LIMIT", default_value = "20")]
+    pub channel_webhook_rate_limit: u32,
+
     /// Instance language (en, de, fr, es, ru): admin notifications and the
     /// UI default when the browser states none.
     #[arg(long, env = "DEFAULT_LOCALE", default_value = "en", value_parser = parse_locale)]
@@ -143,6 +148,8 @@ impl Cli {
             openai_api_key: self.openai_api_key,
             default_locale: self.default_locale,
             secure_cookies,
+            channel_webhook_rate_limit: self.channel_webhook_rate_limit,
+            channel_webhook_burst: 100,
             delivery: DeliverySettings {
                 schedule: self.webhook_retry_schedule.0,
                 timeout: std::time::Duration::from_secs(self.webhook_timeout.max(1)),

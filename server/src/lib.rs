@@ -2,6 +2,7 @@
 //! The Parley HTTP server: the Leptos app (SSR + server functions), the REST
 //! API and the realtime socket on one axum router.
 
+pub mod channels_api;
 pub mod cli;
 pub mod rest;
 pub mod ws;
@@ -47,6 +48,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     };
     Router::new()
         .merge(rest::routes())
+        .merge(channels_api::routes())
         .route("/api/ws", get(ws::handler))
         .leptos_routes_with_context(
             &state,

@@ -23,6 +23,9 @@ pub struct EnvConfig {
     pub secure_cookies: bool,
     /// Retry schedule, timeouts and concurrency of outgoing webhooks.
     pub delivery: DeliverySettings,
+    /// Incoming channel webhook posts per second per webhook (0 = no limit).
+    pub channel_webhook_rate_limit: u32,
+    pub channel_webhook_burst: u32,
 }
 
 impl EnvConfig {
@@ -42,6 +45,8 @@ impl EnvConfig {
             default_locale: Locale::En,
             secure_cookies: false,
             delivery: DeliverySettings::default(),
+            channel_webhook_rate_limit: 20,
+            channel_webhook_burst: 100,
         }
     }
 }

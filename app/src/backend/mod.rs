@@ -2,6 +2,8 @@
 //! handlers and tests all call these functions directly.
 
 pub mod accounts;
+pub mod channel_webhooks;
+pub mod channels;
 pub mod config;
 pub mod crypto;
 pub mod db;

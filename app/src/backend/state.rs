@@ -27,6 +27,8 @@ pub struct AppState {
     pub delivery: DeliverySettings,
     /// Wakes the delivery worker when a delivery is queued.
     pub delivery_wake: Arc<Notify>,
+    /// Per-webhook limit of incoming channel posts; `None` = off.
+    pub channel_webhook_limiter: Option<Arc<super::channel_webhooks::IncomingLimiter>>,
 }
 
 impl AppState {
@@ -40,6 +42,11 @@ impl AppState {
             secrets: SecretBox::new(&env.secret_key),
             delivery: env.delivery.clone(),
             delivery_wake: Arc::new(Notify::new()),
+            channel_webhook_limiter: super::channel_webhooks::IncomingLimiter::new(
+                env.channel_webhook_rate_limit,
+                env.channel_webhook_burst,
+            )
+            .map(Arc::new),
             config: ConfigStore::new(db.clone(), env.clone()),
             db,
             backend,

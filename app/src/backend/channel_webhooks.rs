@@ -1,0 +1,426 @@
+//! Incoming channel webhooks (SPEC C1–C5, R4): tokens, management, and the
+//! endpoint outside tools post to.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sqlx::Row;
+use subtle::ConstantTimeEq;
+
+use super::channels::{self, Access, NewMessage};
+use super::db::{new_id, now_ms, Db};
+use super::sessions::{new_token, token_hash};
+use super::AppState;
+use crate::error::AppError;
+use crate::model::{ChannelWebhook, User};
+
+pub const DEFAULT_NAME: &str = "New Webhook";
+pub const MAX_IMAGE_BYTES: usize = 1024 * 1024;
+
+/// Per-webhook rate limit; `None` when switched off.
+pub struct IncomingLimiter {
+    limiter: DefaultKeyedRateLimiter<String>,
+    clock: DefaultClock,
+}
+
+impl IncomingLimiter {
+    /// `per_second` 0 turns limiting off.
+    pub fn new(per_second: u32, burst: u32) -> Option<IncomingLimiter> {
+        let rate = NonZeroU32::new(per_second)?;
+        let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        Some(IncomingLimiter {
+            limiter: RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst)),
+            clock: DefaultClock::default(),
+        })
+    }
+
+    /// `Err(wait)` when over the limit.
+    pub fn check(&self, webhook_id: &str) -> Result<(), Duration> {
+        self.limiter
+            .check_key(&webhook_id.to_string())
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    }
+}
+
+/// Why an incoming post was refused (SPEC C4).
+#[derive(Debug, PartialEq, Eq)]
+pub enum IncomingError {
+    /// Unknown id, wrong token or deleted webhook: one answer for all three.
+    Unauthorized,
+    NotJson(String),
+    NoText,
+    TooLong,
+    RateLimited(Duration),
+    Internal,
+}
+
+impl From<AppError> for IncomingError {
+    fn from(_: AppError) -> Self {
+        IncomingError::Internal
+    }
+}
+
+impl From<sqlx::Error> for IncomingError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error on incoming webhook");
+        IncomingError::Internal
+    }
+}
+
+/// The public base URL: `WEBUI_URL`, else the request's own origin.
+pub fn base_url(state: &AppState, origin: Option<&str>) -> String {
+    state
+        .env
+        .webui_url
+        .clone()
+        .or_else(|| origin.map(str::to_string))
+        .unwrap_or_else(|| "http://127.0.0.1:3000".into())
+        .trim_end_matches('/')
+        .to_string()
+}
+
+pub fn url_for(base: &str, id: &str, token: &str) -> String {
+    format!("{base}/api/v1/channels/webhooks/{id}/{token}")
+}
+
+fn from_row(
+    state: &AppState,
+    base: &str,
+    r: &sqlx::any::AnyRow,
+) -> Result<ChannelWebhook, AppError> {
+    let id: String = r.try_get("id")?;
+    let sealed: String = r.try_get("token_sealed")?;
+    let token = state.secrets.open(&sealed).map_err(|e| {
+        tracing::error!("{e}");
+        AppError::Internal
+    })?;
+    Ok(ChannelWebhook {
+        url: url_for(base, &id, &token),
+        token,
+        id,
+        channel_id: r.try_get("channel_id")?,
+        user_id: r.try_get("user_id")?,
+        name: r.try_get("name")?,
+        profile_image_url: r.try_get("profile_image_url")?,
+        last_used_at: r.try_get("last_used_at")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+const COLUMNS: &str = "id, channel_id, user_id, name, profile_image_url, token_sealed, last_used_at, created_at, updated_at";
+
+pub async fn list(
+    state: &AppState,
+    user: &User,
+    channel_id: &str,
+    base: &str,
+) -> Result<Vec<ChannelWebhook>, AppError> {
+    channels::require(&state.db, user, channel_id, Access::Manager).await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM channel_webhooks WHERE channel_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(channel_id)
+    .fetch_all(&state.db)
+    .await?;
+    rows.iter().map(|r| from_row(state, base, r)).collect()
+}
+
+async fn get_in_channel(
+    state: &AppState,
+    channel_id: &str,
+    id: &str,
+    base: &str,
+) -> Result<ChannelWebhook, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM channel_webhooks WHERE id = $1 AND channel_id = $2"
+    ))
+    .bind(id)
+    .bind(channel_id)
+    .fetch_optional(&state.db)
+    .await?;
+    row.as_ref()
+        .map(|r| from_row(state, base, r))
+        .transpose()?
+        .ok_or(AppError::NotFound)
+}
+
+fn validate_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::Invalid("Give the webhook a name.".into()));
+    }
+    if name.chars().count() > 80 {
+        return Err(AppError::Invalid(
+            "A webhook name can be at most 80 characters.".into(),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+fn validate_image_url(url: Option<&str>) -> Result<Option<String>, AppError> {
+    match url.map(str::trim).filter(|u| !u.is_empty()) {
+        None => Ok(None),
+        Some(u)
+            if u.starts_with("/api/v1/uploads/")
+                || u.starts_with("https://")
+                || u.starts_with("http://") =>
+        {
+            Ok(Some(u.chars().take(2048).collect()))
+        }
+        Some(_) => Err(AppError::Invalid(
+            "The profile image must be an uploaded image or an http(s) URL.".into(),
+        )),
+    }
+}
+
+pub async fn create(
+    state: &AppState,
+    user: &User,
+    channel_id: &str,
+    name: &str,
+    image: Option<&str>,
+    base: &str,
+) -> Result<ChannelWebhook, AppError> {
+    channels::require(&state.db, user, channel_id, Access::Manager).await?;
+    let name = if name.trim().is_empty() {
+        DEFAULT_NAME.to_string()
+    } else {
+        validate_name(name)?
+    };
+    let image = validate_image_url(image)?;
+    let id = new_id();
+    let token = new_token();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO channel_webhooks (id, channel_id, user_id, name, profile_image_url, token_hash, token_sealed, last_used_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $8)",
+    )
+    .bind(&id)
+    .bind(channel_id)
+    .bind(&user.id)
+    .bind(&name)
+    .bind(image)
+    .bind(token_hash(&token))
+    .bind(state.secrets.seal(&token))
+    .bind(now)
+    .execute(&state.db)
+    .await?;
+    get_in_channel(state, channel_id, &id, base).await
+}
+
+pub async fn update(
+    state: &AppState,
+    user: &User,
+    channel_id: &str,
+    id: &str,
+    name: Option<&str>,
+    image: Option<Option<&str>>,
+    base: &str,
+) -> Result<ChannelWebhook, AppError> {
+    channels::require(&state.db, user, channel_id, Access::Manager).await?;
+    let current = get_in_channel(state, channel_id, id, base).await?;
+    let name = match name {
+        Some(n) => validate_name(n)?,
+        None => current.name,
+    };
+    let image = match image {
+        Some(i) => validate_image_url(i)?,
+        None => current.profile_image_url,
+    };
+    sqlx::query("UPDATE channel_webhooks SET name = $1, profile_image_url = $2, updated_at = $3 WHERE id = $4")
+        .bind(&name)
+        .bind(image)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    get_in_channel(state, channel_id, id, base).await
+}
+
+pub async fn regenerate(
+    state: &AppState,
+    user: &User,
+    channel_id: &str,
+    id: &str,
+    base: &str,
+) -> Result<ChannelWebhook, AppError> {
+    channels::require(&state.db, user, channel_id, Access::Manager).await?;
+    get_in_channel(state, channel_id, id, base).await?;
+    let token = new_token();
+    sqlx::query("UPDATE channel_webhooks SET token_hash = $1, token_sealed = $2, updated_at = $3 WHERE id = $4")
+        .bind(token_hash(&token))
+        .bind(state.secrets.seal(&token))
+        .bind(now_ms())
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    get_in_channel(state, channel_id, id, base).await
+}
+
+pub async fn delete(
+    state: &AppState,
+    user: &User,
+    channel_id: &str,
+    id: &str,
+) -> Result<(), AppError> {
+    channels::require(&state.db, user, channel_id, Access::Manager).await?;
+    let res = sqlx::query("DELETE FROM channel_webhooks WHERE id = $1 AND channel_id = $2")
+        .bind(id)
+        .bind(channel_id)
+        .execute(&state.db)
+        .await?;
+    if res.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Stores an uploaded image after checking its bytes really are one.
+pub async fn store_image(db: &Db, user: &User, bytes: &[u8]) -> Result<String, AppError> {
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(AppError::Invalid("The image is larger than 1 MiB.".into()));
+    }
+    let content_type = sniff_image(bytes)
+        .ok_or_else(|| AppError::Invalid("Upload a PNG, JPEG, GIF or WebP image.".into()))?;
+    let id = new_id();
+    use base64::Engine;
+    sqlx::query("INSERT INTO uploads (id, content_type, data, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(content_type)
+        .bind(base64::engine::general_purpose::STANDARD.encode(bytes))
+        .bind(&user.id)
+        .bind(now_ms())
+        .execute(db)
+        .await?;
+    Ok(format!("/api/v1/uploads/{id}"))
+}
+
+pub fn sniff_image(b: &[u8]) -> Option<&'static str> {
+    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+pub async fn load_image(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT content_type, data FROM uploads WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    use base64::Engine;
+    Ok(row.and_then(|(ct, data)| {
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .ok()
+            .map(|b| (ct, b))
+    }))
+}
+
+/// The incoming endpoint's work: check the token (constant time), the rate
+/// limit and the body, then store and broadcast the message.
+pub async fn post_incoming(
+    state: &AppState,
+    id: &str,
+    token: &str,
+    body: &[u8],
+) -> Result<String, IncomingError> {
+    let row = sqlx::query("SELECT channel_id, name, profile_image_url, token_hash FROM channel_webhooks WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?;
+    let presented = token_hash(token);
+    let Some(row) = row else {
+        // Same work as a wrong token, so timing does not tell ids apart.
+        let _ = presented.as_bytes().ct_eq(presented.as_bytes());
+        return Err(IncomingError::Unauthorized);
+    };
+    let stored: String = row.try_get("token_hash")?;
+    if !bool::from(stored.as_bytes().ct_eq(presented.as_bytes())) {
+        return Err(IncomingError::Unauthorized);
+    }
+    if let Some(limiter) = &state.channel_webhook_limiter {
+        limiter.check(id).map_err(IncomingError::RateLimited)?;
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| IncomingError::NotJson(e.to_string()))?;
+    let text = ["content", "text"]
+        .iter()
+        .find_map(|k| json.get(*k).and_then(|v| v.as_str()))
+        .filter(|t| !t.trim().is_empty())
+        .ok_or(IncomingError::NoText)?;
+    if text.chars().count() > channels::MAX_CONTENT_CHARS {
+        return Err(IncomingError::TooLong);
+    }
+    let channel_id: String = row.try_get("channel_id")?;
+    let hook_name: String = row.try_get("name")?;
+    let hook_image: Option<String> = row.try_get("profile_image_url")?;
+    // Discord-style per-message overrides.
+    let name = json
+        .get("username")
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.chars().take(80).collect::<String>())
+        .unwrap_or(hook_name);
+    let image = json
+        .get("avatar_url")
+        .and_then(|v| v.as_str())
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(|u| u.chars().take(2048).collect::<String>())
+        .or(hook_image);
+    let message = channels::insert_message(
+        state,
+        NewMessage {
+            channel_id: &channel_id,
+            user_id: None,
+            author_role: "webhook",
+            author_name: &name,
+            author_image: image.as_deref(),
+            webhook_id: Some(id),
+            content: text,
+        },
+    )
+    .await?;
+    sqlx::query("UPDATE channel_webhooks SET last_used_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    Ok(message.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_recognised_by_their_bytes() {
+        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
+        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff_image(b"GIF89a..."), Some("image/gif"));
+        assert_eq!(sniff_image(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff_image(b"<svg onload=alert(1)>"), None);
+    }
+
+    #[test]
+    fn rate_limit_allows_the_burst_then_refuses() {
+        let l = IncomingLimiter::new(20, 100).expect("on");
+        for _ in 0..100 {
+            l.check("w").expect("burst");
+        }
+        assert!(l.check("w").is_err());
+        assert!(l.check("other").is_ok());
+        assert!(IncomingLimiter::new(0, 100).is_none(), "0 turns it off");
+    }
+}

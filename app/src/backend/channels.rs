@@ -1,0 +1,451 @@
+//! Channels (SPEC W4, R3): who may see and manage them, members, messages.
+
+use sqlx::Row;
+
+use super::db::{new_id, now_ms, Db};
+use super::AppState;
+use crate::error::AppError;
+use crate::model::{
+    Channel, ChannelMember, ChannelMessage, ChannelRole, MessageAuthor, Role, ServerEvent, User,
+};
+
+pub const MAX_CONTENT_CHARS: usize = 16_000;
+
+/// What the caller may do in a channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    None,
+    Member,
+    Manager,
+}
+
+pub async fn access(db: &Db, user: &User, channel_id: &str) -> Result<Access, AppError> {
+    if user.role == Role::Pending {
+        return Ok(Access::None);
+    }
+    let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM channels WHERE id = $1")
+        .bind(channel_id)
+        .fetch_optional(db)
+        .await?;
+    if exists.is_none() {
+        return Err(AppError::NotFound);
+    }
+    if user.role == Role::Admin {
+        return Ok(Access::Manager);
+    }
+    let role: Option<(String,)> =
+        sqlx::query_as("SELECT role FROM channel_members WHERE channel_id = $1 AND user_id = $2")
+            .bind(channel_id)
+            .bind(&user.id)
+            .fetch_optional(db)
+            .await?;
+    Ok(match role.and_then(|(r,)| ChannelRole::parse(&r)) {
+        Some(ChannelRole::Manager) => Access::Manager,
+        Some(ChannelRole::Member) => Access::Member,
+        None => Access::None,
+    })
+}
+
+/// The caller's access, which must be at least `min`: 404 for no such
+/// channel, 403 for too little (or none).
+pub async fn require(
+    db: &Db,
+    user: &User,
+    channel_id: &str,
+    min: Access,
+) -> Result<Access, AppError> {
+    let got = access(db, user, channel_id).await?;
+    if got == Access::None {
+        return Err(AppError::Forbidden);
+    }
+    if got < min {
+        return Err(AppError::Forbidden);
+    }
+    Ok(got)
+}
+
+fn validate_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::Invalid("Enter a channel name.".into()));
+    }
+    if name.chars().count() > 80 {
+        return Err(AppError::Invalid(
+            "A channel name can be at most 80 characters.".into(),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+pub async fn create(
+    state: &AppState,
+    creator: &User,
+    name: &str,
+    description: &str,
+) -> Result<Channel, AppError> {
+    if creator.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let name = validate_name(name)?;
+    let description = description.trim().chars().take(500).collect::<String>();
+    let id = new_id();
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    sqlx::query("INSERT INTO channels (id, name, description, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
+        .bind(&id)
+        .bind(&name)
+        .bind(&description)
+        .bind(&creator.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO channel_members (channel_id, user_id, role, created_at) VALUES ($1, $2, 'manager', $3)")
+        .bind(&id)
+        .bind(&creator.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    state
+        .hub
+        .send_to_user(&creator.id, ServerEvent::ChannelsChanged);
+    Ok(Channel {
+        id,
+        name,
+        description,
+        created_at: now,
+        can_manage: true,
+    })
+}
+
+pub async fn list_for(db: &Db, user: &User) -> Result<Vec<Channel>, AppError> {
+    if user.role == Role::Pending {
+        return Ok(Vec::new());
+    }
+    let rows = if user.role == Role::Admin {
+        sqlx::query("SELECT id, name, description, created_at, 'manager' AS my_role FROM channels ORDER BY name, id")
+            .fetch_all(db)
+            .await?
+    } else {
+        sqlx::query(
+            "SELECT c.id, c.name, c.description, c.created_at, m.role AS my_role FROM channels c \
+             JOIN channel_members m ON m.channel_id = c.id WHERE m.user_id = $1 ORDER BY c.name, c.id",
+        )
+        .bind(&user.id)
+        .fetch_all(db)
+        .await?
+    };
+    rows.iter()
+        .map(|r| {
+            let role: String = r.try_get("my_role")?;
+            Ok(Channel {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                description: r.try_get("description")?,
+                created_at: r.try_get("created_at")?,
+                can_manage: role == "manager",
+            })
+        })
+        .collect()
+}
+
+pub async fn get(db: &Db, user: &User, channel_id: &str) -> Result<Channel, AppError> {
+    let access = require(db, user, channel_id, Access::Member).await?;
+    let r = sqlx::query("SELECT id, name, description, created_at FROM channels WHERE id = $1")
+        .bind(channel_id)
+        .fetch_one(db)
+        .await?;
+    Ok(Channel {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        created_at: r.try_get("created_at")?,
+        can_manage: access == Access::Manager,
+    })
+}
+
+pub async fn members(
+    db: &Db,
+    user: &User,
+    channel_id: &str,
+) -> Result<Vec<ChannelMember>, AppError> {
+    require(db, user, channel_id, Access::Member).await?;
+    let rows = sqlx::query(
+        "SELECT u.id, u.name, u.email, m.role FROM channel_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.channel_id = $1 ORDER BY m.role DESC, u.name",
+    )
+    .bind(channel_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            Ok(ChannelMember {
+                user_id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                email: r.try_get("email")?,
+                role: ChannelRole::parse(&role).unwrap_or(ChannelRole::Member),
+            })
+        })
+        .collect()
+}
+
+/// Adds (or re-roles) a member by email. Managers and admins only.
+pub async fn set_member(
+    state: &AppState,
+    acting: &User,
+    channel_id: &str,
+    email: &str,
+    role: ChannelRole,
+) -> Result<(), AppError> {
+    require(&state.db, acting, channel_id, Access::Manager).await?;
+    let email = super::accounts::normalize_email(email);
+    let target: Option<(String, String)> =
+        sqlx::query_as("SELECT id, role FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&state.db)
+            .await?;
+    let Some((user_id, user_role)) = target else {
+        return Err(AppError::Invalid(format!("No account uses {email}.")));
+    };
+    if user_role == "pending" {
+        return Err(AppError::Invalid(
+            "This account is still waiting for approval.".into(),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO channel_members (channel_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (channel_id, user_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(channel_id)
+    .bind(&user_id)
+    .bind(role.as_str())
+    .bind(now_ms())
+    .execute(&state.db)
+    .await?;
+    state
+        .hub
+        .send_to_user(&user_id, ServerEvent::ChannelsChanged);
+    Ok(())
+}
+
+pub async fn remove_member(
+    state: &AppState,
+    acting: &User,
+    channel_id: &str,
+    user_id: &str,
+) -> Result<(), AppError> {
+    require(&state.db, acting, channel_id, Access::Manager).await?;
+    sqlx::query("DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2")
+        .bind(channel_id)
+        .bind(user_id)
+        .execute(&state.db)
+        .await?;
+    state
+        .hub
+        .send_to_user(user_id, ServerEvent::ChannelsChanged);
+    Ok(())
+}
+
+/// Markdown → HTML with every tag and attribute a sender could abuse
+/// removed (ammonia's allow-list; links get rel="noopener noreferrer").
+pub fn render_markdown(content: &str) -> String {
+    let mut options = pulldown_cmark::Options::empty();
+    options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    // Raw HTML from a sender is shown as text, never as markup; ammonia
+    // below is the second line of defence for what markdown itself emits.
+    let parser = pulldown_cmark::Parser::new_ext(content, options).map(|event| match event {
+        pulldown_cmark::Event::Html(raw) | pulldown_cmark::Event::InlineHtml(raw) => {
+            pulldown_cmark::Event::Text(raw)
+        }
+        other => other,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .clean(&html)
+        .to_string()
+}
+
+pub struct NewMessage<'a> {
+    pub channel_id: &'a str,
+    pub user_id: Option<&'a str>,
+    pub author_role: &'a str,
+    pub author_name: &'a str,
+    pub author_image: Option<&'a str>,
+    pub webhook_id: Option<&'a str>,
+    pub content: &'a str,
+}
+
+pub fn validate_content(content: &str) -> Result<&str, AppError> {
+    let trimmed = content.trim();
+    if trimmed.is_empty() {
+        return Err(AppError::Invalid("The message is empty.".into()));
+    }
+    if content.chars().count() > MAX_CONTENT_CHARS {
+        return Err(AppError::Invalid(format!(
+            "A message can be at most {MAX_CONTENT_CHARS} characters."
+        )));
+    }
+    Ok(content)
+}
+
+/// Stores a message and pushes it to everyone who can see the channel.
+pub async fn insert_message(
+    state: &AppState,
+    m: NewMessage<'_>,
+) -> Result<ChannelMessage, AppError> {
+    let id = new_id();
+    let now = now_ms();
+    let meta = match m.webhook_id {
+        Some(wid) => {
+            serde_json::json!({"webhook": {"id": wid, "name": m.author_name, "profile_image_url": m.author_image}})
+        }
+        None => serde_json::json!({}),
+    };
+    sqlx::query(
+        "INSERT INTO channel_messages (id, channel_id, user_id, author_role, author_name, author_image, webhook_id, content, meta, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(m.channel_id)
+    .bind(m.user_id.map(str::to_string))
+    .bind(m.author_role)
+    .bind(m.author_name)
+    .bind(m.author_image.map(str::to_string))
+    .bind(m.webhook_id.map(str::to_string))
+    .bind(m.content)
+    .bind(meta.to_string())
+    .bind(now)
+    .execute(&state.db)
+    .await?;
+    let message = ChannelMessage {
+        id,
+        channel_id: m.channel_id.to_string(),
+        content: m.content.to_string(),
+        html: render_markdown(m.content),
+        created_at: now,
+        author: MessageAuthor {
+            id: m.user_id.map(str::to_string),
+            name: m.author_name.to_string(),
+            role: m.author_role.to_string(),
+            image: m.author_image.map(str::to_string),
+        },
+        webhook_id: m.webhook_id.map(str::to_string),
+        webhook_deleted: false,
+    };
+    let viewers = viewers(&state.db, m.channel_id).await?;
+    state.hub.send_to_users(
+        &viewers,
+        ServerEvent::ChannelMessage {
+            message: message.clone(),
+        },
+    );
+    Ok(message)
+}
+
+async fn viewers(db: &Db, channel_id: &str) -> Result<Vec<String>, AppError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT user_id FROM channel_members WHERE channel_id = $1 UNION SELECT id FROM users WHERE role = 'admin'",
+    )
+    .bind(channel_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub async fn post_as_user(
+    state: &AppState,
+    user: &User,
+    channel_id: &str,
+    content: &str,
+) -> Result<ChannelMessage, AppError> {
+    require(&state.db, user, channel_id, Access::Member).await?;
+    let content = validate_content(content)?;
+    insert_message(
+        state,
+        NewMessage {
+            channel_id,
+            user_id: Some(&user.id),
+            author_role: user.role.as_str(),
+            author_name: &user.name,
+            author_image: None,
+            webhook_id: None,
+            content,
+        },
+    )
+    .await
+}
+
+/// Messages oldest first (the UI) or newest first (the REST API).
+pub async fn messages(
+    db: &Db,
+    user: &User,
+    channel_id: &str,
+    limit: i64,
+    newest_first: bool,
+) -> Result<Vec<ChannelMessage>, AppError> {
+    require(db, user, channel_id, Access::Member).await?;
+    let rows = sqlx::query(
+        "SELECT m.id, m.channel_id, m.user_id, m.author_role, m.author_name, m.author_image, m.webhook_id, m.content, m.created_at, \
+         CASE WHEN m.webhook_id IS NOT NULL AND w.id IS NULL THEN 1 ELSE 0 END AS webhook_deleted \
+         FROM channel_messages m LEFT JOIN channel_webhooks w ON w.id = m.webhook_id \
+         WHERE m.channel_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT $2",
+    )
+    .bind(channel_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            let content: String = r.try_get("content")?;
+            let deleted: i32 = r
+                .try_get::<i64, _>("webhook_deleted")
+                .map(|v| v as i32)
+                .or_else(|_| r.try_get::<i32, _>("webhook_deleted"))?;
+            Ok(ChannelMessage {
+                id: r.try_get("id")?,
+                channel_id: r.try_get("channel_id")?,
+                html: render_markdown(&content),
+                content,
+                created_at: r.try_get("created_at")?,
+                author: MessageAuthor {
+                    id: r.try_get("user_id")?,
+                    name: r.try_get("author_name")?,
+                    role: r.try_get("author_role")?,
+                    image: r.try_get("author_image")?,
+                },
+                webhook_id: r.try_get("webhook_id")?,
+                webhook_deleted: deleted != 0,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    if !newest_first {
+        out.reverse();
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_rendered_and_scripts_are_removed() {
+        let html = render_markdown("**bold** <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))");
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "shown as text: {html}");
+        assert!(!html.contains("href=\"javascript:"), "{html}");
+        let link = render_markdown("[site](https://example.com)");
+        assert!(
+            link.contains("rel=\"noopener noreferrer nofollow\""),
+            "{link}"
+        );
+    }
+}

@@ -1,0 +1,314 @@
+//! REST for channels and their webhooks (SPEC R3, R4) and the incoming
+//! webhook endpoint (SPEC C2–C4).
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use app::backend::channel_webhooks::{self as hooks, IncomingError};
+use app::backend::channels;
+use app::backend::AppState;
+use app::error::AppError;
+use app::model::{Channel, ChannelMessage, Role};
+
+use crate::rest::{require, ApiError, ApiJson};
+use crate::ServerState;
+
+/// The origin a client used, for webhook URLs when WEBUI_URL is unset.
+pub fn request_origin(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "https" || *p == "http")
+        .unwrap_or("http");
+    Some(format!("{scheme}://{host}"))
+}
+
+fn channel_json(c: &Channel) -> Value {
+    json!({"id": c.id, "name": c.name, "description": c.description, "created_at": c.created_at, "can_manage": c.can_manage})
+}
+
+fn message_json(m: &ChannelMessage) -> Value {
+    let mut meta = json!({});
+    if let Some(wid) = &m.webhook_id {
+        meta = json!({"webhook": {"id": wid, "name": m.author.name, "profile_image_url": m.author.image, "deleted": m.webhook_deleted}});
+    }
+    json!({
+        "id": m.id,
+        "channel_id": m.channel_id,
+        "content": m.content,
+        "created_at": m.created_at,
+        "user": {"id": m.author.id, "name": m.author.name, "role": m.author.role, "profile_image_url": m.author.image},
+        "meta": meta,
+    })
+}
+
+#[derive(Deserialize)]
+struct CreateChannel {
+    name: String,
+    description: Option<String>,
+}
+
+async fn create_channel(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CreateChannel>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Admin).await?;
+    let channel = channels::create(
+        &state,
+        &user,
+        &body.name,
+        body.description.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    Ok(Json(channel_json(&channel)))
+}
+
+async fn list_channels(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::User).await?;
+    let list = channels::list_for(&state.db, &user).await?;
+    Ok(Json(Value::Array(list.iter().map(channel_json).collect())))
+}
+
+async fn list_messages(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Pending).await?;
+    let list = channels::messages(&state.db, &user, &id, 100, true).await?;
+    Ok(Json(Value::Array(list.iter().map(message_json).collect())))
+}
+
+#[derive(Deserialize)]
+struct PostMessage {
+    content: String,
+}
+
+async fn post_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PostMessage>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Pending).await?;
+    let m = channels::post_as_user(&state, &user, &id, &body.content).await?;
+    Ok(Json(message_json(&m)))
+}
+
+#[derive(Deserialize)]
+struct CreateWebhook {
+    #[serde(default)]
+    name: String,
+    profile_image_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct UpdateWebhook {
+    name: Option<String>,
+    #[serde(default, deserialize_with = "some_option")]
+    profile_image_url: Option<Option<String>>,
+}
+
+/// Tells "field absent" (keep) from `null` (clear).
+fn some_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+async fn list_webhooks(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Pending).await?;
+    let base = hooks::base_url(&state, request_origin(&headers).as_deref());
+    let list = hooks::list(&state, &user, &id, &base).await?;
+    Ok(Json(json!(list)))
+}
+
+async fn create_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CreateWebhook>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Pending).await?;
+    let base = hooks::base_url(&state, request_origin(&headers).as_deref());
+    let hook = hooks::create(
+        &state,
+        &user,
+        &id,
+        &body.name,
+        body.profile_image_url.as_deref(),
+        &base,
+    )
+    .await?;
+    Ok(Json(json!(hook)))
+}
+
+async fn update_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, wid)): Path<(String, String)>,
+    ApiJson(body): ApiJson<UpdateWebhook>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Pending).await?;
+    let base = hooks::base_url(&state, request_origin(&headers).as_deref());
+    let image = body.profile_image_url.as_ref().map(|o| o.as_deref());
+    let hook = hooks::update(&state, &user, &id, &wid, body.name.as_deref(), image, &base).await?;
+    Ok(Json(json!(hook)))
+}
+
+async fn regenerate_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, wid)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Pending).await?;
+    let base = hooks::base_url(&state, request_origin(&headers).as_deref());
+    Ok(Json(json!(
+        hooks::regenerate(&state, &user, &id, &wid, &base).await?
+    )))
+}
+
+async fn delete_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, wid)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Pending).await?;
+    hooks::delete(&state, &user, &id, &wid).await?;
+    Ok(Json(json!({"success": true})))
+}
+
+/// The raw image bytes are the body; the type is read from the bytes.
+async fn upload_webhook_image(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, wid)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Pending).await?;
+    let base = hooks::base_url(&state, request_origin(&headers).as_deref());
+    // Permission and existence first, so nothing is stored for a refusal.
+    channels::require(&state.db, &user, &id, channels::Access::Manager).await?;
+    hooks::list(&state, &user, &id, &base)
+        .await?
+        .iter()
+        .find(|h| h.id == wid)
+        .ok_or(AppError::NotFound)?;
+    if body.len() > hooks::MAX_IMAGE_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The image is larger than 1 MiB.",
+        ));
+    }
+    let url = hooks::store_image(&state.db, &user, &body).await?;
+    let hook = hooks::update(&state, &user, &id, &wid, None, Some(Some(&url)), &base).await?;
+    Ok(Json(json!(hook)))
+}
+
+async fn get_upload(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (content_type, bytes) = hooks::load_image(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'"),
+    );
+    Ok(res)
+}
+
+/// `POST /api/v1/channels/webhooks/{id}/{token}` — outside tools post here.
+async fn incoming(
+    State(state): State<AppState>,
+    Path((id, token)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    match hooks::post_incoming(&state, &id, &token, &body).await {
+        Ok(message_id) => Json(json!({"success": true, "message_id": message_id})).into_response(),
+        Err(err) => {
+            let (status, detail) = match &err {
+                IncomingError::Unauthorized => (StatusCode::UNAUTHORIZED, "Invalid webhook URL: unknown webhook or wrong token.".to_string()),
+                IncomingError::NotJson(e) => (StatusCode::BAD_REQUEST, format!("The body must be JSON like {{\"content\": \"…\"}} ({e}).")),
+                IncomingError::NoText => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Send the message text as \"content\" (or Slack-style \"text\"); it is missing or empty.".to_string(),
+                ),
+                IncomingError::TooLong => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("The message is longer than {} characters.", channels::MAX_CONTENT_CHARS),
+                ),
+                IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "Too many messages from this webhook; slow down.".to_string()),
+                IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.".to_string()),
+            };
+            let mut res = (status, Json(json!({"detail": detail}))).into_response();
+            if let IncomingError::RateLimited(wait) = err {
+                let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
+                    res.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            res
+        }
+    }
+}
+
+pub fn routes() -> Router<ServerState> {
+    Router::new()
+        .route("/api/v1/channels/create", post(create_channel))
+        .route("/api/v1/channels/", get(list_channels))
+        .route("/api/v1/channels", get(list_channels))
+        .route("/api/v1/channels/{id}/messages", get(list_messages))
+        .route("/api/v1/channels/{id}/messages/post", post(post_message))
+        .route("/api/v1/channels/{id}/webhooks", get(list_webhooks))
+        .route(
+            "/api/v1/channels/{id}/webhooks/create",
+            post(create_webhook),
+        )
+        .route(
+            "/api/v1/channels/{id}/webhooks/{webhook_id}/update",
+            post(update_webhook),
+        )
+        .route(
+            "/api/v1/channels/{id}/webhooks/{webhook_id}/regenerate",
+            post(regenerate_webhook),
+        )
+        .route(
+            "/api/v1/channels/{id}/webhooks/{webhook_id}/image",
+            post(upload_webhook_image),
+        )
+        .route(
+            "/api/v1/channels/{id}/webhooks/{webhook_id}/delete",
+            delete(delete_webhook),
+        )
+        .route("/api/v1/channels/webhooks/{id}/{token}", post(incoming))
+        .route("/api/channels/webhooks/{id}/{token}", post(incoming))
+        .route("/api/v1/uploads/{id}", get(get_upload))
+}
