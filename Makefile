@@ -61,8 +61,10 @@ test-rust-postgres:
 	  scripts/with-postgres.sh cargo test -p server; \
 	else echo "PostgreSQL not installed: skipping the PostgreSQL run (apt-get install postgresql)"; fi
 
-bench:
+# Benchmarks print figures; they are not tests.
+bench: build
 	cargo run -p server --example bench_deliveries
+	scripts/bench-incoming.sh
 
 test-e2e:
 	cd end2end && npx playwright test

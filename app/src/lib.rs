@@ -20,7 +20,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use components::{admin, auth, layout, settings, NotFound};
+use components::{admin, auth, channels, layout, settings, NotFound};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -62,6 +62,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/account") view=settings::AccountSettings ssr=SsrMode::Async />
                     <Route path=path!("admin") view=admin::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("admin/settings") view=admin::AdminSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("channels/new") view=channels::NewChannelPage ssr=SsrMode::Async />
+                    <Route path=path!("channels/:id") view=channels::ChannelPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

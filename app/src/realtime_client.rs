@@ -93,6 +93,10 @@ fn open(shared: Shared, session: Session) {
             Ok(ServerEvent::UsersChanged) => session.users_changed.update(|n| *n += 1),
             Ok(ServerEvent::SessionChanged) => session.changed.update(|n| *n += 1),
             Ok(ServerEvent::DeliveriesChanged) => session.deliveries_changed.update(|n| *n += 1),
+            Ok(ServerEvent::ChannelsChanged) => session.channels_changed.update(|n| *n += 1),
+            Ok(ServerEvent::ChannelMessage { message }) => {
+                session.channel_message.set(Some(message))
+            }
             Err(_) => leptos::logging::warn!("unknown realtime event: {text}"),
         }
     });

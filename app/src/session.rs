@@ -20,6 +20,10 @@ pub struct Session {
     pub users_changed: RwSignal<u64>,
     /// Bumped when a delivery of the caller's log changed.
     pub deliveries_changed: RwSignal<u64>,
+    /// Bumped when the caller's channel list changed.
+    pub channels_changed: RwSignal<u64>,
+    /// The latest channel message pushed by the server.
+    pub channel_message: RwSignal<Option<crate::model::ChannelMessage>>,
     /// Whether the realtime socket is up (shown in the sidebar).
     pub live: RwSignal<bool>,
 }
@@ -52,6 +56,8 @@ pub fn provide_session() {
         changed,
         users_changed: RwSignal::new(0),
         deliveries_changed: RwSignal::new(0),
+        channels_changed: RwSignal::new(0),
+        channel_message: RwSignal::new(None),
         live: RwSignal::new(false),
     };
     provide_context(session);

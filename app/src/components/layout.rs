@@ -74,7 +74,7 @@ fn Sidebar(user: User) -> impl IntoView {
             </nav>
             <nav class="sidebar-section" aria-labelledby="channels-heading">
                 <h2 id="channels-heading">{i18n.t(Key::Channels)}</h2>
-                <p class="empty">{i18n.t(Key::NoChannels)}</p>
+                <super::channels::ChannelList user=user.clone() />
             </nav>
             <div class="sidebar-foot">
                 <div class="live-indicator" class:is-live=move || session.live.get() data-testid="live">

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Benchmark of the incoming channel webhook endpoint (not a test): starts
+# the built parley on a fresh SQLite file with the rate limit off, creates a
+# channel and a webhook, and drives POSTs with wrk over loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+BIN=${PARLEY_BIN:-./target/debug/parley}
+PORT=${PORT:-3191}
+DIR=$(mktemp -d)
+trap 'kill $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
+
+DATABASE_URL="sqlite://$DIR/bench.db" PARLEY_ADDR="127.0.0.1:$PORT" CHANNEL_WEBHOOK_RATE_LIMIT=0 \
+  RUST_LOG=warn "$BIN" >"$DIR/log" 2>&1 &
+PID=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/auths/" && break; sleep 0.1; done
+
+json() { python3 -c "import sys,json;print(json.load(sys.stdin)['$1'])"; }
+TOKEN=$(curl -s "http://127.0.0.1:$PORT/api/v1/auths/signup" -H 'Content-Type: application/json' \
+  -d '{"name":"Bench","email":"bench@example.com","password":"correct horse"}' | json token)
+CHANNEL=$(curl -s "http://127.0.0.1:$PORT/api/v1/channels/create" -H "Authorization: Bearer $TOKEN" \
+  -H 'Content-Type: application/json' -d '{"name":"bench"}' | json id)
+URL=$(curl -s "http://127.0.0.1:$PORT/api/v1/channels/$CHANNEL/webhooks/create" -H "Authorization: Bearer $TOKEN" \
+  -H 'Content-Type: application/json' -d '{"name":"wrk"}' | json url)
+
+cat >"$DIR/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"content": "build #4711 **passed** in 3m12s"}'
+LUA
+echo "incoming webhook endpoint, SQLite (WAL), rate limit off, $(basename "$BIN") build, wrk -t2 -c16 -d10s:"
+wrk -t2 -c16 -d10s --latency -s "$DIR/post.lua" "$URL" | tee "$DIR/wrk.txt" | grep -E "Requests/sec|Non-2xx|Socket errors" || true
+p50=$(awk '/ 50%/{print $2}' "$DIR/wrk.txt"); p99=$(awk '/ 99%/{print $2}' "$DIR/wrk.txt")
+echo "latency p50 $p50, p99 $p99"
+stored=$(curl -s "http://127.0.0.1:$PORT/api/v1/channels/$CHANNEL/messages" -H "Authorization: Bearer $TOKEN" | python3 -c 'import sys,json;print(len(json.load(sys.stdin)))')
+echo "messages readable afterwards: $stored (the API returns the newest 100)"
