@@ -82,20 +82,9 @@ pub mod ctx {
         }
     }
 
-    /// The origin the browser used (for webhook URLs without WEBUI_URL).
-    pub fn origin() -> Option<String> {
-        let headers = headers();
-        let host = headers.get(http::header::HOST)?.to_str().ok()?.to_string();
-        let scheme = headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .filter(|p| *p == "https" || *p == "http")
-            .unwrap_or("http");
-        Some(format!("{scheme}://{host}"))
-    }
-
     pub fn webhook_base(state: &AppState) -> String {
-        crate::backend::channel_webhooks::base_url(state, origin().as_deref())
+        use crate::backend::channel_webhooks::{base_url, request_origin};
+        base_url(state, request_origin(&headers()).as_deref())
     }
 
     pub async fn start_session(state: &AppState, user: &User) -> Result<(), AppError> {

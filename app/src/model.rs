@@ -89,7 +89,7 @@ pub enum ServerEvent {
     /// the user's own log otherwise).
     DeliveriesChanged,
     /// A new message in a channel the receiver can see.
-    ChannelMessage { message: ChannelMessage },
+    ChannelMessage { message: Box<ChannelMessage> },
     /// The receiver's channel list changed (created, added as member).
     ChannelsChanged,
 }

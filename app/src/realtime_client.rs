@@ -95,7 +95,7 @@ fn open(shared: Shared, session: Session) {
             Ok(ServerEvent::DeliveriesChanged) => session.deliveries_changed.update(|n| *n += 1),
             Ok(ServerEvent::ChannelsChanged) => session.channels_changed.update(|n| *n += 1),
             Ok(ServerEvent::ChannelMessage { message }) => {
-                session.channel_message.set(Some(message))
+                session.channel_message.set(Some(*message))
             }
             Err(_) => leptos::logging::warn!("unknown realtime event: {text}"),
         }

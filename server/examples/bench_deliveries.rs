@@ -102,7 +102,7 @@ async fn main() {
     let (url, count) = sink().await;
     enqueue_all(&s, &[url]).await;
     DeliveryWorker::spawn(s.clone());
-    let took = wait_until(&[count.clone()], EVENTS).await;
+    let took = wait_until(std::slice::from_ref(&count), EVENTS).await;
     println!(
         "one healthy sink:        {EVENTS} deliveries in {:.2} s = {:.0} deliveries/s  [{backend}]",
         took.as_secs_f64(),

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::backend::channel_webhooks::{self as hooks, IncomingError};
+use app::backend::channel_webhooks::{self as hooks, request_origin, IncomingError};
 use app::backend::channels;
 use app::backend::AppState;
 use app::error::AppError;
@@ -18,17 +18,6 @@ use app::model::{Channel, ChannelMessage, Role};
 
 use crate::rest::{require, ApiError, ApiJson};
 use crate::ServerState;
-
-/// The origin a client used, for webhook URLs when WEBUI_URL is unset.
-pub fn request_origin(headers: &HeaderMap) -> Option<String> {
-    let host = headers.get(header::HOST)?.to_str().ok()?;
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .filter(|p| *p == "https" || *p == "http")
-        .unwrap_or("http");
-    Some(format!("{scheme}://{host}"))
-}
 
 fn channel_json(c: &Channel) -> Value {
     json!({"id": c.id, "name": c.name, "description": c.description, "created_at": c.created_at, "can_manage": c.can_manage})

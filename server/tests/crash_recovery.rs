@@ -24,7 +24,7 @@ struct Parley {
 
 impl Parley {
     async fn start(db_url: &str, port: u16, webhook_url: &str) -> Parley {
-        let child = Command::new(env!("CARGO_BIN_EXE_parley"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_parley"))
             .env("DATABASE_URL", db_url)
             .env("PARLEY_ADDR", format!("127.0.0.1:{port}"))
             .env("WEBHOOK_URL", webhook_url)
@@ -47,6 +47,8 @@ impl Parley {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("parley did not start");
     }
 

@@ -69,6 +69,18 @@ impl From<sqlx::Error> for IncomingError {
     }
 }
 
+/// The origin a client used (`Host`, and `X-Forwarded-Proto` behind a
+/// proxy), for links when `WEBUI_URL` is unset.
+pub fn request_origin(headers: &http::HeaderMap) -> Option<String> {
+    let host = headers.get(http::header::HOST)?.to_str().ok()?;
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "https" || *p == "http")
+        .unwrap_or("http");
+    Some(format!("{scheme}://{host}"))
+}
+
 /// The public base URL: `WEBUI_URL`, else the request's own origin.
 pub fn base_url(state: &AppState, origin: Option<&str>) -> String {
     state

@@ -341,7 +341,7 @@ pub async fn insert_message(
     state.hub.send_to_users(
         &viewers,
         ServerEvent::ChannelMessage {
-            message: message.clone(),
+            message: Box::new(message.clone()),
         },
     );
     Ok(message)
