@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{
-    AdminSettings, Channel, ChannelMember, ChannelMessage, ChannelRole, ChannelWebhook, Delivery,
-    Role, SessionInfo, User, WebhookTargetView,
+    AdminSettings, ApiKey, Channel, ChannelMember, ChannelMessage, ChannelRole, ChannelWebhook,
+    Delivery, Role, SessionInfo, User, WebhookTargetView,
 };
 
 #[cfg(feature = "ssr")]
@@ -589,6 +589,47 @@ pub async fn delete_channel_webhook(
             let state = ctx::state()?;
             let user = ctx::require(&state, Role::User).await?;
             crate::backend::channel_webhooks::delete(&state, &user, &channel_id, &webhook_id).await
+        }
+        .await,
+    )
+}
+
+// ---- API keys (SPEC §7) ----
+
+#[server(prefix = "/api/fn", endpoint = "list_api_keys")]
+pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::api_keys::list(&state.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// Returns the new key's secret; it is shown once.
+#[server(prefix = "/api/fn", endpoint = "create_api_key")]
+pub async fn create_api_key(name: String) -> Result<String, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::api_keys::create(&state.db, &user, &name)
+                .await
+                .map(|(_, secret)| secret)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "delete_api_key")]
+pub async fn delete_api_key(id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::api_keys::delete(&state.db, &user, &id).await
         }
         .await,
     )

@@ -240,3 +240,12 @@ pub struct ChannelWebhook {
     pub created_at: i64,
     pub updated_at: i64,
 }
+
+/// An API key as its owner sees it (the secret itself is shown once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}

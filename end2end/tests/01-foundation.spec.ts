@@ -122,3 +122,26 @@ test('the sign-in page explains a wrong password and fits a phone', async ({ bro
   await page.screenshot({ path: `${shots}/08-phone-drawer.png`, fullPage: true });
   await ctx.close();
 });
+
+test('an API key is created in Settings › Account, shown once, and works for the REST API', async ({ browser, request }) => {
+  const ctx = await browser.newContext({ locale: 'en-US' });
+  const page = await ctx.newPage();
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  await page.goto('/settings/account');
+  await hydrated(page);
+  await page.getByLabel('Key name').fill('deploy script');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const secret = (await page.getByTestId('new-secret').textContent()) ?? '';
+  expect(secret).toMatch(/^sk-[A-Za-z0-9_-]{43}$/);
+  await expect(page.getByTestId('api-keys')).toContainText('deploy script');
+  const me = await request.get('/api/v1/auths/', { headers: { Authorization: `Bearer ${secret}` } });
+  expect(me.status()).toBe(200);
+  expect((await me.json()).email).toBe('ada@example.com');
+  await page.screenshot({ path: `${shots}/13-account-api-keys.png`, fullPage: true });
+  await ctx.close();
+});

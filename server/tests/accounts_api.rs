@@ -447,3 +447,50 @@ async fn the_suite_runs_on_the_database_it_was_asked_for() {
     };
     assert_eq!(s.state.backend, expected);
 }
+
+#[tokio::test]
+async fn api_keys_authenticate_scripts_until_deleted() {
+    let s = common::spawn().await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let (status, body, _) = s
+        .server_fn("create_api_key", &[("name", "ci")], Some(&admin))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let key: String = serde_json::from_str(&body).expect("json string");
+    assert!(key.starts_with("sk-") && key.len() >= 46, "{key}");
+
+    let (status, me) = s.get_json("/api/v1/auths/", Some(&key)).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["email"], "ada@example.com");
+    let (status, _) = s
+        .post_json(
+            "/api/v1/channels/create",
+            json!({"name": "via key"}),
+            Some(&key),
+        )
+        .await;
+    assert_eq!(status, 200, "a key acts with its owner's role");
+
+    let (_, list, _) = s.server_fn("list_api_keys", &[], Some(&admin)).await;
+    let list: Value = serde_json::from_str(&list).expect("json");
+    assert_eq!(list[0]["name"], "ci");
+    assert!(list[0]["last_used_at"].as_i64().is_some());
+    assert!(
+        !list.to_string().contains(&key),
+        "the secret is never listed"
+    );
+
+    let id = list[0]["id"].as_str().expect("id");
+    let (status, _, _) = s
+        .server_fn("delete_api_key", &[("id", id)], Some(&admin))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(s.get_json("/api/v1/auths/", Some(&key)).await.0, 401);
+    assert_eq!(s.get_json("/api/v1/auths/", Some("sk-forged")).await.0, 401);
+
+    let (pending, _) = s.signup("Pat", "pat@example.com").await;
+    let (status, _, _) = s
+        .server_fn("create_api_key", &[("name", "x")], Some(&pending))
+        .await;
+    assert_eq!(status, 403, "pending users get no keys");
+}

@@ -2,6 +2,7 @@
 //! handlers and tests all call these functions directly.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod channel_webhooks;
 pub mod channels;
 pub mod config;

@@ -63,6 +63,9 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<User>, AppErr
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
+    if token.starts_with(super::api_keys::PREFIX) {
+        return super::api_keys::user_for_key(db, token).await;
+    }
     let row = sqlx::query(
         "SELECT u.id, u.email, u.name, u.role, u.locale, u.created_at FROM sessions s \
          JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",

@@ -4,7 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{format_time, role_key, LanguagePicker};
+use super::webhooks::OneTimeSecret;
+use super::{
+    action_error, format_time, role_key, ErrorPanel, FormError, LanguagePicker, PageLoading,
+};
+use crate::api::{list_api_keys, CreateApiKey, DeleteApiKey};
 use crate::i18n::{use_i18n, Key};
 use crate::session::use_session;
 
@@ -67,6 +71,60 @@ pub fn AccountSettings() -> impl IntoView {
                         })
                 }}
             </div>
+            <ApiKeysCard />
         </section>
+    }
+}
+
+#[component]
+fn ApiKeysCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateApiKey>::new();
+    let delete = ServerAction::<DeleteApiKey>::new();
+    let keys = Resource::new(
+        move || (create.version().get(), delete.version().get()),
+        |_| list_api_keys(),
+    );
+    let error = action_error(create.value());
+    let new_secret = move || create.value().get().and_then(Result::ok);
+    view! {
+        <div class="card" id="api-keys">
+            <h2>{i18n.t(Key::ApiKeys)}</h2>
+            <p class="field-hint">{i18n.t(Key::ApiKeysHint)}</p>
+            <ActionForm action=create attr:class="input-row" attr:id="api-key-form">
+                <input type="text" name="name" required maxlength="80" aria-label=move || i18n.now(Key::KeyName) placeholder=move || i18n.now(Key::KeyName) />
+                <button type="submit" class="btn btn-secondary" disabled=create.pending()>{i18n.t(Key::CreateKey)}</button>
+            </ActionForm>
+            <FormError message=error />
+            {move || new_secret().map(|secret| view! { <OneTimeSecret secret /> })}
+            <Transition fallback=|| view! { <PageLoading /> }>
+                {move || Suspend::new(async move {
+                    match keys.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoApiKeys)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="member-list" data-testid="api-keys">
+                                {list.into_iter().map(|k| {
+                                    let id = k.id.clone();
+                                    view! {
+                                        <li>
+                                            <strong>{k.name.clone()}</strong>
+                                            <span class="muted">{i18n.t(Key::Created)} " " {format_time(k.created_at)}</span>
+                                            <span class="muted">
+                                                {i18n.t(Key::LastUsed)} " "
+                                                {move || k.last_used_at.map(format_time).unwrap_or_else(|| i18n.now(Key::Never).to_string())}
+                                            </span>
+                                            <button class="btn btn-danger btn-sm" on:click=move |_| { delete.dispatch(DeleteApiKey { id: id.clone() }); }>
+                                                {i18n.t(Key::Delete)}
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
     }
 }

@@ -172,7 +172,7 @@ fn WebhookForm(initial: WebhookTargetView) -> impl IntoView {
 }
 
 #[component]
-fn OneTimeSecret(secret: String) -> impl IntoView {
+pub(crate) fn OneTimeSecret(secret: String) -> impl IntoView {
     let i18n = use_i18n();
     let copied = RwSignal::new(false);
     let to_copy = secret.clone();

@@ -1,0 +1,97 @@
+//! Personal API keys (SPEC §7): `Authorization: Bearer sk-…` for scripts.
+
+use sqlx::Row;
+
+use super::db::{new_id, now_ms, Db};
+use super::sessions::{new_token, token_hash};
+use crate::error::AppError;
+use crate::model::{ApiKey, Role, User};
+
+pub const PREFIX: &str = "sk-";
+const MAX_KEYS: i64 = 25;
+
+/// Creates a key and returns it with its secret, which is never stored.
+pub async fn create(db: &Db, user: &User, name: &str) -> Result<(ApiKey, String), AppError> {
+    if user.role == Role::Pending {
+        return Err(AppError::Forbidden);
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(AppError::Invalid(
+            "Give the key a name of 1 to 80 characters.".into(),
+        ));
+    }
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM api_keys WHERE user_id = $1")
+        .bind(&user.id)
+        .fetch_one(db)
+        .await?;
+    if count >= MAX_KEYS {
+        return Err(AppError::Invalid(format!(
+            "At most {MAX_KEYS} API keys; delete one first."
+        )));
+    }
+    let secret = format!("{PREFIX}{}", new_token());
+    let key = ApiKey {
+        id: new_id(),
+        name: name.to_string(),
+        created_at: now_ms(),
+        last_used_at: None,
+    };
+    sqlx::query("INSERT INTO api_keys (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&key.id)
+        .bind(&user.id)
+        .bind(&key.name)
+        .bind(token_hash(&secret))
+        .bind(key.created_at)
+        .execute(db)
+        .await?;
+    Ok((key, secret))
+}
+
+pub async fn list(db: &Db, user: &User) -> Result<Vec<ApiKey>, AppError> {
+    let rows = sqlx::query("SELECT id, name, created_at, last_used_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC")
+        .bind(&user.id)
+        .fetch_all(db)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ApiKey {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                created_at: r.try_get("created_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn delete(db: &Db, user: &User, id: &str) -> Result<(), AppError> {
+    let res = sqlx::query("DELETE FROM api_keys WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(&user.id)
+        .execute(db)
+        .await?;
+    if res.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// The owner of a presented key, recording its use.
+pub async fn user_for_key(db: &Db, secret: &str) -> Result<Option<User>, AppError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.email, u.name, u.role, u.locale, u.created_at, k.id AS key_id FROM api_keys k \
+         JOIN users u ON u.id = k.user_id WHERE k.token_hash = $1",
+    )
+    .bind(token_hash(secret))
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let key_id: String = row.try_get("key_id")?;
+    sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(&key_id)
+        .execute(db)
+        .await?;
+    super::accounts::user_from_row(&row).map(Some)
+}
