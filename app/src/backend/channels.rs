@@ -389,45 +389,56 @@ pub async fn messages(
     newest_first: bool,
 ) -> Result<Vec<ChannelMessage>, AppError> {
     require(db, user, channel_id, Access::Member).await?;
-    let rows = sqlx::query(
-        "SELECT m.id, m.channel_id, m.user_id, m.author_role, m.author_name, m.author_image, m.webhook_id, m.content, m.created_at, \
-         CASE WHEN m.webhook_id IS NOT NULL AND w.id IS NULL THEN 1 ELSE 0 END AS webhook_deleted \
-         FROM channel_messages m LEFT JOIN channel_webhooks w ON w.id = m.webhook_id \
-         WHERE m.channel_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT $2",
-    )
+    let rows = sqlx::query(&format!(
+        "{MESSAGE_SELECT} WHERE m.channel_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT $2"
+    ))
     .bind(channel_id)
     .bind(limit)
     .fetch_all(db)
     .await?;
     let mut out = rows
         .iter()
-        .map(|r| {
-            let content: String = r.try_get("content")?;
-            let deleted: i32 = r
-                .try_get::<i64, _>("webhook_deleted")
-                .map(|v| v as i32)
-                .or_else(|_| r.try_get::<i32, _>("webhook_deleted"))?;
-            Ok(ChannelMessage {
-                id: r.try_get("id")?,
-                channel_id: r.try_get("channel_id")?,
-                html: render_markdown(&content),
-                content,
-                created_at: r.try_get("created_at")?,
-                author: MessageAuthor {
-                    id: r.try_get("user_id")?,
-                    name: r.try_get("author_name")?,
-                    role: r.try_get("author_role")?,
-                    image: r.try_get("author_image")?,
-                },
-                webhook_id: r.try_get("webhook_id")?,
-                webhook_deleted: deleted != 0,
-            })
-        })
+        .map(message_from_row)
         .collect::<Result<Vec<_>, AppError>>()?;
     if !newest_first {
         out.reverse();
     }
     Ok(out)
+}
+
+const MESSAGE_SELECT: &str = "SELECT m.id, m.channel_id, m.user_id, m.author_role, m.author_name, m.author_image, m.webhook_id, m.content, m.created_at, \
+     CASE WHEN m.webhook_id IS NOT NULL AND w.id IS NULL THEN 1 ELSE 0 END AS webhook_deleted \
+     FROM channel_messages m LEFT JOIN channel_webhooks w ON w.id = m.webhook_id";
+
+fn message_from_row(r: &sqlx::any::AnyRow) -> Result<ChannelMessage, AppError> {
+    let content: String = r.try_get("content")?;
+    let deleted = r
+        .try_get::<i64, _>("webhook_deleted")
+        .or_else(|_| r.try_get::<i32, _>("webhook_deleted").map(i64::from))?;
+    Ok(ChannelMessage {
+        id: r.try_get("id")?,
+        channel_id: r.try_get("channel_id")?,
+        html: render_markdown(&content),
+        content,
+        created_at: r.try_get("created_at")?,
+        author: MessageAuthor {
+            id: r.try_get("user_id")?,
+            name: r.try_get("author_name")?,
+            role: r.try_get("author_role")?,
+            image: r.try_get("author_image")?,
+        },
+        webhook_id: r.try_get("webhook_id")?,
+        webhook_deleted: deleted != 0,
+    })
+}
+
+/// One message, without an access check (for relaying to known viewers).
+pub async fn message_by_id(db: &Db, id: &str) -> Result<Option<ChannelMessage>, AppError> {
+    let row = sqlx::query(&format!("{MESSAGE_SELECT} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(message_from_row).transpose()
 }
 
 #[cfg(test)]

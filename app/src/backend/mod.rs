@@ -11,6 +11,7 @@ pub mod db;
 pub mod env;
 pub mod ratelimit;
 pub mod realtime;
+pub mod realtime_pg;
 pub mod sessions;
 pub mod state;
 pub mod webhooks;

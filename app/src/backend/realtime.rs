@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::mpsc;
 
 use crate::model::ServerEvent;
@@ -15,6 +15,16 @@ pub type EventReceiver = mpsc::UnboundedReceiver<ServerEvent>;
 pub struct RealtimeHub {
     connections: Arc<Mutex<HashMap<String, HashMap<u64, EventSender>>>>,
     next_id: Arc<AtomicU64>,
+    /// Set on PostgreSQL: events then go through NOTIFY, and every instance
+    /// (this one included) delivers them to its own sockets (SPEC S2).
+    relay: Arc<OnceLock<mpsc::UnboundedSender<Envelope>>>,
+}
+
+/// An event and the users it is for, as it crosses instances.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Envelope {
+    pub users: Vec<String>,
+    pub event: ServerEvent,
 }
 
 /// One open socket. Dropping it unregisters the tab.
@@ -58,6 +68,22 @@ impl RealtimeHub {
     }
 
     pub fn send_to_user(&self, user_id: &str, event: ServerEvent) {
+        self.send_to_users(&[user_id.to_string()], event);
+    }
+
+    /// Routes events through `relay` from now on.
+    pub fn set_relay(&self, relay: mpsc::UnboundedSender<Envelope>) {
+        let _ = self.relay.set(relay);
+    }
+
+    /// Delivers to this instance's own sockets only.
+    pub fn deliver_local(&self, user_ids: &[String], event: &ServerEvent) {
+        for user_id in user_ids {
+            self.deliver_local_one(user_id, event);
+        }
+    }
+
+    fn deliver_local_one(&self, user_id: &str, event: &ServerEvent) {
         if let Ok(map) = self.connections.lock() {
             if let Some(tabs) = map.get(user_id) {
                 for tx in tabs.values() {
@@ -68,9 +94,21 @@ impl RealtimeHub {
     }
 
     pub fn send_to_users(&self, user_ids: &[String], event: ServerEvent) {
-        for id in user_ids {
-            self.send_to_user(id, event.clone());
+        if user_ids.is_empty() {
+            return;
         }
+        if let Some(relay) = self.relay.get() {
+            if relay
+                .send(Envelope {
+                    users: user_ids.to_vec(),
+                    event: event.clone(),
+                })
+                .is_ok()
+            {
+                return;
+            }
+        }
+        self.deliver_local(user_ids, &event);
     }
 
     pub fn connection_count(&self, user_id: &str) -> usize {

@@ -34,7 +34,14 @@ pub struct AppState {
 impl AppState {
     pub async fn connect(env: EnvConfig) -> Result<AppState, DbError> {
         let (db, backend) = db::connect(&env.database_url).await?;
-        Ok(AppState::new(db, backend, env))
+        let url = env.database_url.clone();
+        let state = AppState::new(db, backend, env);
+        if backend == Backend::Postgres {
+            super::realtime_pg::start(&state, &url)
+                .await
+                .map_err(DbError::Connect)?;
+        }
+        Ok(state)
     }
 
     pub fn new(db: Db, backend: Backend, env: EnvConfig) -> AppState {

@@ -46,7 +46,28 @@ async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
 
 pub async fn spawn_with(configure: impl FnOnce(&mut EnvConfig)) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut env = EnvConfig::for_database(fresh_database_url(&dir).await);
+    let url = fresh_database_url(&dir).await;
+    spawn_at(url, dir, configure).await
+}
+
+/// Two instances on one fresh PostgreSQL database, when the suite has one.
+pub async fn postgres_pair() -> Option<(TestServer, TestServer)> {
+    if std::env::var("PARLEY_TEST_POSTGRES_URL").map_or(true, |v| v.is_empty()) {
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = fresh_database_url(&dir).await;
+    let a = spawn_at(url.clone(), dir, |_| {}).await;
+    let b = spawn_at(url, tempfile::tempdir().expect("temp dir"), |_| {}).await;
+    Some((a, b))
+}
+
+async fn spawn_at(
+    url: String,
+    dir: tempfile::TempDir,
+    configure: impl FnOnce(&mut EnvConfig),
+) -> TestServer {
+    let mut env = EnvConfig::for_database(url);
     env.secret_key = "test-secret".into();
     // Fast retries so the suite sees several attempts in seconds.
     env.delivery.schedule = vec![
