@@ -4,13 +4,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
+use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use crate::model::ServerEvent;
+use crate::model::{ClientEvent, ServerEvent};
 use crate::session::Session;
 
 #[derive(Default)]
@@ -30,6 +30,7 @@ type Shared = Rc<RefCell<Socket>>;
 /// turns server events into the session's refetch signals.
 pub fn follow_session(session: Session) {
     let shared: Shared = Rc::default();
+    watch_presence(shared.clone());
     Effect::new(move |_| {
         let user_id = session
             .info
@@ -79,6 +80,7 @@ fn open(shared: Shared, session: Session) {
         let shared = shared.clone();
         Closure::<dyn FnMut()>::new(move || {
             shared.borrow_mut().attempt = 0;
+            send_presence(&shared);
             session.live.set(true);
             // Anything may have changed while we were away.
             session.users_changed.update(|n| *n += 1);
@@ -139,4 +141,43 @@ fn schedule_reconnect(shared: Shared, session: Session) {
         })
     };
     shared.borrow_mut().retry = Some(timer);
+}
+
+/// What this tab reports (SPEC P1): is it visible, and does it have focus?
+fn presence_now() -> ClientEvent {
+    let doc = document();
+    ClientEvent::Presence {
+        visible: doc.visibility_state() == web_sys::VisibilityState::Visible,
+        focused: doc.has_focus().unwrap_or(false),
+    }
+}
+
+fn send_presence(shared: &Shared) {
+    let s = shared.borrow();
+    let Some(ws) =
+        s.ws.as_ref()
+            .filter(|ws| ws.ready_state() == WebSocket::OPEN)
+    else {
+        return;
+    };
+    if let Ok(text) = serde_json::to_string(&presence_now()) {
+        let _ = ws.send_with_str(&text);
+    }
+}
+
+/// Reports at once on every visibility or focus change, and every 15 s as
+/// a heartbeat. Registered once for the life of the page.
+fn watch_presence(shared: Shared) {
+    let on_change = {
+        let shared = shared.clone();
+        Closure::<dyn FnMut()>::new(move || send_presence(&shared))
+    };
+    let _ = document()
+        .add_event_listener_with_callback("visibilitychange", on_change.as_ref().unchecked_ref());
+    let _ = window().add_event_listener_with_callback("focus", on_change.as_ref().unchecked_ref());
+    let _ = window().add_event_listener_with_callback("blur", on_change.as_ref().unchecked_ref());
+    // Page-lifetime listeners: intentionally never dropped.
+    on_change.forget();
+    let heartbeat = Interval::new(15_000, move || send_presence(&shared));
+    heartbeat.forget();
 }

@@ -57,7 +57,9 @@ async fn serve(state: AppState, user: User, socket: WebSocket) {
             incoming = rx.next() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     match serde_json::from_str::<ClientEvent>(&text) {
-                        Ok(ClientEvent::Presence { .. }) => {}
+                        Ok(ClientEvent::Presence { visible, focused }) => {
+                            state.presence.report(&user.id, conn.id, visible, focused);
+                        }
                         Err(_) => tracing::debug!(user_id = %user.id, "ignored malformed socket message"),
                     }
                 }
@@ -71,5 +73,7 @@ async fn serve(state: AppState, user: User, socket: WebSocket) {
             }
         }
     }
+    // A closed tab is away at once (SPEC P2).
+    state.presence.disconnect(&user.id, conn.id);
     tracing::debug!(user_id = %user.id, conn = conn.id, "socket closed");
 }

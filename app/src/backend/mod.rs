@@ -9,6 +9,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod env;
+pub mod presence;
 pub mod ratelimit;
 pub mod realtime;
 pub mod realtime_pg;

@@ -22,6 +22,7 @@ pub struct AppState {
     pub env: Arc<EnvConfig>,
     pub config: ConfigStore,
     pub hub: RealtimeHub,
+    pub presence: super::presence::PresenceRegistry,
     pub signin_limiter: Arc<SignInLimiter>,
     pub secrets: SecretBox,
     pub delivery: DeliverySettings,
@@ -59,6 +60,7 @@ impl AppState {
             backend,
             env: Arc::new(env),
             hub: RealtimeHub::default(),
+            presence: super::presence::PresenceRegistry::default(),
             signin_limiter: Arc::new(SignInLimiter::new(SignInQuota::default())),
         }
     }

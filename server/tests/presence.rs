@@ -1,0 +1,68 @@
+//! SPEC P1/P2 over a real socket: reports make the user active; a hidden
+//! report or a closed socket makes them away at once.
+
+mod common;
+
+use futures::SinkExt;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+async fn wait_until(mut f: impl FnMut() -> bool) -> bool {
+    for _ in 0..200 {
+        if f() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn socket_reports_drive_the_presence_registry() {
+    let s = common::spawn().await;
+    let (token, body) = s.signup("Tim", "tim@example.com").await;
+    let id = body["id"].as_str().expect("id").to_string();
+    let ws_url = format!("{}/api/ws", s.base.replace("http://", "ws://"));
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+            ws_url.as_str(),
+        )
+        .expect("req");
+    request.headers_mut().insert(
+        "Cookie",
+        format!("parley_session={token}").parse().expect("hv"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("socket");
+    assert!(
+        s.state.presence.is_away(&id),
+        "connected but nothing reported yet"
+    );
+
+    let report = |visible: bool, focused: bool| {
+        Message::Text(
+            format!(r#"{{"type":"presence","visible":{visible},"focused":{focused}}}"#).into(),
+        )
+    };
+    socket.send(report(true, true)).await.expect("send");
+    assert!(
+        wait_until(|| s.state.presence.is_active(&id)).await,
+        "visible + focused = active"
+    );
+
+    socket.send(report(false, false)).await.expect("send");
+    assert!(
+        wait_until(|| s.state.presence.is_away(&id)).await,
+        "hidden = away at once"
+    );
+
+    socket.send(report(true, true)).await.expect("send");
+    assert!(wait_until(|| s.state.presence.is_active(&id)).await);
+    socket.close(None).await.expect("close");
+    drop(socket);
+    assert!(
+        wait_until(|| s.state.presence.is_away(&id)).await,
+        "closing the last tab = away at once"
+    );
+}
