@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{
     AdminSettings, ApiKey, Channel, ChannelMember, ChannelMessage, ChannelRole, ChannelWebhook,
-    Delivery, Role, SessionInfo, User, WebhookTargetView,
+    Delivery, LogScope, NotifyMode, Role, SessionInfo, User, UserWebhookView, WebhookTargetView,
 };
 
 #[cfg(feature = "ssr")]
@@ -630,6 +630,93 @@ pub async fn delete_api_key(id: String) -> Result<(), AppError> {
             let state = ctx::state()?;
             let user = ctx::require(&state, Role::User).await?;
             crate::backend::api_keys::delete(&state.db, &user, &id).await
+        }
+        .await,
+    )
+}
+
+// ---- A user's notification webhook (SPEC U1, U2, U5) and delivery logs ----
+
+#[server(prefix = "/api/fn", endpoint = "get_user_webhook")]
+pub async fn get_user_webhook() -> Result<UserWebhookView, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::webhooks::user::view(&state, &user).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_user_webhook")]
+pub async fn save_user_webhook(url: String, mode: NotifyMode) -> Result<UserWebhookView, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::webhooks::user::save(&state, &user, &url, mode).await
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+async fn log_target(
+    state: &crate::backend::AppState,
+    scope: LogScope,
+) -> Result<crate::backend::webhooks::store::Target, AppError> {
+    use crate::backend::webhooks::store::Target;
+    Ok(match scope {
+        LogScope::Admin => {
+            ctx::require(state, Role::Admin).await?;
+            Target::Admin
+        }
+        LogScope::Mine => Target::User(ctx::require(state, Role::User).await?.id),
+    })
+}
+
+#[server(prefix = "/api/fn", endpoint = "list_deliveries")]
+pub async fn list_deliveries(scope: LogScope) -> Result<Vec<Delivery>, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let target = log_target(&state, scope).await?;
+            crate::backend::webhooks::store::list(&state.db, &target, 50).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "send_test_delivery")]
+pub async fn send_test_delivery(scope: LogScope) -> Result<String, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            match scope {
+                LogScope::Admin => {
+                    ctx::require(&state, Role::Admin).await?;
+                    crate::backend::webhooks::admin::send_test(&state).await
+                }
+                LogScope::Mine => {
+                    let user = ctx::require(&state, Role::User).await?;
+                    crate::backend::webhooks::user::send_test(&state, &user).await
+                }
+            }
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "redeliver_delivery")]
+pub async fn redeliver_delivery(scope: LogScope, id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let target = log_target(&state, scope).await?;
+            crate::backend::webhooks::store::redeliver(&state.db, &target, &id).await?;
+            state.deliveries_changed(&target).await;
+            Ok(())
         }
         .await,
     )

@@ -249,3 +249,27 @@ pub struct ApiKey {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
 }
+
+/// When a user's notification webhook fires (SPEC U5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyMode {
+    /// Only when the user is away (the seed's rule).
+    #[default]
+    Away,
+    Always,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserWebhookView {
+    pub url: String,
+    pub mode: NotifyMode,
+}
+
+/// Whose delivery log a view shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogScope {
+    Admin,
+    Mine,
+}

@@ -4,11 +4,14 @@ use leptos::prelude::*;
 
 use super::{action_error, format_time, ErrorPanel, FormError, PageLoading};
 use crate::api::{
-    admin_get_webhook, admin_list_deliveries, AdminRedeliver, AdminRegenerateWebhookSecret,
-    AdminRemoveWebhookSecret, AdminSaveWebhookHeaders, AdminSaveWebhookUrl, AdminSendTestWebhook,
+    admin_get_webhook, get_user_webhook, list_deliveries, AdminRegenerateWebhookSecret,
+    AdminRemoveWebhookSecret, AdminSaveWebhookHeaders, AdminSaveWebhookUrl, RedeliverDelivery,
+    SaveUserWebhook, SendTestDelivery,
 };
 use crate::i18n::{use_i18n, Key};
-use crate::model::{Delivery, DeliveryStatus, WebhookTargetView};
+use crate::model::{
+    Delivery, DeliveryStatus, LogScope, NotifyMode, UserWebhookView, WebhookTargetView,
+};
 use crate::session::use_session;
 
 #[component]
@@ -206,13 +209,14 @@ fn status_key(s: DeliveryStatus) -> Key {
     }
 }
 
-/// The admin webhook's delivery log; follows changes live.
+/// A delivery log (the admin webhook's, or the caller's own); follows
+/// changes live.
 #[component]
-pub fn AdminDeliveryLog() -> impl IntoView {
+pub fn DeliveryLog(scope: LogScope) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let send_test = ServerAction::<AdminSendTestWebhook>::new();
-    let redeliver = ServerAction::<AdminRedeliver>::new();
+    let send_test = ServerAction::<SendTestDelivery>::new();
+    let redeliver = ServerAction::<RedeliverDelivery>::new();
     let deliveries = Resource::new(
         move || {
             (
@@ -221,7 +225,7 @@ pub fn AdminDeliveryLog() -> impl IntoView {
                 redeliver.version().get(),
             )
         },
-        |_| admin_list_deliveries(),
+        move |_| list_deliveries(scope),
     );
     let test_error = action_error(send_test.value());
     let redeliver_error = action_error(redeliver.value());
@@ -229,7 +233,7 @@ pub fn AdminDeliveryLog() -> impl IntoView {
         <div class="card" id="delivery-log">
             <div class="card-head">
                 <h2>{i18n.t(Key::DeliveryLog)}</h2>
-                <button class="btn btn-secondary btn-sm" disabled=send_test.pending() on:click=move |_| { send_test.dispatch(AdminSendTestWebhook {}); }>
+                <button class="btn btn-secondary btn-sm" disabled=send_test.pending() on:click=move |_| { send_test.dispatch(SendTestDelivery { scope }); }>
                     {i18n.t(Key::SendTest)}
                 </button>
             </div>
@@ -239,7 +243,10 @@ pub fn AdminDeliveryLog() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match deliveries.await {
                         Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoDeliveries)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => {
+                            let key = if scope == LogScope::Admin { Key::NoDeliveries } else { Key::NoUserDeliveries };
+                            view! { <p class="empty">{i18n.t(key)}</p> }.into_any()
+                        }
                         Ok(list) => view! {
                             <div class="table-wrap">
                                 <table class="table deliveries" data-testid="deliveries">
@@ -256,7 +263,7 @@ pub fn AdminDeliveryLog() -> impl IntoView {
                                         </tr>
                                     </thead>
                                     <tbody>
-                                        {list.into_iter().map(|d| view! { <DeliveryRow d redeliver /> }).collect_view()}
+                                        {list.into_iter().map(|d| view! { <DeliveryRow d scope redeliver /> }).collect_view()}
                                     </tbody>
                                 </table>
                             </div>
@@ -270,7 +277,11 @@ pub fn AdminDeliveryLog() -> impl IntoView {
 }
 
 #[component]
-fn DeliveryRow(d: Delivery, redeliver: ServerAction<AdminRedeliver>) -> impl IntoView {
+fn DeliveryRow(
+    d: Delivery,
+    scope: LogScope,
+    redeliver: ServerAction<RedeliverDelivery>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = d.id.clone();
     let status = d.status;
@@ -298,11 +309,75 @@ fn DeliveryRow(d: Delivery, redeliver: ServerAction<AdminRedeliver>) -> impl Int
                 <button
                     class="btn btn-secondary btn-sm"
                     disabled=status == DeliveryStatus::Delivering
-                    on:click=move |_| { redeliver.dispatch(AdminRedeliver { id: id.clone() }); }
+                    on:click=move |_| { redeliver.dispatch(RedeliverDelivery { scope, id: id.clone() }); }
                 >
                     {i18n.t(Key::Redeliver)}
                 </button>
             </td>
         </tr>
+    }
+}
+
+/// Settings › Account › Notification Webhook (SPEC U2, U5).
+#[component]
+pub fn NotificationWebhookCard() -> impl IntoView {
+    let current = Resource::new(|| (), |_| get_user_webhook());
+    view! {
+        <Transition fallback=|| view! { <PageLoading /> }>
+            {move || Suspend::new(async move {
+                match current.await {
+                    Ok(v) => view! { <NotificationWebhookForm initial=v /> }.into_any(),
+                    Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <DeliveryLog scope=LogScope::Mine />
+    }
+}
+
+#[component]
+fn NotificationWebhookForm(initial: UserWebhookView) -> impl IntoView {
+    let i18n = use_i18n();
+    let url = RwSignal::new(initial.url.clone());
+    let mode = RwSignal::new(initial.mode);
+    let save = ServerAction::<SaveUserWebhook>::new();
+    let error = action_error(save.value());
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveUserWebhook {
+            url: url.get_untracked(),
+            mode: mode.get_untracked(),
+        });
+    };
+    view! {
+        <form class="card form" id="notification-webhook-form" on:submit=on_submit>
+            <h2>{i18n.t(Key::NotificationWebhook)}</h2>
+            <label class="field">
+                <span class="field-label">{i18n.t(Key::WebhookUrl)}</span>
+                <input
+                    type="url"
+                    name="notification_webhook"
+                    placeholder="https://hooks.slack.com/services/…"
+                    prop:value=move || url.get()
+                    on:input=move |ev| url.set(event_target_value(&ev))
+                />
+                <span class="field-hint">{i18n.t(Key::NotificationWebhookHint)}</span>
+            </label>
+            <label class="switch-row">
+                <span>{i18n.t(Key::NotifyWhen)}</span>
+                <select on:change=move |ev| mode.set(if event_target_value(&ev) == "always" { NotifyMode::Always } else { NotifyMode::Away })>
+                    <option value="away" selected=move || mode.get() == NotifyMode::Away>{i18n.t(Key::NotifyAway)}</option>
+                    <option value="always" selected=move || mode.get() == NotifyMode::Always>{i18n.t(Key::NotifyAlways)}</option>
+                </select>
+            </label>
+            <FormError message=error />
+            <div class="form-actions">
+                <Show when=saved>
+                    <span class="saved" role="status">{i18n.t(Key::Saved)}</span>
+                </Show>
+                <button type="submit" class="btn btn-primary" disabled=save.pending()>{i18n.t(Key::Save)}</button>
+            </div>
+        </form>
     }
 }

@@ -6,6 +6,7 @@ pub mod format;
 pub mod signing;
 pub mod ssrf;
 pub mod store;
+pub mod user;
 pub mod worker;
 
 pub use worker::{DeliverySettings, DeliveryWorker};
