@@ -138,3 +138,72 @@ async fn switching_user_webhooks_off_refuses_saving_and_sending() {
         "{session}"
     );
 }
+
+#[tokio::test]
+async fn a_finished_reply_notifies_only_when_away_unless_always() {
+    use app::backend::webhooks::user::{notify_reply_ready, FinishedReply};
+    let rx = Receiver::start().await;
+    let s = common::spawn_with(|env| env.webhook_allowed_hosts = vec!["loopback".into()]).await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let (tim, body) = s.signup("Tim", "tim@example.com").await;
+    approve(&s, &admin, &body).await;
+    let user = app::backend::sessions::user_for_token(&s.state.db, &tim)
+        .await
+        .expect("db")
+        .expect("user");
+    let reply = FinishedReply {
+        chat_id: "c1",
+        title: "Story",
+        prompt: "Tell me a story",
+        reply: "Once upon a time",
+        base_url: &s.base,
+        finished_at: 0,
+    };
+    // No URL yet: nothing.
+    assert_eq!(
+        notify_reply_ready(&s.state, &user, &reply)
+            .await
+            .expect("ok"),
+        None
+    );
+    s.server_fn(
+        "save_user_webhook",
+        &[("url", &rx.url), ("mode", "away")],
+        Some(&tim),
+    )
+    .await;
+
+    // Tim is on a visible, focused tab: no notification.
+    s.state.presence.report(&user.id, 1, true, true);
+    assert_eq!(
+        notify_reply_ready(&s.state, &user, &reply)
+            .await
+            .expect("ok"),
+        None
+    );
+    // The tab closes: away, one notification with the U4 payload.
+    s.state.presence.disconnect(&user.id, 1);
+    assert!(notify_reply_ready(&s.state, &user, &reply)
+        .await
+        .expect("ok")
+        .is_some());
+    let hits = rx.wait_for(1, Duration::from_secs(15)).await;
+    let payload = hits[0].json();
+    assert_eq!(payload["event"], "chat_response");
+    assert_eq!(payload["chat"]["last_message"], "Once upon a time");
+    assert_eq!(payload["chat"]["url"], format!("{}/c/c1", s.base));
+
+    // "always" sends even while focused.
+    s.server_fn(
+        "save_user_webhook",
+        &[("url", &rx.url), ("mode", "always")],
+        Some(&tim),
+    )
+    .await;
+    s.state.presence.report(&user.id, 2, true, true);
+    assert!(notify_reply_ready(&s.state, &user, &reply)
+        .await
+        .expect("ok")
+        .is_some());
+    assert_eq!(rx.wait_for(2, Duration::from_secs(15)).await.len(), 2);
+}

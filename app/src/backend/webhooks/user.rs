@@ -112,3 +112,108 @@ pub async fn send_test(state: &AppState, user: &User) -> Result<String, AppError
     state.deliveries_changed(&target).await;
     Ok(id)
 }
+
+/// A finished chat reply, as the notification needs it (SPEC U4).
+pub struct FinishedReply<'a> {
+    pub chat_id: &'a str,
+    pub title: &'a str,
+    pub prompt: &'a str,
+    pub reply: &'a str,
+    /// Base URL for links: `WEBUI_URL`, else the origin the chat came from.
+    pub base_url: &'a str,
+    /// When the reply finished (unix ms).
+    pub finished_at: i64,
+}
+
+/// The body for `url`: the generic U4 event, or "<title> — <first 500
+/// characters of the reply> <url>" for a chat service.
+pub fn chat_response_body(url: &str, r: &FinishedReply<'_>) -> serde_json::Value {
+    let link = format!("{}/c/{}", r.base_url.trim_end_matches('/'), r.chat_id);
+    let excerpt: String = r.reply.chars().take(500).collect();
+    let text = format!("{} — {} {}", r.title, excerpt, link);
+    let generic = json!({
+        "event": "chat_response",
+        "chat": {
+            "id": r.chat_id,
+            "title": r.title,
+            "last_message": r.reply,
+            "prompt": r.prompt,
+            "url": link,
+        },
+        "timestamp": rfc3339(r.finished_at),
+    });
+    body_for(url, generic, &text)
+}
+
+/// SPEC U3: after a reply is saved, queue one `chat_response` for its
+/// owner if the feature is on, they set a URL, and they are away (or chose
+/// "always"). Returns the delivery id when one was queued.
+pub async fn notify_reply_ready(
+    state: &AppState,
+    user: &User,
+    reply: &FinishedReply<'_>,
+) -> Result<Option<String>, AppError> {
+    let Some((url, mode)) = target_url(state, user).await? else {
+        return Ok(None);
+    };
+    if mode == NotifyMode::Away && state.presence.is_active(&user.id) {
+        return Ok(None);
+    }
+    let body = chat_response_body(&url, reply);
+    let target = Target::User(user.id.clone());
+    let mut conn = state.db.acquire().await?;
+    let id = store::enqueue(
+        &mut conn,
+        NewDelivery {
+            target: target.clone(),
+            event: "chat_response",
+            url: &url,
+            body: &body,
+        },
+    )
+    .await?;
+    state.deliveries_changed(&target).await;
+    Ok(Some(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply<'a>(text: &'a str) -> FinishedReply<'a> {
+        FinishedReply {
+            chat_id: "abc-123",
+            title: "My Awesome Conversation",
+            prompt: "Tell me a story",
+            reply: text,
+            base_url: "https://chat.example.com/",
+            finished_at: 1_795_341_600_000,
+        }
+    }
+
+    #[test]
+    fn generic_payload_has_the_u4_fields() {
+        let body = chat_response_body("https://example.com/hook", &reply("Once upon a time"));
+        assert_eq!(body["event"], "chat_response");
+        assert_eq!(body["chat"]["id"], "abc-123");
+        assert_eq!(body["chat"]["title"], "My Awesome Conversation");
+        assert_eq!(body["chat"]["last_message"], "Once upon a time");
+        assert_eq!(body["chat"]["prompt"], "Tell me a story");
+        assert_eq!(body["chat"]["url"], "https://chat.example.com/c/abc-123");
+        assert_eq!(body["timestamp"], "2026-11-22T10:00:00Z");
+    }
+
+    #[test]
+    fn chat_services_get_title_excerpt_and_link() {
+        let long = "w".repeat(800);
+        let body = chat_response_body("https://hooks.slack.com/services/x", &reply(&long));
+        let text = body["text"].as_str().expect("text");
+        assert!(text.starts_with("My Awesome Conversation — "));
+        assert!(text.ends_with(" https://chat.example.com/c/abc-123"));
+        assert!(
+            text.contains(&"w".repeat(500)),
+            "first 500 characters of the reply"
+        );
+        assert!(!text.contains(&"w".repeat(501)), "and no more");
+    }
+}
