@@ -16,18 +16,6 @@ struct World {
     channel: String,
 }
 
-async fn approve(s: &common::TestServer, admin: &str, body: &Value) {
-    let id = body["id"].as_str().expect("id");
-    let (status, text, _) = s
-        .server_fn(
-            "admin_set_role",
-            &[("user_id", id), ("role", "user")],
-            Some(admin),
-        )
-        .await;
-    assert_eq!(status, 200, "{text}");
-}
-
 async fn world_with(configure: impl FnOnce(&mut app::backend::env::EnvConfig)) -> World {
     let s = common::spawn_with(configure).await;
     let (admin, _) = s.signup("Ada", "ada@example.com").await;
@@ -36,7 +24,7 @@ async fn world_with(configure: impl FnOnce(&mut app::backend::env::EnvConfig)) -
     let (outsider, o) = s.signup("Otto", "otto@example.com").await;
     let (pending, _) = s.signup("Pia", "pia@example.com").await;
     for b in [&m, &mb, &o] {
-        approve(&s, &admin, b).await;
+        common::approve(&s, &admin, b).await;
     }
     let (status, ch) = s
         .post_json(
@@ -573,29 +561,11 @@ async fn webhook_images_are_checked_stored_and_served() {
 async fn members_see_webhook_messages_live() {
     let w = world().await;
     let hook = w.create_hook("Tide Bot").await;
-    let ws_url = format!("{}/api/ws", w.s.base.replace("http://", "ws://"));
-    let mut request =
-        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-            ws_url.as_str(),
-        )
-        .expect("req");
-    request.headers_mut().insert(
-        "Cookie",
-        format!("parley_session={}", w.member).parse().expect("hv"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("socket");
     let me = app::backend::sessions::user_for_token(&w.s.state.db, &w.member)
         .await
         .expect("db")
         .expect("user");
-    for _ in 0..100 {
-        if w.s.state.hub.connection_count(&me.id) > 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let mut socket = common::open_socket(&w.s, &w.member, &me.id).await;
     assert_eq!(
         w.post_raw(
             hook["url"].as_str().expect("url"),

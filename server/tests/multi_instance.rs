@@ -39,25 +39,7 @@ async fn realtime_events_and_deliveries_cross_instances() {
         .await;
 
     // The admin's tab is connected to instance B.
-    let ws_url = format!("{}/api/ws", b.base.replace("http://", "ws://"));
-    let mut request =
-        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-            ws_url.as_str(),
-        )
-        .expect("req");
-    request.headers_mut().insert(
-        "Cookie",
-        format!("parley_session={admin}").parse().expect("hv"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("socket on B");
-    for _ in 0..100 {
-        if b.state.hub.connection_count(&admin_id) > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let mut socket = common::open_socket(&b, &admin, &admin_id).await;
 
     // A webhook post handled by instance A reaches the socket on B, and so
     // does a message too large for one NOTIFY.

@@ -22,19 +22,7 @@ async fn socket_reports_drive_the_presence_registry() {
     let s = common::spawn().await;
     let (token, body) = s.signup("Tim", "tim@example.com").await;
     let id = body["id"].as_str().expect("id").to_string();
-    let ws_url = format!("{}/api/ws", s.base.replace("http://", "ws://"));
-    let mut request =
-        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-            ws_url.as_str(),
-        )
-        .expect("req");
-    request.headers_mut().insert(
-        "Cookie",
-        format!("parley_session={token}").parse().expect("hv"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("socket");
+    let mut socket = common::open_socket(&s, &token, &id).await;
     assert!(
         s.state.presence.is_away(&id),
         "connected but nothing reported yet"

@@ -7,27 +7,15 @@ use common::receiver::Receiver;
 use serde_json::Value;
 use std::time::Duration;
 
-async fn approve(s: &common::TestServer, admin: &str, body: &Value) {
-    let id = body["id"].as_str().expect("id");
-    let (status, text, _) = s
-        .server_fn(
-            "admin_set_role",
-            &[("user_id", id), ("role", "user")],
-            Some(admin),
-        )
-        .await;
-    assert_eq!(status, 200, "{text}");
-}
-
 #[tokio::test]
 async fn users_save_a_webhook_send_a_test_and_see_only_their_log() {
     let rx = Receiver::start().await;
     let s = common::spawn_with(|env| env.webhook_allowed_hosts = vec!["loopback".into()]).await;
     let (admin, _) = s.signup("Ada", "ada@example.com").await;
     let (tim, tim_body) = s.signup("Tim", "tim@example.com").await;
-    approve(&s, &admin, &tim_body).await;
+    common::approve(&s, &admin, &tim_body).await;
     let (other, other_body) = s.signup("Olga", "olga@example.com").await;
-    approve(&s, &admin, &other_body).await;
+    common::approve(&s, &admin, &other_body).await;
 
     let (status, text, _) = s
         .server_fn(
@@ -95,7 +83,7 @@ async fn user_urls_must_be_public_unless_the_admin_allows_more() {
     let s = common::spawn().await;
     let (admin, _) = s.signup("Ada", "ada@example.com").await;
     let (tim, body) = s.signup("Tim", "tim@example.com").await;
-    approve(&s, &admin, &body).await;
+    common::approve(&s, &admin, &body).await;
     for url in [
         "http://127.0.0.1:9/x",
         "http://10.0.0.1/x",
@@ -118,7 +106,7 @@ async fn switching_user_webhooks_off_refuses_saving_and_sending() {
     let s = common::spawn_with(|env| env.enable_user_webhooks = false).await;
     let (admin, _) = s.signup("Ada", "ada@example.com").await;
     let (tim, body) = s.signup("Tim", "tim@example.com").await;
-    approve(&s, &admin, &body).await;
+    common::approve(&s, &admin, &body).await;
     let (status, text, _) = s
         .server_fn(
             "save_user_webhook",
@@ -146,7 +134,7 @@ async fn a_finished_reply_notifies_only_when_away_unless_always() {
     let s = common::spawn_with(|env| env.webhook_allowed_hosts = vec!["loopback".into()]).await;
     let (admin, _) = s.signup("Ada", "ada@example.com").await;
     let (tim, body) = s.signup("Tim", "tim@example.com").await;
-    approve(&s, &admin, &body).await;
+    common::approve(&s, &admin, &body).await;
     let user = app::backend::sessions::user_for_token(&s.state.db, &tim)
         .await
         .expect("db")

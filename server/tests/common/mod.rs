@@ -189,3 +189,44 @@ impl TestServer {
             .expect("list")
     }
 }
+
+/// Approves a pending account (admin server function).
+pub async fn approve(s: &TestServer, admin: &str, body: &Value) {
+    let id = body["id"].as_str().expect("id");
+    let (status, text, _) = s
+        .server_fn(
+            "admin_set_role",
+            &[("user_id", id), ("role", "user")],
+            Some(admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+}
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens the realtime socket of `server` as `token`, and waits until the
+/// server's hub has registered it for `user_id`.
+pub async fn open_socket(server: &TestServer, token: &str, user_id: &str) -> Socket {
+    let url = format!("{}/api/ws", server.base.replace("http://", "ws://"));
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+            url.as_str(),
+        )
+        .expect("request");
+    request.headers_mut().insert(
+        "Cookie",
+        format!("parley_session={token}").parse().expect("header"),
+    );
+    let (socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("socket opens");
+    for _ in 0..100 {
+        if server.state.hub.connection_count(user_id) > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    socket
+}

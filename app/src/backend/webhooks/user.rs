@@ -97,18 +97,25 @@ pub async fn send_test(state: &AppState, user: &User) -> Result<String, AppError
         json!({"event": "test", "message": message, "timestamp": rfc3339(now_ms())}),
         &message,
     );
+    enqueue_for(state, user, "test", &url, &body).await
+}
+
+async fn enqueue_for(
+    state: &AppState,
+    user: &User,
+    event: &str,
+    url: &str,
+    body: &serde_json::Value,
+) -> Result<String, AppError> {
     let target = Target::User(user.id.clone());
     let mut conn = state.db.acquire().await?;
-    let id = store::enqueue(
-        &mut conn,
-        NewDelivery {
-            target: target.clone(),
-            event: "test",
-            url: &url,
-            body: &body,
-        },
-    )
-    .await?;
+    let delivery = NewDelivery {
+        target: target.clone(),
+        event,
+        url,
+        body,
+    };
+    let id = store::enqueue(&mut conn, delivery).await?;
     state.deliveries_changed(&target).await;
     Ok(id)
 }
@@ -160,20 +167,9 @@ pub async fn notify_reply_ready(
         return Ok(None);
     }
     let body = chat_response_body(&url, reply);
-    let target = Target::User(user.id.clone());
-    let mut conn = state.db.acquire().await?;
-    let id = store::enqueue(
-        &mut conn,
-        NewDelivery {
-            target: target.clone(),
-            event: "chat_response",
-            url: &url,
-            body: &body,
-        },
-    )
-    .await?;
-    state.deliveries_changed(&target).await;
-    Ok(Some(id))
+    enqueue_for(state, user, "chat_response", &url, &body)
+        .await
+        .map(Some)
 }
 
 #[cfg(test)]
