@@ -48,16 +48,7 @@ pub mod ctx {
     /// The caller, who must have at least `min` (`User` admits admins too).
     pub async fn require(state: &AppState, min: Role) -> Result<User, AppError> {
         let user = caller(state).await?.ok_or(AppError::Unauthorized)?;
-        let allowed = match min {
-            Role::Pending => true,
-            Role::User => matches!(user.role, Role::User | Role::Admin),
-            Role::Admin => user.role == Role::Admin,
-        };
-        if allowed {
-            Ok(user)
-        } else {
-            Err(AppError::Forbidden)
-        }
+        sessions::require_role(user, min)
     }
 
     /// Passes a result through, setting the HTTP status of an error.
@@ -341,46 +332,6 @@ pub async fn admin_save_webhook_headers(
             ctx::require(&state, Role::Admin).await?;
             admin::save_headers(&state, headers).await?;
             admin::view(&state).await
-        }
-        .await,
-    )
-}
-
-#[server(prefix = "/api/fn", endpoint = "admin_list_deliveries")]
-pub async fn admin_list_deliveries() -> Result<Vec<Delivery>, AppError> {
-    use crate::backend::webhooks::store::{list, Target};
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            list(&state.db, &Target::Admin, 50).await
-        }
-        .await,
-    )
-}
-
-#[server(prefix = "/api/fn", endpoint = "admin_send_test_webhook")]
-pub async fn admin_send_test_webhook() -> Result<String, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            crate::backend::webhooks::admin::send_test(&state).await
-        }
-        .await,
-    )
-}
-
-#[server(prefix = "/api/fn", endpoint = "admin_redeliver")]
-pub async fn admin_redeliver(id: String) -> Result<(), AppError> {
-    use crate::backend::webhooks::store::{redeliver, Target};
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            redeliver(&state.db, &Target::Admin, &id).await?;
-            state.deliveries_changed(&Target::Admin).await;
-            Ok(())
         }
         .await,
     )

@@ -28,6 +28,20 @@ pub struct Session {
     pub live: RwSignal<bool>,
 }
 
+impl Session {
+    /// The signed-in user, reactively (None while loading or signed out).
+    pub fn user(&self) -> Option<crate::model::User> {
+        self.info.get().and_then(Result::ok).and_then(|s| s.user)
+    }
+
+    pub fn user_untracked(&self) -> Option<crate::model::User> {
+        self.info
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|s| s.user)
+    }
+}
+
 pub fn use_session() -> Session {
     expect_context::<Session>()
 }

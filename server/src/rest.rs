@@ -94,17 +94,7 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<User, ApiEr
 }
 
 pub async fn require(state: &AppState, headers: &HeaderMap, min: Role) -> Result<User, ApiError> {
-    let user = caller(state, headers).await?;
-    let ok = match min {
-        Role::Pending => true,
-        Role::User => user.role != Role::Pending,
-        Role::Admin => user.role == Role::Admin,
-    };
-    if ok {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden.into())
-    }
+    Ok(sessions::require_role(caller(state, headers).await?, min)?)
 }
 
 #[derive(Deserialize)]

@@ -338,7 +338,7 @@ async fn send_test_and_redeliver_reuse_the_pipeline() {
     let (admin, _) = s.signup("Tim", "tim@example.com").await;
     rx.wait_for(1, WAIT).await;
     let (status, body, _) = s
-        .server_fn("admin_send_test_webhook", &[], Some(&admin))
+        .server_fn("send_test_delivery", &[("scope", "admin")], Some(&admin))
         .await;
     assert_eq!(status, 200, "{body}");
     let hits = rx.wait_for(2, WAIT).await;
@@ -352,7 +352,11 @@ async fn send_test_and_redeliver_reuse_the_pipeline() {
         .expect("new_user");
     let first = s.settled(&first.id, WAIT).await;
     let (status, body, _) = s
-        .server_fn("admin_redeliver", &[("id", &first.id)], Some(&admin))
+        .server_fn(
+            "redeliver_delivery",
+            &[("scope", "admin"), ("id", &first.id)],
+            Some(&admin),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let hits = rx.wait_for(3, WAIT).await;
@@ -364,7 +368,7 @@ async fn send_test_and_redeliver_reuse_the_pipeline() {
 
     let (pending, _) = s.signup("Pat", "pat@example.com").await;
     let (status, _, _) = s
-        .server_fn("admin_list_deliveries", &[], Some(&pending))
+        .server_fn("list_deliveries", &[("scope", "admin")], Some(&pending))
         .await;
     assert_eq!(status, 403);
 }

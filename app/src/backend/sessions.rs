@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::model::User;
+use crate::model::{Role, User};
 
 pub const COOKIE_NAME: &str = "parley_session";
 pub const LOCALE_COOKIE: &str = "parley_lang";
@@ -85,6 +85,21 @@ pub async fn revoke(db: &Db, token: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The caller if their role is at least `min` (`User` admits admins too);
+/// server functions and REST routes both check roles through this.
+pub fn require_role(user: User, min: Role) -> Result<User, AppError> {
+    let allowed = match min {
+        Role::Pending => true,
+        Role::User => user.role != Role::Pending,
+        Role::Admin => user.role == Role::Admin,
+    };
+    if allowed {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Reads one cookie's value from a `Cookie` request header.
 pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
     cookie_header
@@ -92,6 +107,15 @@ pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.trim_matches('"'))
+}
+
+fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| cookie_value(h, name))
+        .map(str::to_string)
 }
 
 /// The token of a request: `Authorization: Bearer …` first, then the cookie.
@@ -107,12 +131,7 @@ pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
             return Some(token.trim().to_string());
         }
     }
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|h| cookie_value(h, COOKIE_NAME))
-        .map(str::to_string)
+    cookie_in(headers, COOKIE_NAME)
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> String {
@@ -144,12 +163,7 @@ pub fn locale_for(user: Option<&User>, headers: &http::HeaderMap, default: Local
     if let Some(locale) = user.and_then(|u| u.locale) {
         return locale;
     }
-    let from_cookie = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|h| cookie_value(h, LOCALE_COOKIE))
-        .and_then(Locale::from_code);
+    let from_cookie = cookie_in(headers, LOCALE_COOKIE).and_then(|c| Locale::from_code(&c));
     if let Some(locale) = from_cookie {
         return locale;
     }

@@ -48,15 +48,7 @@ pub fn UsersPage() -> impl IntoView {
         },
         |_| admin_list_users(),
     );
-    let me = move || {
-        session
-            .info
-            .get_untracked()
-            .and_then(Result::ok)
-            .and_then(|s| s.user)
-            .map(|u| u.id)
-            .unwrap_or_default()
-    };
+    let me = move || session.user_untracked().map(|u| u.id).unwrap_or_default();
     let row_error = {
         let set_err = action_error(set_role.value());
         let del_err = action_error(delete.value());

@@ -145,15 +145,7 @@ pub fn PendingPage(user: User) -> impl IntoView {
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let name = move || {
-        session
-            .info
-            .get()
-            .and_then(Result::ok)
-            .and_then(|s| s.user)
-            .map(|u| u.name)
-            .unwrap_or_default()
-    };
+    let name = move || session.user().map(|u| u.name).unwrap_or_default();
     view! {
         <section class="home">
             <h1 class="page-title">{move || i18n.now(Key::Welcome).replace("{name}", &name())}</h1>

@@ -47,7 +47,7 @@ pub fn GeneralSettings() -> impl IntoView {
 pub fn AccountSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let user = move || session.info.get().and_then(Result::ok).and_then(|s| s.user);
+    let user = move || session.user();
     view! {
         <section class="page">
             <SettingsTabs />
