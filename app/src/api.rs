@@ -7,7 +7,8 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{
     AdminSettings, ApiKey, Channel, ChannelMember, ChannelMessage, ChannelRole, ChannelWebhook,
-    Delivery, LogScope, NotifyMode, Role, SessionInfo, User, UserWebhookView, WebhookTargetView,
+    Chat, ChatMessage as ChatMsg, ChatSummary, Delivery, LogScope, ModelList, NotifyMode, Role,
+    SessionInfo, User, UserWebhookView, WebhookTargetView,
 };
 
 #[cfg(feature = "ssr")]
@@ -668,6 +669,84 @@ pub async fn redeliver_delivery(scope: LogScope, id: String) -> Result<(), AppEr
             crate::backend::webhooks::store::redeliver(&state.db, &target, &id).await?;
             state.deliveries_changed(&target).await;
             Ok(())
+        }
+        .await,
+    )
+}
+
+// ---- Chats (SPEC W3) ----
+
+#[server(prefix = "/api/fn", endpoint = "list_models")]
+pub async fn list_models() -> Result<ModelList, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            ctx::require(&state, Role::User).await?;
+            Ok(state.chat_models.list().await)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "list_chats")]
+pub async fn list_chats() -> Result<Vec<ChatSummary>, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::chats::list(&state.db, &user).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "get_chat")]
+pub async fn get_chat(chat_id: String) -> Result<Chat, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::chats::get(&state, &user, &chat_id).await
+        }
+        .await,
+    )
+}
+
+/// Starts a chat with its first prompt; the reply streams over the socket.
+#[server(prefix = "/api/fn", endpoint = "start_chat")]
+pub async fn start_chat(model: String, prompt: String) -> Result<Chat, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            let base = ctx::webhook_base(&state);
+            crate::backend::chats::start(&state, &user, &model, &prompt, &base).await
+        }
+        .await,
+    )
+}
+
+/// Adds a prompt to a chat: returns the saved prompt and the reply row.
+#[server(prefix = "/api/fn", endpoint = "send_chat_prompt")]
+pub async fn send_chat_prompt(chat_id: String, prompt: String) -> Result<Vec<ChatMsg>, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            let base = ctx::webhook_base(&state);
+            crate::backend::chats::send(&state, &user, &chat_id, &prompt, &base).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "delete_chat")]
+pub async fn delete_chat(chat_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            let user = ctx::require(&state, Role::User).await?;
+            crate::backend::chats::delete(&state, &user, &chat_id).await
         }
         .await,
     )

@@ -23,6 +23,8 @@ pub enum AppError {
     SignupDisabled,
     #[error("Too many attempts. Try again in {0} seconds.")]
     RateLimited(u64),
+    #[error("A reply is still being written in this chat.")]
+    ReplyInProgress,
     #[error("{0}")]
     Invalid(String),
     #[error("Something went wrong on the server.")]
@@ -37,7 +39,7 @@ impl AppError {
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::Forbidden | AppError::SignupDisabled => 403,
             AppError::NotFound => 404,
-            AppError::EmailTaken => 409,
+            AppError::EmailTaken | AppError::ReplyInProgress => 409,
             AppError::RateLimited(_) => 429,
             AppError::Invalid(_) => 400,
             AppError::Internal | AppError::ServerFn(_) => 500,
@@ -53,6 +55,7 @@ impl AppError {
             AppError::NotFound => Key::ErrNotFound,
             AppError::InvalidCredentials => Key::ErrInvalidCredentials,
             AppError::EmailTaken => Key::ErrEmailTaken,
+            AppError::ReplyInProgress => Key::ErrReplyInProgress,
             AppError::SignupDisabled => Key::ErrSignupDisabled,
             AppError::RateLimited(secs) => {
                 return Key::ErrRateLimited

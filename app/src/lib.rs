@@ -20,7 +20,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use components::{admin, auth, channels, layout, settings, NotFound};
+use components::{admin, auth, channels, chats, layout, settings, NotFound};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,7 +57,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=auth::SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/signup") view=auth::SignUpPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=layout::Workspace ssr=SsrMode::Async>
-                    <Route path=path!("") view=layout::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("") view=chats::NewChatPage ssr=SsrMode::Async />
+                    <Route path=path!("c/:id") view=chats::ChatPage ssr=SsrMode::Async />
                     <Route path=path!("settings") view=settings::GeneralSettings ssr=SsrMode::Async />
                     <Route path=path!("settings/account") view=settings::AccountSettings ssr=SsrMode::Async />
                     <Route path=path!("admin") view=admin::UsersPage ssr=SsrMode::Async />

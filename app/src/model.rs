@@ -92,6 +92,19 @@ pub enum ServerEvent {
     ChannelMessage { message: Box<ChannelMessage> },
     /// The receiver's channel list changed (created, added as member).
     ChannelsChanged,
+    /// The receiver's chat list changed (new chat, new title, deletion).
+    ChatsChanged,
+    /// A chat message was saved or changed (a prompt, a reply that started,
+    /// finished or failed): views of the chat put it in place by id.
+    ChatMessageSaved { message: Box<ChatMessage> },
+    /// More of a reply being generated. `offset` is the byte length of the
+    /// reply before `delta`, so a view that missed a piece can tell.
+    ChatDelta {
+        chat_id: String,
+        message_id: String,
+        offset: usize,
+        delta: String,
+    },
 }
 
 /// Browser → server messages on the realtime socket.
@@ -272,4 +285,241 @@ pub struct UserWebhookView {
 pub enum LogScope {
     Admin,
     Mine,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChatRole {
+    User,
+    Assistant,
+}
+
+impl ChatRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatRole::User => "user",
+            ChatRole::Assistant => "assistant",
+        }
+    }
+}
+
+/// Where a reply is (SPEC W3): being written by the server task, finished,
+/// or stopped by a model error (shown in the chat).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReplyStatus {
+    Streaming,
+    Done,
+    Error,
+}
+
+impl ReplyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyStatus::Streaming => "streaming",
+            ReplyStatus::Done => "done",
+            ReplyStatus::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> ReplyStatus {
+        match s {
+            "streaming" => ReplyStatus::Streaming,
+            "error" => ReplyStatus::Error,
+            _ => ReplyStatus::Done,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub id: String,
+    pub chat_id: String,
+    pub role: ChatRole,
+    pub content: String,
+    /// Finished replies as sanitized HTML (markdown, rendered on the
+    /// server); empty while streaming and for prompts.
+    pub html: String,
+    pub status: ReplyStatus,
+    pub error: Option<String>,
+    pub model: Option<String>,
+    pub created_at: i64,
+}
+
+/// A chat in the sidebar list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatSummary {
+    pub id: String,
+    pub title: String,
+    pub model: String,
+    pub updated_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chat {
+    pub id: String,
+    pub title: String,
+    pub model: String,
+    pub created_at: i64,
+    pub messages: Vec<ChatMessage>,
+}
+
+/// A model the user can chat with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub id: String,
+    /// `parley` for the built-in echo model, `openai` for the endpoint's.
+    pub source: String,
+}
+
+/// The model picker's content: the models, and why the OpenAI-compatible
+/// endpoint could not be listed, if it could not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelList {
+    pub models: Vec<ModelInfo>,
+    pub endpoint_error: Option<String>,
+}
+
+/// What applying a realtime chat event to a chat's messages did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChatApply {
+    Applied,
+    /// Not about this chat.
+    Ignored,
+    /// A piece was missed: reload the chat.
+    Reload,
+}
+
+/// Applies a `ChatMessageSaved` or `ChatDelta` to a chat's messages. Shared
+/// by the browser and the tests: deltas already seen are skipped, a gap
+/// asks for a reload, and a saved message replaces its streaming copy.
+pub fn apply_chat_event(
+    chat_id: &str,
+    messages: &mut Vec<ChatMessage>,
+    event: &ServerEvent,
+) -> ChatApply {
+    match event {
+        ServerEvent::ChatMessageSaved { message } if message.chat_id == chat_id => {
+            match messages.iter_mut().find(|m| m.id == message.id) {
+                Some(existing) => {
+                    // A late save of a streaming copy must not shorten what
+                    // the deltas already showed, nor reopen a finished reply.
+                    let stale = message.status == ReplyStatus::Streaming
+                        && (existing.status != ReplyStatus::Streaming
+                            || existing.content.len() > message.content.len());
+                    if !stale {
+                        *existing = (**message).clone();
+                    }
+                }
+                None => messages.push((**message).clone()),
+            }
+            ChatApply::Applied
+        }
+        ServerEvent::ChatDelta {
+            chat_id: c,
+            message_id,
+            offset,
+            delta,
+        } if c == chat_id => {
+            let Some(m) = messages.iter_mut().find(|m| &m.id == message_id) else {
+                return ChatApply::Reload;
+            };
+            if m.status != ReplyStatus::Streaming {
+                return ChatApply::Applied;
+            }
+            let have = m.content.len();
+            let end = offset + delta.len();
+            if *offset > have {
+                return ChatApply::Reload;
+            }
+            if end > have {
+                match delta.get(have - offset..) {
+                    Some(rest) => m.content.push_str(rest),
+                    None => return ChatApply::Reload,
+                }
+            }
+            ChatApply::Applied
+        }
+        _ => ChatApply::Ignored,
+    }
+}
+
+#[cfg(test)]
+mod chat_event_tests {
+    use super::*;
+
+    fn streaming(id: &str, content: &str) -> ChatMessage {
+        ChatMessage {
+            id: id.into(),
+            chat_id: "c".into(),
+            role: ChatRole::Assistant,
+            content: content.into(),
+            html: String::new(),
+            status: ReplyStatus::Streaming,
+            error: None,
+            model: None,
+            created_at: 0,
+        }
+    }
+
+    fn delta(offset: usize, text: &str) -> ServerEvent {
+        ServerEvent::ChatDelta {
+            chat_id: "c".into(),
+            message_id: "r".into(),
+            offset,
+            delta: text.into(),
+        }
+    }
+
+    #[test]
+    fn deltas_append_skip_overlap_and_ask_for_reload_on_a_gap() {
+        let mut list = vec![streaming("r", "Hello ")];
+        assert_eq!(
+            apply_chat_event("c", &mut list, &delta(6, "wor")),
+            ChatApply::Applied
+        );
+        assert_eq!(list[0].content, "Hello wor");
+        // Already loaded part of this delta: only the rest is added.
+        assert_eq!(
+            apply_chat_event("c", &mut list, &delta(6, "world")),
+            ChatApply::Applied
+        );
+        assert_eq!(list[0].content, "Hello world");
+        assert_eq!(
+            apply_chat_event("c", &mut list, &delta(0, "Hello")),
+            ChatApply::Applied
+        );
+        assert_eq!(list[0].content, "Hello world");
+        assert_eq!(
+            apply_chat_event("c", &mut list, &delta(99, "!")),
+            ChatApply::Reload
+        );
+        assert_eq!(
+            apply_chat_event("other", &mut list, &delta(11, "!")),
+            ChatApply::Ignored
+        );
+    }
+
+    #[test]
+    fn a_saved_message_replaces_its_streaming_copy_or_is_added() {
+        let mut list = vec![streaming("r", "Hello wor")];
+        let mut done = streaming("r", "Hello world");
+        done.status = ReplyStatus::Done;
+        let saved = ServerEvent::ChatMessageSaved {
+            message: Box::new(done.clone()),
+        };
+        assert_eq!(apply_chat_event("c", &mut list, &saved), ChatApply::Applied);
+        assert_eq!(list, vec![done]);
+        let older = ServerEvent::ChatMessageSaved {
+            message: Box::new(streaming("n", "")),
+        };
+        apply_chat_event("c", &mut list, &older);
+        assert_eq!(list.len(), 2);
+        // Deltas after the reply finished change nothing.
+        assert_eq!(
+            apply_chat_event("c", &mut list, &delta(11, "!")),
+            ChatApply::Applied
+        );
+        assert_eq!(list[0].content, "Hello world");
+    }
 }

@@ -26,6 +26,8 @@ struct Socket {
 
 type Shared = Rc<RefCell<Socket>>;
 
+const MAX_QUEUED_CHAT_EVENTS: usize = 2_000;
+
 /// Opens the socket when someone signs in, closes it on sign-out, and
 /// turns server events into the session's refetch signals.
 pub fn follow_session(session: Session) {
@@ -85,6 +87,8 @@ fn open(shared: Shared, session: Session) {
             // Anything may have changed while we were away.
             session.users_changed.update(|n| *n += 1);
             session.deliveries_changed.update(|n| *n += 1);
+            session.chats_changed.update(|n| *n += 1);
+            session.reconnected.update(|n| *n += 1);
         })
     };
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
@@ -98,6 +102,17 @@ fn open(shared: Shared, session: Session) {
             Ok(ServerEvent::ChannelsChanged) => session.channels_changed.update(|n| *n += 1),
             Ok(ServerEvent::ChannelMessage { message }) => {
                 session.channel_message.set(Some(*message))
+            }
+            Ok(ServerEvent::ChatsChanged) => session.chats_changed.update(|n| *n += 1),
+            Ok(event @ (ServerEvent::ChatMessageSaved { .. } | ServerEvent::ChatDelta { .. })) => {
+                session.chat_events.update(|queue| {
+                    // Nobody is reading when no chat is open; the chat
+                    // loads fresh when opened, so old pieces can go.
+                    if queue.len() >= MAX_QUEUED_CHAT_EVENTS {
+                        queue.drain(..queue.len() / 2);
+                    }
+                    queue.push(event);
+                })
             }
             Err(_) => leptos::logging::warn!("unknown realtime event: {text}"),
         }

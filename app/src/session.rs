@@ -24,6 +24,14 @@ pub struct Session {
     pub channels_changed: RwSignal<u64>,
     /// The latest channel message pushed by the server.
     pub channel_message: RwSignal<Option<crate::model::ChannelMessage>>,
+    /// Bumped when the caller's chat list changed.
+    pub chats_changed: RwSignal<u64>,
+    /// Chat messages and reply pieces pushed by the server, in order,
+    /// until the open chat takes them.
+    pub chat_events: RwSignal<Vec<crate::model::ServerEvent>>,
+    /// Bumped when the socket (re)opens: views that follow a stream reload,
+    /// since pieces sent while it was down are lost.
+    pub reconnected: RwSignal<u64>,
     /// Whether the realtime socket is up (shown in the sidebar).
     pub live: RwSignal<bool>,
 }
@@ -72,6 +80,9 @@ pub fn provide_session() {
         deliveries_changed: RwSignal::new(0),
         channels_changed: RwSignal::new(0),
         channel_message: RwSignal::new(None),
+        chats_changed: RwSignal::new(0),
+        chat_events: RwSignal::new(Vec::new()),
+        reconnected: RwSignal::new(0),
         live: RwSignal::new(false),
     };
     provide_context(session);

@@ -66,6 +66,11 @@ pub struct Cli {
     #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
     pub openai_api_key: Option<String>,
 
+    /// Milliseconds between the words of the built-in `parley-echo` model's
+    /// reply (raise it to make a reply take a while).
+    #[arg(long, env = "PARLEY_ECHO_DELAY_MS", default_value = "60")]
+    pub parley_echo_delay_ms: u64,
+
     /// Waits between webhook delivery attempts, e.g. 5s,5m,30m,2h,5h,10h,10h.
     #[arg(long, env = "WEBHOOK_RETRY_SCHEDULE", default_value = "5s,5m,30m,2h,5h,10h,10h", value_parser = parse_schedule)]
     pub webhook_retry_schedule: Schedule,
@@ -144,8 +149,9 @@ impl Cli {
                 .into_iter()
                 .filter(|h| !h.trim().is_empty())
                 .collect(),
-            openai_api_base_url: self.openai_api_base_url,
-            openai_api_key: self.openai_api_key,
+            openai_api_base_url: self.openai_api_base_url.filter(|u| !u.trim().is_empty()),
+            openai_api_key: self.openai_api_key.filter(|k| !k.is_empty()),
+            echo_delay: std::time::Duration::from_millis(self.parley_echo_delay_ms),
             default_locale: self.default_locale,
             secure_cookies,
             channel_webhook_rate_limit: self.channel_webhook_rate_limit,

@@ -100,3 +100,71 @@ async fn realtime_events_and_deliveries_cross_instances() {
     assert_eq!(ids.len(), 40, "every delivery arrived");
     assert_eq!(hits.len(), 40, "and none twice");
 }
+
+/// A tab connected to instance A makes its user active for instance B,
+/// which may be the one writing their reply (SPEC S2, P2); and a reply
+/// written on A streams to a tab on B.
+#[tokio::test]
+async fn presence_and_chat_streams_cross_instances() {
+    use futures::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let Some((a, b)) = common::postgres_pair().await else {
+        eprintln!("multi-instance test needs PARLEY_TEST_POSTGRES_URL");
+        return;
+    };
+    let (token, body) = a.signup("Ada", "ada@example.com").await;
+    let id = body["id"].as_str().expect("id").to_string();
+    let mut socket = common::open_socket(&a, &token, &id).await;
+    socket
+        .send(Message::Text(
+            r#"{"type":"presence","visible":true,"focused":true}"#.into(),
+        ))
+        .await
+        .expect("report");
+    let mut seen = false;
+    for _ in 0..200 {
+        if b.state.presence.is_active(&id) {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(seen, "B sees the tab connected to A");
+
+    // B writes a reply; the tab on A receives its pieces.
+    let (status, text, _) = b
+        .server_fn(
+            "start_chat",
+            &[("model", "parley-echo"), ("prompt", "across the instances")],
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    let mut streamed = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while streamed != "across the instances" {
+        let msg = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .expect("pieces in time")
+            .expect("open")
+            .expect("frame");
+        if let Message::Text(text) = msg {
+            let event: Value = serde_json::from_str(&text).expect("json");
+            if event["type"] == "chat_delta" {
+                streamed.push_str(event["delta"].as_str().unwrap_or_default());
+            }
+        }
+    }
+
+    socket.close(None).await.expect("close");
+    drop(socket);
+    let mut away = false;
+    for _ in 0..200 {
+        if b.state.presence.is_away(&id) {
+            away = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(away, "closing the tab on A is away for B too");
+}

@@ -18,6 +18,8 @@ pub struct EnvConfig {
     pub webhook_allowed_hosts: Vec<String>,
     pub openai_api_base_url: Option<String>,
     pub openai_api_key: Option<String>,
+    /// Pause between the words of `parley-echo` (PARLEY_ECHO_DELAY_MS).
+    pub echo_delay: std::time::Duration,
     pub default_locale: Locale,
     /// Mark cookies `Secure`: on when `WEBUI_URL` is https.
     pub secure_cookies: bool,
@@ -42,6 +44,7 @@ impl EnvConfig {
             webhook_allowed_hosts: Vec::new(),
             openai_api_base_url: None,
             openai_api_key: None,
+            echo_delay: std::time::Duration::ZERO,
             default_locale: Locale::En,
             secure_cookies: false,
             delivery: DeliverySettings::default(),

@@ -6,8 +6,11 @@
 //! missed heartbeats.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
 
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
 
@@ -31,11 +34,28 @@ struct TabReport {
     at: Instant,
 }
 
+/// A tab anywhere: the instance that holds its socket, and the socket.
+type TabKey = (u64, u64);
+
+/// A presence change as it crosses instances (SPEC S2): with several
+/// instances a user's tab may be connected to one while their reply is
+/// written by another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PresenceNote {
+    pub instance: u64,
+    pub user_id: String,
+    pub tab: u64,
+    /// `None`: the tab's socket closed.
+    pub state: Option<(bool, bool)>,
+}
+
 #[derive(Clone)]
 pub struct PresenceRegistry {
-    tabs: Arc<Mutex<HashMap<String, HashMap<u64, TabReport>>>>,
+    tabs: Arc<Mutex<HashMap<String, HashMap<TabKey, TabReport>>>>,
     clock: Arc<dyn Clock>,
     heartbeat: Duration,
+    instance: u64,
+    relay: Arc<OnceLock<mpsc::UnboundedSender<PresenceNote>>>,
 }
 
 impl Default for PresenceRegistry {
@@ -50,15 +70,51 @@ impl PresenceRegistry {
             tabs: Arc::default(),
             clock,
             heartbeat,
+            instance: rand::random(),
+            relay: Arc::default(),
+        }
+    }
+
+    /// Sends this instance's changes to the others from now on.
+    pub fn set_relay(&self, relay: mpsc::UnboundedSender<PresenceNote>) {
+        let _ = self.relay.set(relay);
+    }
+
+    fn publish(&self, user_id: &str, tab: u64, state: Option<(bool, bool)>) {
+        if let Some(relay) = self.relay.get() {
+            let _ = relay.send(PresenceNote {
+                instance: self.instance,
+                user_id: user_id.to_string(),
+                tab,
+                state,
+            });
+        }
+    }
+
+    /// A change reported by another instance (our own come back too and
+    /// are skipped: they were applied at once).
+    pub fn apply_remote(&self, note: &PresenceNote) {
+        if note.instance == self.instance {
+            return;
+        }
+        let key = (note.instance, note.tab);
+        match note.state {
+            Some((visible, focused)) => self.put(&note.user_id, key, visible, focused),
+            None => self.remove(&note.user_id, key),
         }
     }
 
     /// A tab's report: on every visibility/focus change and every heartbeat.
     pub fn report(&self, user_id: &str, tab: u64, visible: bool, focused: bool) {
+        self.put(user_id, (self.instance, tab), visible, focused);
+        self.publish(user_id, tab, Some((visible, focused)));
+    }
+
+    fn put(&self, user_id: &str, key: TabKey, visible: bool, focused: bool) {
         let at = self.clock.now();
         if let Ok(mut map) = self.tabs.lock() {
             map.entry(user_id.to_string()).or_default().insert(
-                tab,
+                key,
                 TabReport {
                     visible,
                     focused,
@@ -70,6 +126,11 @@ impl PresenceRegistry {
 
     /// The tab's socket closed: it stops counting at once.
     pub fn disconnect(&self, user_id: &str, tab: u64) {
+        self.remove(user_id, (self.instance, tab));
+        self.publish(user_id, tab, None);
+    }
+
+    fn remove(&self, user_id: &str, tab: TabKey) {
         if let Ok(mut map) = self.tabs.lock() {
             if let Some(tabs) = map.get_mut(user_id) {
                 tabs.remove(&tab);
@@ -166,6 +227,32 @@ mod tests {
             p.is_away("u"),
             "the focused tab went stale; the fresh one is hidden"
         );
+    }
+
+    #[test]
+    fn tabs_on_other_instances_count_and_leave_by_note() {
+        let (here, clock) = registry();
+        let there = PresenceRegistry::new(clock.clone(), Duration::from_secs(15));
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        there.set_relay(tx);
+        // The same socket number on two instances is two different tabs.
+        here.report("u", 1, false, false);
+        there.report("u", 1, true, true);
+        let note = rx.try_recv().expect("published");
+        here.apply_remote(&note);
+        there.apply_remote(&note); // its own note: ignored
+        assert!(
+            here.is_active("u"),
+            "the focused tab on the other instance counts"
+        );
+        clock.advance(Duration::from_secs(30));
+        assert!(here.is_away("u"), "remote reports go stale like local ones");
+        there.report("u", 1, true, true);
+        here.apply_remote(&rx.try_recv().expect("heartbeat"));
+        assert!(here.is_active("u"));
+        there.disconnect("u", 1);
+        here.apply_remote(&rx.try_recv().expect("close"));
+        assert!(here.is_away("u"), "the remote tab closed");
     }
 
     #[test]

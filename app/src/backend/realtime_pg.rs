@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use tokio::sync::mpsc;
 
+use super::presence::PresenceNote;
 use super::realtime::Envelope;
 use super::AppState;
 use crate::model::ServerEvent;
@@ -21,6 +22,13 @@ enum Wire {
     Event(Envelope),
     /// A channel message too large for NOTIFY: receivers load it.
     ChannelMessageRef {
+        users: Vec<String>,
+        message_id: String,
+    },
+    /// A tab's presence changed on some instance.
+    Presence(super::presence::PresenceNote),
+    /// The same for a chat message (a long finished reply).
+    ChatMessageRef {
         users: Vec<String>,
         message_id: String,
     },
@@ -39,6 +47,12 @@ fn encode(envelope: Envelope) -> Option<String> {
             })
             .ok()
         }
+        ServerEvent::ChatMessageSaved { message } => serde_json::to_string(&Wire::ChatMessageRef {
+            users: envelope.users,
+            message_id: message.id,
+        })
+        .ok(),
+        // A lost reply piece shows as a gap; the view reloads the chat.
         _ => None,
     }
 }
@@ -48,25 +62,44 @@ pub async fn start(state: &AppState, database_url: &str) -> Result<(), sqlx::Err
     let mut listener = PgListener::connect(database_url).await?;
     listener.listen(CHANNEL).await?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Envelope>();
+    let (presence_tx, mut presence_rx) = mpsc::unbounded_channel::<PresenceNote>();
+    let publish = {
+        let db = state.db.clone();
+        move |payload: String| {
+            let db = db.clone();
+            async move {
+                if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(CHANNEL)
+                    .bind(payload)
+                    .execute(&db)
+                    .await
+                {
+                    tracing::warn!(error = %e, "cannot publish a realtime event");
+                }
+            }
+        }
+    };
+    {
+        let publish = publish.clone();
+        tokio::spawn(async move {
+            while let Some(note) = presence_rx.recv().await {
+                if let Ok(payload) = serde_json::to_string(&Wire::Presence(note)) {
+                    publish(payload).await;
+                }
+            }
+        });
+    }
 
-    let db = state.db.clone();
     tokio::spawn(async move {
         while let Some(envelope) = rx.recv().await {
-            let Some(payload) = encode(envelope) else {
-                continue;
-            };
-            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(payload)
-                .execute(&db)
-                .await
-            {
-                tracing::warn!(error = %e, "cannot publish a realtime event");
+            if let Some(payload) = encode(envelope) {
+                publish(payload).await;
             }
         }
     });
 
     let hub = state.hub.clone();
+    let presence = state.presence.clone();
     let db = state.db.clone();
     tokio::spawn(async move {
         loop {
@@ -87,6 +120,20 @@ pub async fn start(state: &AppState, database_url: &str) -> Result<(), sqlx::Err
                             Err(e) => tracing::warn!(error = %e, "cannot load a relayed message"),
                         }
                     }
+                    Ok(Wire::Presence(note)) => presence.apply_remote(&note),
+                    Ok(Wire::ChatMessageRef { users, message_id }) => {
+                        match super::chats::message_by_id(&db, &message_id).await {
+                            Ok(message) => hub.deliver_local(
+                                &users,
+                                &ServerEvent::ChatMessageSaved {
+                                    message: Box::new(message),
+                                },
+                            ),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "cannot load a relayed chat message")
+                            }
+                        }
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "ignored a malformed realtime notification")
                     }
@@ -100,5 +147,6 @@ pub async fn start(state: &AppState, database_url: &str) -> Result<(), sqlx::Err
         }
     });
     state.hub.set_relay(tx);
+    state.presence.set_relay(presence_tx);
     Ok(())
 }

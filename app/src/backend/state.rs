@@ -30,6 +30,10 @@ pub struct AppState {
     pub delivery_wake: Arc<Notify>,
     /// Per-webhook limit of incoming channel posts; `None` = off.
     pub channel_webhook_limiter: Option<Arc<super::channel_webhooks::IncomingLimiter>>,
+    /// parley-echo and the OpenAI-compatible endpoint (SPEC W3).
+    pub chat_models: super::llm::ChatModels,
+    /// Replies being written by this instance.
+    pub generations: super::chats::Generations,
 }
 
 impl AppState {
@@ -37,6 +41,11 @@ impl AppState {
         let (db, backend) = db::connect(&env.database_url).await?;
         let url = env.database_url.clone();
         let state = AppState::new(db, backend, env);
+        match super::chats::recover_interrupted(&state.db, backend).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(replies = n, "marked unfinished replies as interrupted"),
+            Err(e) => tracing::warn!(error = %e, "cannot check for unfinished replies"),
+        }
         if backend == Backend::Postgres {
             super::realtime_pg::start(&state, &url)
                 .await
@@ -56,6 +65,8 @@ impl AppState {
             )
             .map(Arc::new),
             config: ConfigStore::new(db.clone(), env.clone()),
+            chat_models: super::llm::ChatModels::from_env(&env),
+            generations: super::chats::Generations::default(),
             db,
             backend,
             env: Arc::new(env),

@@ -70,7 +70,7 @@ fn Sidebar(user: User) -> impl IntoView {
             <A href="/" attr:class="btn btn-sidebar"><span aria-hidden="true">"+"</span>{i18n.t(Key::NewChat)}</A>
             <nav class="sidebar-section" aria-labelledby="chats-heading">
                 <h2 id="chats-heading">{i18n.t(Key::Chats)}</h2>
-                <p class="empty">{i18n.t(Key::NoChats)}</p>
+                <super::chats::ChatList />
             </nav>
             <nav class="sidebar-section" aria-labelledby="channels-heading">
                 <h2 id="channels-heading">{i18n.t(Key::Channels)}</h2>
@@ -138,18 +138,5 @@ pub fn PendingPage(user: User) -> impl IntoView {
                 </ActionForm>
             </div>
         </div>
-    }
-}
-
-#[component]
-pub fn HomePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let name = move || session.user().map(|u| u.name).unwrap_or_default();
-    view! {
-        <section class="home">
-            <h1 class="page-title">{move || i18n.now(Key::Welcome).replace("{name}", &name())}</h1>
-            <p class="muted">{i18n.t(Key::WelcomeBody)}</p>
-        </section>
     }
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod channels;
+pub mod chats;
 pub mod layout;
 pub mod settings;
 pub mod webhooks;

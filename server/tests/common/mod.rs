@@ -3,6 +3,7 @@
 //! `PARLEY_TEST_POSTGRES_URL` names a server (`.ci/run` sets it).
 #![allow(dead_code)]
 
+pub mod fake_openai;
 pub mod receiver;
 
 use std::net::SocketAddr;

@@ -1,0 +1,536 @@
+//! AI chats (SPEC W3): a user's chats and messages, and the server-side
+//! task that writes a reply. The task belongs to the server, not to the
+//! request or the socket: it finishes and saves the reply even when every
+//! tab is closed, then asks for the U3 notification.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sqlx::Row;
+use tokio::sync::mpsc;
+
+use super::db::{new_id, now_ms, Backend, Db};
+use super::llm::{ModelError, Turn};
+use super::webhooks::user::{notify_reply_ready, FinishedReply};
+use super::AppState;
+use crate::error::AppError;
+use crate::model::{Chat, ChatMessage, ChatRole, ChatSummary, ReplyStatus, ServerEvent, User};
+
+pub const MAX_PROMPT_CHARS: usize = 32_000;
+const MAX_TITLE_CHARS: usize = 120;
+/// A streaming reply is written to the database this often, so a tab on
+/// another instance (or after a reload) sees progress and the row stays
+/// visibly alive.
+const FLUSH_EVERY: Duration = Duration::from_secs(2);
+/// A streaming row untouched this long has lost its task (a crashed
+/// instance); it no longer blocks the chat and shows as interrupted.
+const STALE_AFTER_MS: i64 = 60_000;
+const INTERRUPTED: &str = "The server stopped before this reply was finished.";
+
+/// Replies being written on this instance: id → text so far. A chat
+/// loaded mid-reply shows all of it, not only the last flush.
+#[derive(Clone, Default)]
+pub struct Generations(Arc<Mutex<HashMap<String, String>>>);
+
+impl Generations {
+    fn set(&self, id: &str, content: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(id.to_string(), content.to_string());
+        }
+    }
+
+    fn remove(&self, id: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(id);
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<String> {
+        self.0.lock().ok().and_then(|map| map.get(id).cloned())
+    }
+
+    /// How many replies this instance is writing right now.
+    pub fn running(&self) -> usize {
+        self.0.lock().map(|m| m.len()).unwrap_or(0)
+    }
+}
+
+/// The title of a chat: its first prompt, trimmed, on one line.
+pub fn title_for(prompt: &str) -> String {
+    let one_line = prompt.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= MAX_TITLE_CHARS {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(MAX_TITLE_CHARS - 1).collect();
+    cut = cut.trim_end().to_string();
+    cut.push('…');
+    cut
+}
+
+fn validate_prompt(prompt: &str) -> Result<&str, AppError> {
+    let prompt = prompt.trim();
+    if prompt.is_empty() {
+        return Err(AppError::Invalid("Write a prompt first.".into()));
+    }
+    if prompt.chars().count() > MAX_PROMPT_CHARS {
+        return Err(AppError::Invalid(format!(
+            "The prompt is too long (at most {MAX_PROMPT_CHARS} characters)."
+        )));
+    }
+    Ok(prompt)
+}
+
+const MESSAGE_COLUMNS: &str =
+    "id, chat_id, role, content, status, error, model, created_at, updated_at";
+
+fn message_from_row(r: &sqlx::any::AnyRow) -> Result<ChatMessage, AppError> {
+    let role: String = r.try_get("role")?;
+    let role = if role == "user" {
+        ChatRole::User
+    } else {
+        ChatRole::Assistant
+    };
+    let content: String = r.try_get("content")?;
+    let mut status = ReplyStatus::parse(&r.try_get::<String, _>("status")?);
+    let mut error: Option<String> = r.try_get("error")?;
+    let updated_at: i64 = r.try_get("updated_at")?;
+    if status == ReplyStatus::Streaming && now_ms() - updated_at > STALE_AFTER_MS {
+        status = ReplyStatus::Error;
+        error = Some(INTERRUPTED.into());
+    }
+    let html = if role == ChatRole::Assistant && status != ReplyStatus::Streaming {
+        super::channels::render_markdown(&content)
+    } else {
+        String::new()
+    };
+    Ok(ChatMessage {
+        id: r.try_get("id")?,
+        chat_id: r.try_get("chat_id")?,
+        role,
+        content,
+        html,
+        status,
+        error,
+        model: r.try_get("model")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+pub async fn list(db: &Db, user: &User) -> Result<Vec<ChatSummary>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, title, model, updated_at FROM chats WHERE user_id = $1 \
+         ORDER BY updated_at DESC LIMIT 500",
+    )
+    .bind(&user.id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ChatSummary {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                model: r.try_get("model")?,
+                updated_at: r.try_get("updated_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The owner's chat; anyone else gets 404 (a chat's existence is private).
+async fn owned(db: &Db, user: &User, chat_id: &str) -> Result<(String, String, i64), AppError> {
+    let row: Option<(String, String, i64)> =
+        sqlx::query_as("SELECT title, model, created_at FROM chats WHERE id = $1 AND user_id = $2")
+            .bind(chat_id)
+            .bind(&user.id)
+            .fetch_optional(db)
+            .await?;
+    row.ok_or(AppError::NotFound)
+}
+
+pub async fn get(state: &AppState, user: &User, chat_id: &str) -> Result<Chat, AppError> {
+    let (title, model, created_at) = owned(&state.db, user, chat_id).await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM chat_messages WHERE chat_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(chat_id)
+    .fetch_all(&state.db)
+    .await?;
+    let mut messages = rows
+        .iter()
+        .map(message_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    for m in &mut messages {
+        if m.status == ReplyStatus::Streaming {
+            if let Some(live) = state.generations.get(&m.id) {
+                m.content = live;
+            }
+        }
+    }
+    Ok(Chat {
+        id: chat_id.to_string(),
+        title,
+        model,
+        created_at,
+        messages,
+    })
+}
+
+/// Starts a chat with its first prompt; the reply is written in the
+/// background. `base_url` is where the notification's link points.
+pub async fn start(
+    state: &AppState,
+    user: &User,
+    model: &str,
+    prompt: &str,
+    base_url: &str,
+) -> Result<Chat, AppError> {
+    let prompt = validate_prompt(prompt)?;
+    let model = model.trim();
+    if !state.chat_models.accepts(model) {
+        return Err(AppError::Invalid(format!("Unknown model \"{model}\".")));
+    }
+    let chat_id = new_id();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO chats (id, user_id, title, model, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&chat_id)
+    .bind(&user.id)
+    .bind(title_for(prompt))
+    .bind(model)
+    .bind(now)
+    .bind(now)
+    .execute(&state.db)
+    .await?;
+    state.hub.send_to_user(&user.id, ServerEvent::ChatsChanged);
+    ask(state, user, &chat_id, prompt, base_url).await?;
+    get(state, user, &chat_id).await
+}
+
+/// Adds a prompt to a chat and starts its reply. One reply at a time per
+/// chat: a prompt sent while one is being written is refused (409).
+pub async fn send(
+    state: &AppState,
+    user: &User,
+    chat_id: &str,
+    prompt: &str,
+    base_url: &str,
+) -> Result<Vec<ChatMessage>, AppError> {
+    let prompt = validate_prompt(prompt)?;
+    owned(&state.db, user, chat_id).await?;
+    ask(state, user, chat_id, prompt, base_url).await
+}
+
+async fn ask(
+    state: &AppState,
+    user: &User,
+    chat_id: &str,
+    prompt: &str,
+    base_url: &str,
+) -> Result<Vec<ChatMessage>, AppError> {
+    let (_, model, _) = owned(&state.db, user, chat_id).await?;
+    let now = now_ms();
+    let prompt_id = new_id();
+    let reply_id = new_id();
+    let mut tx = state.db.begin().await?;
+    // The reply row goes in only if no live reply exists: this is the
+    // check and the claim in one statement, so two tabs cannot race.
+    let claimed = sqlx::query(
+        "INSERT INTO chat_messages (id, chat_id, role, content, status, error, model, created_at, updated_at) \
+         SELECT $1, $2, 'assistant', '', 'streaming', NULL, $3, $4, $5 \
+         WHERE NOT EXISTS (SELECT 1 FROM chat_messages WHERE chat_id = $6 AND status = 'streaming' AND updated_at > $7)",
+    )
+    .bind(&reply_id)
+    .bind(chat_id)
+    .bind(&model)
+    .bind(now + 1)
+    .bind(now)
+    .bind(chat_id)
+    .bind(now - STALE_AFTER_MS)
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        return Err(AppError::ReplyInProgress);
+    }
+    sqlx::query(
+        "INSERT INTO chat_messages (id, chat_id, role, content, status, error, model, created_at, updated_at) \
+         VALUES ($1, $2, 'user', $3, 'done', NULL, NULL, $4, $5)",
+    )
+    .bind(&prompt_id)
+    .bind(chat_id)
+    .bind(prompt)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE chats SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(chat_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+
+    let saved = vec![
+        message_by_id(&state.db, &prompt_id).await?,
+        message_by_id(&state.db, &reply_id).await?,
+    ];
+    for m in &saved {
+        state.hub.send_to_user(
+            &user.id,
+            ServerEvent::ChatMessageSaved {
+                message: Box::new(m.clone()),
+            },
+        );
+    }
+    state.hub.send_to_user(&user.id, ServerEvent::ChatsChanged);
+
+    let turns = history(&state.db, chat_id).await?;
+    let job = ReplyJob {
+        user_id: user.id.clone(),
+        chat_id: chat_id.to_string(),
+        reply_id,
+        model,
+        prompt: prompt.to_string(),
+        turns,
+        base_url: base_url.to_string(),
+    };
+    state.generations.set(&job.reply_id, "");
+    tokio::spawn(write_reply(state.clone(), job));
+    Ok(saved)
+}
+
+pub async fn message_by_id(db: &Db, id: &str) -> Result<ChatMessage, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM chat_messages WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    message_from_row(&row)
+}
+
+/// The conversation so far as the model sees it: prompts and finished
+/// replies (failed and empty ones are left out).
+async fn history(db: &Db, chat_id: &str) -> Result<Vec<Turn>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT role, content FROM chat_messages WHERE chat_id = $1 \
+         AND (role = 'user' OR (status = 'done' AND content <> '')) ORDER BY created_at, id",
+    )
+    .bind(chat_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(role, content)| Turn {
+            role: if role == "user" {
+                ChatRole::User
+            } else {
+                ChatRole::Assistant
+            },
+            content,
+        })
+        .collect())
+}
+
+struct ReplyJob {
+    user_id: String,
+    chat_id: String,
+    reply_id: String,
+    model: String,
+    prompt: String,
+    turns: Vec<Turn>,
+    base_url: String,
+}
+
+/// The reply's own task: streams from the model, pushes each piece to the
+/// user's tabs, flushes to the database, saves the end, then notifies.
+async fn write_reply(state: AppState, job: ReplyJob) {
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    let models = state.chat_models.clone();
+    let (model, turns) = (job.model.clone(), job.turns.clone());
+    let producer = tokio::spawn(async move {
+        let mut push = move |piece: &str| {
+            let _ = tx.send(piece.to_string());
+        };
+        models.stream(&model, &turns, &mut push).await
+    });
+
+    let mut content = String::new();
+    let mut flush = tokio::time::interval(FLUSH_EVERY);
+    flush.tick().await;
+    loop {
+        tokio::select! {
+            piece = rx.recv() => {
+                let Some(piece) = piece else { break };
+                let offset = content.len();
+                content.push_str(&piece);
+                state.generations.set(&job.reply_id, &content);
+                state.hub.send_to_user(&job.user_id, ServerEvent::ChatDelta {
+                    chat_id: job.chat_id.clone(),
+                    message_id: job.reply_id.clone(),
+                    offset,
+                    delta: piece,
+                });
+            }
+            _ = flush.tick() => {
+                if let Err(e) = save_reply(&state.db, &job.reply_id, &content, ReplyStatus::Streaming, None).await {
+                    tracing::warn!(error = %e, "cannot save a reply's progress");
+                }
+            }
+        }
+    }
+    let outcome = producer
+        .await
+        .unwrap_or_else(|_| Err(ModelError("The model task failed unexpectedly.".into())));
+    let outcome = match outcome {
+        Ok(()) if content.trim().is_empty() => {
+            Err(ModelError("The model sent an empty reply.".into()))
+        }
+        other => other,
+    };
+    let (status, error) = match &outcome {
+        Ok(()) => (ReplyStatus::Done, None),
+        Err(e) => (ReplyStatus::Error, Some(e.0.as_str())),
+    };
+    if let Err(e) = &outcome {
+        tracing::info!(chat_id = %job.chat_id, error = %e, "model error");
+    }
+    let saved = save_reply(&state.db, &job.reply_id, &content, status, error).await;
+    state.generations.remove(&job.reply_id);
+    match saved {
+        Ok(true) => {}
+        Ok(false) => return, // the chat was deleted meanwhile
+        Err(e) => {
+            tracing::error!(error = %e, chat_id = %job.chat_id, "cannot save a finished reply");
+            return;
+        }
+    }
+    let _ = sqlx::query("UPDATE chats SET updated_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(&job.chat_id)
+        .execute(&state.db)
+        .await;
+    if let Ok(m) = message_by_id(&state.db, &job.reply_id).await {
+        state.hub.send_to_user(
+            &job.user_id,
+            ServerEvent::ChatMessageSaved {
+                message: Box::new(m),
+            },
+        );
+    }
+    state
+        .hub
+        .send_to_user(&job.user_id, ServerEvent::ChatsChanged);
+    if status == ReplyStatus::Done {
+        notify(&state, &job, &content).await;
+    }
+}
+
+async fn notify(state: &AppState, job: &ReplyJob, reply: &str) {
+    let user = match super::accounts::get_user(&state.db, &job.user_id).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot load the chat's owner");
+            return;
+        }
+    };
+    let title = match owned(&state.db, &user, &job.chat_id).await {
+        Ok((title, _, _)) => title,
+        Err(_) => return,
+    };
+    let finished = FinishedReply {
+        chat_id: &job.chat_id,
+        title: &title,
+        prompt: &job.prompt,
+        reply,
+        base_url: &job.base_url,
+        finished_at: now_ms(),
+    };
+    if let Err(e) = notify_reply_ready(state, &user, &finished).await {
+        tracing::warn!(error = %e, "cannot queue the reply notification");
+    }
+}
+
+/// Writes a reply's text and status; false when the row is gone.
+async fn save_reply(
+    db: &Db,
+    id: &str,
+    content: &str,
+    status: ReplyStatus,
+    error: Option<&str>,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE chat_messages SET content = $1, status = $2, error = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(content)
+    .bind(status.as_str())
+    .bind(error)
+    .bind(now_ms())
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn delete(state: &AppState, user: &User, chat_id: &str) -> Result<(), AppError> {
+    owned(&state.db, user, chat_id).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM chat_messages WHERE chat_id = $1")
+        .bind(chat_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM chats WHERE id = $1 AND user_id = $2")
+        .bind(chat_id)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    state.hub.send_to_user(&user.id, ServerEvent::ChatsChanged);
+    Ok(())
+}
+
+/// At start: replies whose task died with a previous run are marked as
+/// interrupted. On SQLite only this process writes, so every streaming row
+/// is an orphan; on PostgreSQL other instances may be mid-reply, so only
+/// rows gone quiet count.
+pub async fn recover_interrupted(db: &Db, backend: Backend) -> Result<u64, AppError> {
+    let cutoff = match backend {
+        Backend::Sqlite => i64::MAX,
+        Backend::Postgres => now_ms() - STALE_AFTER_MS,
+    };
+    let done = sqlx::query(
+        "UPDATE chat_messages SET status = 'error', error = $1 WHERE status = 'streaming' AND updated_at < $2",
+    )
+    .bind(INTERRUPTED)
+    .bind(cutoff)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_the_first_prompt_trimmed_on_one_line() {
+        assert_eq!(
+            title_for("  Plan my trip\n to Rome  "),
+            "Plan my trip to Rome"
+        );
+        let long = "word ".repeat(60);
+        let t = title_for(&long);
+        assert!(t.chars().count() <= MAX_TITLE_CHARS);
+        assert!(t.ends_with('…'));
+    }
+
+    #[test]
+    fn prompts_must_have_text_and_a_sane_length() {
+        assert!(validate_prompt("   \n").is_err());
+        assert_eq!(validate_prompt("  hi ").ok(), Some("hi"));
+        assert!(validate_prompt(&"x".repeat(MAX_PROMPT_CHARS + 1)).is_err());
+    }
+}
