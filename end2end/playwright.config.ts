@@ -7,6 +7,7 @@ import * as fs from 'fs';
 // ("the first sign-up becomes admin").
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
 const port = process.env.PARLEY_E2E_PORT ?? '3107';
+const openaiPort = process.env.PARLEY_E2E_OPENAI_PORT ?? '3108';
 export const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
@@ -35,7 +36,17 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [
+    {
+      // A local OpenAI-compatible endpoint, so the chat's model list and
+      // model errors are exercised through the real client.
+      command: 'node fake-openai.mjs',
+      url: `http://127.0.0.1:${openaiPort}/v1/models`,
+      timeout: 10_000,
+      reuseExistingServer: false,
+      env: { PARLEY_E2E_OPENAI_PORT: openaiPort },
+    },
+    {
     command: './target/debug/parley',
     cwd: '..',
     url: `${baseURL}/signin`,
@@ -48,6 +59,12 @@ export default defineConfig({
       PARLEY_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: 'target/site',
       RUST_LOG: 'info,sqlx=warn',
+      // Chat replies take seconds, so tests can walk away mid-reply.
+      PARLEY_ECHO_DELAY_MS: '300',
+      // The user-webhook receiver of the tests listens on loopback.
+      WEBHOOK_ALLOWED_HOSTS: 'loopback',
+      OPENAI_API_BASE_URL: `http://127.0.0.1:${openaiPort}/v1`,
     },
-  },
+    },
+  ],
 });

@@ -1,0 +1,77 @@
+import { expect, Page, Browser, BrowserContext } from '@playwright/test';
+import * as http from 'http';
+import * as fs from 'fs';
+
+export const shots = 'artifacts';
+fs.mkdirSync(shots, { recursive: true });
+
+export const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' };
+
+export type Received = { headers: http.IncomingHttpHeaders; body: any };
+
+/** A real HTTP receiver on loopback that records every webhook. */
+export async function startReceiver(): Promise<{ url: string; received: Received[]; close: () => void }> {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      let body: any = data;
+      try { body = JSON.parse(data); } catch { /* keep text */ }
+      received.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('thanks from the e2e receiver');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as any).port;
+  return { url: `http://127.0.0.1:${port}/parley`, received, close: () => server.close() };
+}
+
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => (window as any).__parley_hydrated === true, null, { timeout: 30_000 });
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+}
+
+export async function signedIn(browser: Browser, email: string, password: string): Promise<Page> {
+  const ctx = await browser.newContext({ locale: 'en-US', permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await ctx.newPage();
+  await signIn(page, email, password);
+  return page;
+}
+
+/**
+ * Headless Chromium keeps every page visible and focused, so a test drives
+ * the tab's visibility and focus itself: `window.__setPresence(visible,
+ * focused)` overrides what the page reads and fires the events a real
+ * browser fires (SPEC P1).
+ */
+export async function controlPresence(ctx: BrowserContext) {
+  await ctx.addInitScript(() => {
+    let visible = true;
+    let focused = true;
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (visible ? 'visible' : 'hidden') });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => !visible });
+    (document as any).hasFocus = () => focused;
+    (window as any).__setPresence = (v: boolean, f: boolean) => {
+      const wasVisible = visible;
+      const wasFocused = focused;
+      visible = v;
+      focused = f;
+      if (wasFocused !== f) window.dispatchEvent(new Event(f ? 'focus' : 'blur'));
+      if (wasVisible !== v) document.dispatchEvent(new Event('visibilitychange'));
+    };
+  });
+}
+
+export async function setPresence(page: Page, visible: boolean, focused: boolean) {
+  await page.evaluate(([v, f]) => (window as any).__setPresence(v, f), [visible, focused]);
+}
