@@ -8,7 +8,7 @@ use crate::i18n::Locale;
 use crate::model::{
     AdminSettings, ApiKey, Channel, ChannelMember, ChannelMessage, ChannelRole, ChannelWebhook,
     Chat, ChatMessage as ChatMsg, ChatSummary, Delivery, LogScope, ModelList, NotifyMode, Role,
-    SessionInfo, User, UserWebhookView, WebhookTargetView,
+    SessionInfo, TargetSecurity, User, UserWebhookView, WebhookTargetView,
 };
 
 #[cfg(feature = "ssr")]
@@ -296,43 +296,59 @@ pub async fn admin_save_webhook_url(url: String) -> Result<WebhookTargetView, Ap
     )
 }
 
-#[server(prefix = "/api/fn", endpoint = "admin_regenerate_webhook_secret")]
-pub async fn admin_regenerate_webhook_secret() -> Result<String, AppError> {
+/// The target a secret/header change is for: the admin webhook (admins) or
+/// the caller's own notification webhook (refused while switched off).
+#[cfg(feature = "ssr")]
+async fn credential_target(
+    state: &crate::backend::AppState,
+    scope: LogScope,
+) -> Result<crate::backend::webhooks::store::Target, AppError> {
+    match scope {
+        LogScope::Admin => log_target(state, scope).await,
+        LogScope::Mine => {
+            let user = ctx::require(state, Role::User).await?;
+            crate::backend::webhooks::user::own_target(state, &user).await
+        }
+    }
+}
+
+/// A new signing secret for the target; the only time it is shown.
+#[server(prefix = "/api/fn", endpoint = "regenerate_webhook_secret")]
+pub async fn regenerate_webhook_secret(scope: LogScope) -> Result<String, AppError> {
     ctx::respond(
         async {
             let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            crate::backend::webhooks::admin::regenerate_secret(&state).await
+            let target = credential_target(&state, scope).await?;
+            crate::backend::webhooks::credentials::regenerate_secret(&state, &target).await
         }
         .await,
     )
 }
 
-#[server(prefix = "/api/fn", endpoint = "admin_remove_webhook_secret")]
-pub async fn admin_remove_webhook_secret() -> Result<WebhookTargetView, AppError> {
-    use crate::backend::webhooks::admin;
+#[server(prefix = "/api/fn", endpoint = "remove_webhook_secret")]
+pub async fn remove_webhook_secret(scope: LogScope) -> Result<TargetSecurity, AppError> {
+    use crate::backend::webhooks::credentials;
     ctx::respond(
         async {
             let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            admin::clear_secret(&state).await?;
-            admin::view(&state).await
+            let target = credential_target(&state, scope).await?;
+            credentials::clear_secret(&state, &target).await?;
+            credentials::security(&state, &target).await
         }
         .await,
     )
 }
 
-#[server(prefix = "/api/fn", endpoint = "admin_save_webhook_headers", input = leptos::server_fn::codec::Json)]
-pub async fn admin_save_webhook_headers(
+#[server(prefix = "/api/fn", endpoint = "save_webhook_headers", input = leptos::server_fn::codec::Json)]
+pub async fn save_webhook_headers(
+    scope: LogScope,
     headers: Vec<(String, String)>,
-) -> Result<WebhookTargetView, AppError> {
-    use crate::backend::webhooks::admin;
+) -> Result<TargetSecurity, AppError> {
     ctx::respond(
         async {
             let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            admin::save_headers(&state, headers).await?;
-            admin::view(&state).await
+            let target = credential_target(&state, scope).await?;
+            crate::backend::webhooks::credentials::save_headers(&state, &target, headers).await
         }
         .await,
     )

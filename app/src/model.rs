@@ -170,6 +170,13 @@ pub struct WebhookTargetView {
     pub url: String,
     /// True while the URL is the `WEBHOOK_URL` default (never saved).
     pub url_from_env: bool,
+    pub security: TargetSecurity,
+}
+
+/// A webhook target's signing secret and custom headers as the UI may see
+/// them: whether a secret is set, and the header names (SPEC D4).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetSecurity {
     pub has_signing_secret: bool,
     pub header_names: Vec<String>,
 }
@@ -277,6 +284,7 @@ pub enum NotifyMode {
 pub struct UserWebhookView {
     pub url: String,
     pub mode: NotifyMode,
+    pub security: TargetSecurity,
 }
 
 /// Whose delivery log a view shows.

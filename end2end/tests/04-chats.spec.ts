@@ -1,5 +1,5 @@
 import { test, expect, Page, Browser, BrowserContext } from '@playwright/test';
-import { ADMIN, controlPresence, hydrated, setPresence, shots, signIn, signedIn, startReceiver } from './helpers';
+import { ADMIN, controlPresence, hydrated, setPresence, shots, signIn, signedIn, startReceiver, verifySignature } from './helpers';
 
 // The server runs parley-echo at PARLEY_ECHO_DELAY_MS=300 (playwright.config.ts):
 // a reply of N words takes about 0.3·N seconds.
@@ -190,11 +190,19 @@ test('(e) mode "always": sent even while the tab is focused', async ({ browser }
   const ctx = await userContext(browser);
   const page = await signedInTab(ctx);
   await saveNotificationWebhook(page, receiver.url, 'always');
+  // The user's own target can be signed too (SPEC D4).
+  const card = page.locator('#notification-webhook');
+  await card.getByRole('button', { name: 'Generate secret' }).click();
+  await expect(card.getByTestId('new-secret')).toContainText('whsec_');
+  const secret = ((await card.getByTestId('new-secret').textContent()) ?? '').match(/whsec_[A-Za-z0-9+/=]+/)![0];
+  await expect(card.getByTestId('secret-state')).toHaveText('A secret is set.');
+  await page.screenshot({ path: `${shots}/21-notification-webhook-signed.png`, fullPage: true });
   const prompt = words(6, 'always');
   const chatId = await startChat(page, prompt);
   await expect(reply(page)).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
   await expect.poll(() => hitsFor(chatId).length, { timeout: 15_000 }).toBe(1);
   expect(hitsFor(chatId)[0].body.chat.last_message).toBe(prompt);
+  expect(verifySignature(secret, hitsFor(chatId)[0])).toBe(true);
   await page.waitForTimeout(1000);
   expect(hitsFor(chatId)).toHaveLength(1);
   await ctx.close();

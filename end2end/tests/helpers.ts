@@ -7,7 +7,7 @@ fs.mkdirSync(shots, { recursive: true });
 
 export const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' };
 
-export type Received = { headers: http.IncomingHttpHeaders; body: any };
+export type Received = { headers: http.IncomingHttpHeaders; body: any; raw: string };
 
 /** A real HTTP receiver on loopback that records every webhook. */
 export async function startReceiver(): Promise<{ url: string; received: Received[]; close: () => void }> {
@@ -18,7 +18,7 @@ export async function startReceiver(): Promise<{ url: string; received: Received
     req.on('end', () => {
       let body: any = data;
       try { body = JSON.parse(data); } catch { /* keep text */ }
-      received.push({ headers: req.headers, body });
+      received.push({ headers: req.headers, body, raw: data });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('thanks from the e2e receiver');
     });
@@ -74,4 +74,15 @@ export async function controlPresence(ctx: BrowserContext) {
 
 export async function setPresence(page: Page, visible: boolean, focused: boolean) {
   await page.evaluate(([v, f]) => (window as any).__setPresence(v, f), [visible, focused]);
+}
+
+/** Checks a Standard Webhooks signature the way a receiver would. */
+export function verifySignature(secret: string, hit: Received): boolean {
+  const crypto = require('crypto');
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const signed = `${hit.headers['webhook-id']}.${hit.headers['webhook-timestamp']}.${hit.raw}`;
+  const expected = crypto.createHmac('sha256', key).update(signed).digest('base64');
+  return String(hit.headers['webhook-signature'] ?? '')
+    .split(' ')
+    .some((s) => s === `v1,${expected}`);
 }

@@ -195,3 +195,99 @@ async fn a_finished_reply_notifies_only_when_away_unless_always() {
         .is_some());
     assert_eq!(rx.wait_for(2, Duration::from_secs(15)).await.len(), 2);
 }
+
+/// SPEC D4 for user targets: a user's notification webhook can be signed
+/// and carry custom headers, set through the same server functions as the
+/// admin's, scoped to the caller.
+#[tokio::test]
+async fn user_targets_are_signed_and_carry_their_headers() {
+    let rx = Receiver::start().await;
+    let s = common::spawn_with(|env| env.webhook_allowed_hosts = vec!["loopback".into()]).await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let (tim, body) = s.signup("Tim", "tim@example.com").await;
+    common::approve(&s, &admin, &body).await;
+    let (status, text, _) = s
+        .server_fn(
+            "save_user_webhook",
+            &[("url", &rx.url), ("mode", "always")],
+            Some(&tim),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+
+    let (status, secret, _) = s
+        .server_fn(
+            "regenerate_webhook_secret",
+            &[("scope", "mine")],
+            Some(&tim),
+        )
+        .await;
+    assert_eq!(status, 200, "{secret}");
+    let secret: String = serde_json::from_str(&secret).expect("json string");
+    assert!(secret.starts_with("whsec_"));
+    let res = s
+        .http
+        .post(s.url("/api/fn/save_webhook_headers"))
+        .header("Cookie", format!("parley_session={tim}"))
+        .header("Accept", "application/json")
+        .json(&serde_json::json!({"scope": "mine", "headers": [["X-Team-Token", "t0ken"]]}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 200);
+    let security: Value = res.json().await.expect("json");
+    assert_eq!(security["has_signing_secret"], true);
+    assert_eq!(security["header_names"][0], "X-Team-Token");
+
+    // The view never shows the secret or header values back.
+    let (_, view, _) = s.server_fn("get_user_webhook", &[], Some(&tim)).await;
+    assert!(
+        !view.contains("whsec_") && !view.contains("t0ken"),
+        "{view}"
+    );
+    // The admin target is untouched, and a user cannot change it.
+    let (_, admin_view, _) = s.server_fn("admin_get_webhook", &[], Some(&admin)).await;
+    assert!(
+        admin_view.contains("\"has_signing_secret\":false"),
+        "{admin_view}"
+    );
+    let (status, _, _) = s
+        .server_fn(
+            "regenerate_webhook_secret",
+            &[("scope", "admin")],
+            Some(&tim),
+        )
+        .await;
+    assert_eq!(status, 403);
+
+    s.server_fn("send_test_delivery", &[("scope", "mine")], Some(&tim))
+        .await;
+    let hits = rx.wait_for(1, Duration::from_secs(15)).await;
+    assert_eq!(hits[0].header("x-team-token"), "t0ken");
+    standardwebhooks::Webhook::new(&secret)
+        .expect("secret format")
+        .verify(&hits[0].body, &hits[0].headers)
+        .expect("the user's signature verifies");
+
+    // Switched off: secrets and headers cannot be changed either (SPEC U1).
+    let (status, text, _) = s
+        .server_fn(
+            "admin_save_settings",
+            &[
+                ("settings[enable_signup]", "true"),
+                ("settings[default_user_role]", "pending"),
+                ("settings[enable_user_webhooks]", "false"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    let (status, _, _) = s
+        .server_fn(
+            "regenerate_webhook_secret",
+            &[("scope", "mine")],
+            Some(&tim),
+        )
+        .await;
+    assert_eq!(status, 400);
+}

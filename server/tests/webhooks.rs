@@ -256,11 +256,13 @@ async fn a_dead_receiver_does_not_hold_up_a_healthy_one() {
 async fn signatures_verify_with_the_standard_webhooks_library() {
     let rx = Receiver::start().await;
     let s = server_to(&rx.url).await;
-    let secret = app::backend::webhooks::admin::regenerate_secret(&s.state)
+    use app::backend::webhooks::{credentials, store::Target};
+    let secret = credentials::regenerate_secret(&s.state, &Target::Admin)
         .await
         .expect("secret");
-    app::backend::webhooks::admin::save_headers(
+    credentials::save_headers(
         &s.state,
+        &Target::Admin,
         vec![("Authorization".into(), "Bearer s3cret".into())],
     )
     .await

@@ -96,12 +96,10 @@ impl AppState {
         &self,
         target: &Target,
     ) -> Result<(Option<String>, Vec<(String, String)>), AppError> {
-        match target {
-            Target::Admin => Ok((
-                super::webhooks::admin::signing_secret(self).await?,
-                super::webhooks::admin::headers(self).await?,
-            )),
-            Target::User(_) => Ok((None, Vec::new())),
-        }
+        use super::webhooks::credentials;
+        Ok((
+            credentials::signing_secret(self, target).await?,
+            credentials::headers(self, target).await?,
+        ))
     }
 }

@@ -4,13 +4,14 @@ use leptos::prelude::*;
 
 use super::{action_error, format_time, ErrorPanel, FormError, PageLoading};
 use crate::api::{
-    admin_get_webhook, get_user_webhook, list_deliveries, AdminRegenerateWebhookSecret,
-    AdminRemoveWebhookSecret, AdminSaveWebhookHeaders, AdminSaveWebhookUrl, RedeliverDelivery,
-    SaveUserWebhook, SendTestDelivery,
+    admin_get_webhook, get_user_webhook, list_deliveries, AdminSaveWebhookUrl, RedeliverDelivery,
+    RegenerateWebhookSecret, RemoveWebhookSecret, SaveUserWebhook, SaveWebhookHeaders,
+    SendTestDelivery,
 };
 use crate::i18n::{use_i18n, Key};
 use crate::model::{
-    Delivery, DeliveryStatus, LogScope, NotifyMode, UserWebhookView, WebhookTargetView,
+    Delivery, DeliveryStatus, LogScope, NotifyMode, TargetSecurity, UserWebhookView,
+    WebhookTargetView,
 };
 use crate::session::use_session;
 
@@ -35,49 +36,17 @@ fn WebhookForm(initial: WebhookTargetView) -> impl IntoView {
     let current = RwSignal::new(initial.clone());
     let url = RwSignal::new(initial.url.clone());
     let save_url = ServerAction::<AdminSaveWebhookUrl>::new();
-    let regenerate = ServerAction::<AdminRegenerateWebhookSecret>::new();
-    let remove_secret = ServerAction::<AdminRemoveWebhookSecret>::new();
-    let save_headers = ServerAction::<AdminSaveWebhookHeaders>::new();
     let url_error = action_error(save_url.value());
-    let secret_error = action_error(regenerate.value());
-    let headers_error = action_error(save_headers.value());
     let url_saved = move || matches!(save_url.value().get(), Some(Ok(_)));
-    let new_secret = move || regenerate.value().get().and_then(Result::ok);
-    // Header rows being edited: (name, new value — empty keeps the old one).
-    let header_rows = RwSignal::new(
-        initial
-            .header_names
-            .iter()
-            .map(|n| (n.clone(), String::new()))
-            .collect::<Vec<_>>(),
-    );
-    let headers_saved = move || matches!(save_headers.value().get(), Some(Ok(_)));
-
     Effect::new(move |_| {
-        for value in [
-            save_url.value().get(),
-            remove_secret.value().get(),
-            save_headers.value().get(),
-        ] {
-            if let Some(Ok(v)) = value {
-                current.set(v);
-            }
-        }
-        if let Some(Ok(_)) = regenerate.value().get() {
-            current.update(|c| c.has_signing_secret = true);
+        if let Some(Ok(v)) = save_url.value().get() {
+            current.set(v);
         }
     });
-
     let on_save_url = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save_url.dispatch(AdminSaveWebhookUrl {
             url: url.get_untracked(),
-        });
-    };
-    let on_save_headers = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        save_headers.dispatch(AdminSaveWebhookHeaders {
-            headers: header_rows.get_untracked(),
         });
     };
 
@@ -109,28 +78,77 @@ fn WebhookForm(initial: WebhookTargetView) -> impl IntoView {
                     <span class="saved" role="status">{i18n.t(Key::Saved)}</span>
                 </Show>
             </form>
+            <TargetSecurityPanel scope=LogScope::Admin initial=initial.security />
+        </div>
+    }
+}
 
+/// Signing secret and custom headers of one webhook target (SPEC D4): the
+/// admin webhook's, or the caller's own notification webhook's.
+#[component]
+fn TargetSecurityPanel(scope: LogScope, initial: TargetSecurity) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = RwSignal::new(initial.clone());
+    let regenerate = ServerAction::<RegenerateWebhookSecret>::new();
+    let remove_secret = ServerAction::<RemoveWebhookSecret>::new();
+    let save_headers = ServerAction::<SaveWebhookHeaders>::new();
+    let secret_error = action_error(regenerate.value());
+    let remove_error = action_error(remove_secret.value());
+    let headers_error = action_error(save_headers.value());
+    let new_secret = move || regenerate.value().get().and_then(Result::ok);
+    // Header rows being edited: (name, new value — empty keeps the old one).
+    let header_rows = RwSignal::new(
+        initial
+            .header_names
+            .iter()
+            .map(|n| (n.clone(), String::new()))
+            .collect::<Vec<_>>(),
+    );
+    let headers_saved = move || matches!(save_headers.value().get(), Some(Ok(_)));
+    let has_secret = move || current.get().has_signing_secret;
+
+    Effect::new(move |_| {
+        for value in [remove_secret.value().get(), save_headers.value().get()] {
+            if let Some(Ok(v)) = value {
+                current.set(v);
+            }
+        }
+        if let Some(Ok(_)) = regenerate.value().get() {
+            current.update(|c| c.has_signing_secret = true);
+        }
+    });
+    let on_save_headers = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save_headers.dispatch(SaveWebhookHeaders {
+            scope,
+            headers: header_rows.get_untracked(),
+        });
+    };
+
+    view! {
+        <div class="target-security" data-testid="target-security">
             <h3>{i18n.t(Key::SigningSecret)}</h3>
             <p class="field-hint">{i18n.t(Key::SigningSecretHint)}</p>
             <div class="secret-row">
                 <span data-testid="secret-state">
-                    {move || if current.get().has_signing_secret { i18n.now(Key::SecretSet) } else { i18n.now(Key::NoSecret) }}
+                    {move || if has_secret() { i18n.now(Key::SecretSet) } else { i18n.now(Key::NoSecret) }}
                 </span>
-                <button class="btn btn-secondary btn-sm" on:click=move |_| { regenerate.dispatch(AdminRegenerateWebhookSecret {}); }>
-                    {move || if current.get().has_signing_secret { i18n.now(Key::RegenerateSecret) } else { i18n.now(Key::GenerateSecret) }}
+                <button type="button" class="btn btn-secondary btn-sm" on:click=move |_| { regenerate.dispatch(RegenerateWebhookSecret { scope }); }>
+                    {move || if has_secret() { i18n.now(Key::RegenerateSecret) } else { i18n.now(Key::GenerateSecret) }}
                 </button>
-                <Show when=move || current.get().has_signing_secret>
-                    <button class="btn btn-danger btn-sm" on:click=move |_| { remove_secret.dispatch(AdminRemoveWebhookSecret {}); }>
+                <Show when=has_secret>
+                    <button type="button" class="btn btn-danger btn-sm" on:click=move |_| { remove_secret.dispatch(RemoveWebhookSecret { scope }); }>
                         {i18n.t(Key::RemoveSecret)}
                     </button>
                 </Show>
             </div>
             <FormError message=secret_error />
+            <FormError message=remove_error />
             {move || new_secret().map(|secret| view! { <OneTimeSecret secret /> })}
 
             <h3>{i18n.t(Key::CustomHeaders)}</h3>
             <p class="field-hint">{i18n.t(Key::CustomHeadersHint)}</p>
-            <form class="form" on:submit=on_save_headers id="webhook-headers-form">
+            <form class="form" on:submit=on_save_headers>
                 <For
                     each={move || (0..header_rows.get().len()).collect::<Vec<_>>()}
                     key=|i| *i
@@ -351,7 +369,8 @@ fn NotificationWebhookForm(initial: UserWebhookView) -> impl IntoView {
         });
     };
     view! {
-        <form class="card form" id="notification-webhook-form" on:submit=on_submit>
+        <div class="card" id="notification-webhook">
+        <form class="form" id="notification-webhook-form" on:submit=on_submit>
             <h2>{i18n.t(Key::NotificationWebhook)}</h2>
             <label class="field">
                 <span class="field-label">{i18n.t(Key::WebhookUrl)}</span>
@@ -379,5 +398,7 @@ fn NotificationWebhookForm(initial: UserWebhookView) -> impl IntoView {
                 <button type="submit" class="btn btn-primary" disabled=save.pending()>{i18n.t(Key::Save)}</button>
             </div>
         </form>
+        <TargetSecurityPanel scope=LogScope::Mine initial=initial.security.clone() />
+        </div>
     }
 }

@@ -4,7 +4,6 @@
 use serde_json::{json, Value};
 
 use super::format::{body_for, rfc3339};
-use super::signing;
 use super::ssrf::{check_literal, Policy};
 use super::store::{self, NewDelivery, Target};
 use crate::backend::AppState;
@@ -13,9 +12,6 @@ use crate::i18n::{Key, Locale};
 use crate::model::{User, WebhookTargetView};
 
 const URL_KEY: &str = "webhook.url";
-const SECRET_KEY: &str = "webhook.signing_secret";
-const HEADERS_KEY: &str = "webhook.headers";
-const MAX_HEADERS: usize = 10;
 
 /// Checks a URL typed by a person; `Ok(None)` means "off" (empty).
 pub fn validate_url(raw: &str, policy: &Policy) -> Result<Option<String>, AppError> {
@@ -67,130 +63,10 @@ pub async fn view(state: &AppState) -> Result<WebhookTargetView, AppError> {
     Ok(WebhookTargetView {
         url: effective_url(state).await?.unwrap_or_default(),
         url_from_env: saved.is_none() && state.env.webhook_url.is_some(),
-        has_signing_secret: state
-            .config
-            .get_raw(SECRET_KEY)
-            .await?
-            .is_some_and(|s| !s.is_empty()),
-        header_names: headers(state).await?.into_iter().map(|(n, _)| n).collect(),
+        security: super::credentials::security(state, &Target::Admin).await?,
     })
 }
 
-/// A new secret; returned once, stored encrypted.
-pub async fn regenerate_secret(state: &AppState) -> Result<String, AppError> {
-    let secret = signing::new_secret();
-    state
-        .config
-        .set_raw(SECRET_KEY, &state.secrets.seal(&secret))
-        .await?;
-    Ok(secret)
-}
-
-pub async fn clear_secret(state: &AppState) -> Result<(), AppError> {
-    state.config.set_raw(SECRET_KEY, "").await
-}
-
-pub async fn signing_secret(state: &AppState) -> Result<Option<String>, AppError> {
-    match state.config.get_raw(SECRET_KEY).await? {
-        Some(sealed) if !sealed.is_empty() => {
-            Ok(Some(state.secrets.open(&sealed).map_err(|e| {
-                tracing::error!("{e}");
-                AppError::Internal
-            })?))
-        }
-        _ => Ok(None),
-    }
-}
-
-pub async fn headers(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
-    match state.config.get_raw(HEADERS_KEY).await? {
-        Some(sealed) if !sealed.is_empty() => {
-            let json = state
-                .secrets
-                .open(&sealed)
-                .map_err(|_| AppError::Internal)?;
-            Ok(serde_json::from_str(&json).unwrap_or_default())
-        }
-        _ => Ok(Vec::new()),
-    }
-}
-
-/// Replaces the custom headers. An empty value keeps the stored value of a
-/// header of the same name, so the UI never needs to show values back.
-pub async fn save_headers(
-    state: &AppState,
-    new: Vec<(String, String)>,
-) -> Result<Vec<String>, AppError> {
-    let old = headers(state).await?;
-    let merged = validate_headers(new, &old)?;
-    let names = merged.iter().map(|(n, _)| n.clone()).collect();
-    let json = serde_json::to_string(&merged).map_err(|_| AppError::Internal)?;
-    state
-        .config
-        .set_raw(HEADERS_KEY, &state.secrets.seal(&json))
-        .await?;
-    Ok(names)
-}
-
-pub fn validate_headers(
-    new: Vec<(String, String)>,
-    old: &[(String, String)],
-) -> Result<Vec<(String, String)>, AppError> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for (name, value) in new {
-        let name = name.trim().to_string();
-        if name.is_empty() {
-            continue;
-        }
-        let lower = name.to_ascii_lowercase();
-        if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            return Err(AppError::Invalid(format!(
-                "'{name}' is not a valid header name."
-            )));
-        }
-        if lower.starts_with("webhook-")
-            || [
-                "host",
-                "content-type",
-                "content-length",
-                "transfer-encoding",
-                "connection",
-            ]
-            .contains(&lower.as_str())
-        {
-            return Err(AppError::Invalid(format!(
-                "Parley sets the {name} header itself."
-            )));
-        }
-        if out.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
-            return Err(AppError::Invalid(format!(
-                "The header {name} is listed twice."
-            )));
-        }
-        let value = if value.is_empty() {
-            old.iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
-                .map(|(_, v)| v.clone())
-                .ok_or_else(|| AppError::Invalid(format!("Enter a value for {name}.")))?
-        } else {
-            value
-        };
-        if http::HeaderValue::from_str(&value).is_err() {
-            return Err(AppError::Invalid(format!(
-                "The value of {name} has characters a header cannot carry."
-            )));
-        }
-        out.push((name, value));
-    }
-    if out.len() > MAX_HEADERS {
-        return Err(AppError::Invalid(format!(
-            "At most {MAX_HEADERS} custom headers."
-        )));
-    }
-    Ok(out)
-}
-
-/// The body of a `new_user` event for `url` (SPEC A3 generic, A4 services).
 pub fn new_user_body(url: &str, user: &User, locale: Locale) -> Value {
     let message = Key::NewUserSignedUp
         .text(locale)

@@ -2,6 +2,7 @@
 //! delivery store and the worker that sends (SPEC §1, §5).
 
 pub mod admin;
+pub mod credentials;
 pub mod format;
 pub mod signing;
 pub mod ssrf;

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::admin::validate_url;
+use super::credentials;
 use super::format::{body_for, rfc3339};
 use super::ssrf::Policy;
 use super::store::{self, NewDelivery, Target};
@@ -13,7 +14,7 @@ use crate::error::AppError;
 use crate::i18n::Key;
 use crate::model::{NotifyMode, User, UserWebhookView};
 
-fn refuse_when_off(on: bool) -> Result<(), AppError> {
+pub fn refuse_when_off(on: bool) -> Result<(), AppError> {
     if on {
         Ok(())
     } else {
@@ -29,19 +30,15 @@ pub async fn view(state: &AppState, user: &User) -> Result<UserWebhookView, AppE
             .bind(&user.id)
             .fetch_optional(&state.db)
             .await?;
-    Ok(match row {
-        Some((url, mode)) => UserWebhookView {
-            url,
-            mode: if mode == "always" {
-                NotifyMode::Always
-            } else {
-                NotifyMode::Away
-            },
+    let (url, mode) = row.unwrap_or_default();
+    Ok(UserWebhookView {
+        url,
+        mode: if mode == "always" {
+            NotifyMode::Always
+        } else {
+            NotifyMode::Away
         },
-        None => UserWebhookView {
-            url: String::new(),
-            mode: NotifyMode::Away,
-        },
+        security: credentials::security(state, &Target::User(user.id.clone())).await?,
     })
 }
 
@@ -69,7 +66,14 @@ pub async fn save(
     .bind(now_ms())
     .execute(&state.db)
     .await?;
-    Ok(UserWebhookView { url, mode })
+    view(state, user).await
+}
+
+/// Signing secret and headers of the user's own target: like the URL,
+/// refused while the feature is off (SPEC U1, D4).
+pub async fn own_target(state: &AppState, user: &User) -> Result<Target, AppError> {
+    refuse_when_off(state.config.enable_user_webhooks().await?)?;
+    Ok(Target::User(user.id.clone()))
 }
 
 /// The URL to notify, if the feature is on and the user set one.
