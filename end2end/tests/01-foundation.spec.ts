@@ -1,24 +1,8 @@
-import { test, expect, Page, ConsoleMessage } from '@playwright/test';
-import * as fs from 'fs';
+import { test, expect, Page } from '@playwright/test';
+import { hydrated, shots, watchConsole } from './helpers';
 
-// Screens are saved here so a person can look at them after a run.
-const shots = 'artifacts';
-fs.mkdirSync(shots, { recursive: true });
 
-/** Collects console warnings and errors, hydration problems in particular. */
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (msg: ConsoleMessage) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  return problems;
-}
 
-/** Waits until the wasm bundle has hydrated the page. */
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__parley_hydrated === true, null, { timeout: 30_000 });
-}
 
 async function signUp(page: Page, name: string, email: string) {
   await page.goto('/signup');

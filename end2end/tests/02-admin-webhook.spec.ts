@@ -1,34 +1,9 @@
 import { test, expect, Page } from '@playwright/test';
-import * as http from 'http';
-import * as fs from 'fs';
+import { hydrated, shots, startReceiver } from './helpers';
 
-const shots = 'artifacts';
-fs.mkdirSync(shots, { recursive: true });
 
-type Received = { headers: http.IncomingHttpHeaders; body: any };
 
-/** A real HTTP receiver on loopback that records every webhook. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; close: () => void }> {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => {
-      let body: any = data;
-      try { body = JSON.parse(data); } catch { /* keep text */ }
-      received.push({ headers: req.headers, body });
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('thanks from the e2e receiver');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as any).port;
-  return { url: `http://127.0.0.1:${port}/parley`, received, close: () => server.close() };
-}
 
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__parley_hydrated === true, null, { timeout: 30_000 });
-}
 
 test('admin webhook: save the URL, a sign-up is delivered and logged, Send test adds a row', async ({ browser, request }) => {
   const receiver = await startReceiver();

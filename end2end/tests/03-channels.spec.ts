@@ -1,8 +1,6 @@
-import { test, expect, Page, Browser } from '@playwright/test';
-import * as fs from 'fs';
+import { test, expect, Page } from '@playwright/test';
+import { hydrated, shots, signedIn } from './helpers';
 
-const shots = 'artifacts';
-fs.mkdirSync(shots, { recursive: true });
 
 // A real 2x2 PNG.
 const PNG = Buffer.from(
@@ -10,21 +8,7 @@ const PNG = Buffer.from(
   'base64',
 );
 
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__parley_hydrated === true, null, { timeout: 30_000 });
-}
 
-async function signedIn(browser: Browser, email: string, password: string): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'en-US', permissions: ['clipboard-read', 'clipboard-write'] });
-  const page = await ctx.newPage();
-  await page.goto('/signin');
-  await hydrated(page);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
-  return page;
-}
 
 test('channel webhooks: create, name, image, copy, live post, rename, regenerate, delete', async ({ browser, request }) => {
   await request.post('/api/v1/auths/signup', { data: { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' } });

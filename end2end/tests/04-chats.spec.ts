@@ -1,5 +1,5 @@
 import { test, expect, Page, Browser, BrowserContext } from '@playwright/test';
-import { ADMIN, controlPresence, hydrated, setPresence, shots, signIn, signedIn, startReceiver, verifySignature } from './helpers';
+import { ADMIN, controlPresence, hydrated, setPresence, shots, signIn, signedIn, startReceiver, verifySignature, watchConsole } from './helpers';
 
 // The server runs parley-echo at PARLEY_ECHO_DELAY_MS=300 (playwright.config.ts):
 // a reply of N words takes about 0.3·N seconds.
@@ -93,6 +93,7 @@ async function saveAdminSettings() {
 test('(a) watching the focused tab: the reply streams in and nothing is sent', async ({ browser }) => {
   const ctx = await userContext(browser);
   const page = await ctx.newPage();
+  const problems = watchConsole(page);
   await signIn(page, USER.email, USER.password);
   await saveNotificationWebhook(page, receiver.url, 'away');
   await page.screenshot({ path: `${shots}/14-notification-webhook.png`, fullPage: true });
@@ -119,6 +120,10 @@ test('(a) watching the focused tab: the reply streams in and nothing is sent', a
 
   await page.waitForTimeout(1500);
   expect(hitsFor(chatId)).toHaveLength(0);
+  // The new-chat page is server-rendered and hydrates cleanly.
+  await page.goto('/');
+  await hydrated(page);
+  expect(problems.filter((p) => /hydrat|panicked|unreachable/i.test(p))).toEqual([]);
   await ctx.close();
 });
 

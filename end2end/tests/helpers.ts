@@ -1,6 +1,7 @@
-import { expect, Page, Browser, BrowserContext } from '@playwright/test';
+import { expect, Page, Browser, BrowserContext, ConsoleMessage } from '@playwright/test';
 import * as http from 'http';
 import * as fs from 'fs';
+import * as crypto from 'crypto';
 
 export const shots = 'artifacts';
 fs.mkdirSync(shots, { recursive: true });
@@ -28,6 +29,17 @@ export async function startReceiver(): Promise<{ url: string; received: Received
   return { url: `http://127.0.0.1:${port}/parley`, received, close: () => server.close() };
 }
 
+/** Collects console warnings and errors, hydration problems in particular. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg: ConsoleMessage) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return problems;
+}
+
+/** Waits until the wasm bundle has hydrated the page. */
 export async function hydrated(page: Page) {
   await page.waitForFunction(() => (window as any).__parley_hydrated === true, null, { timeout: 30_000 });
 }
@@ -78,7 +90,6 @@ export async function setPresence(page: Page, visible: boolean, focused: boolean
 
 /** Checks a Standard Webhooks signature the way a receiver would. */
 export function verifySignature(secret: string, hit: Received): boolean {
-  const crypto = require('crypto');
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   const signed = `${hit.headers['webhook-id']}.${hit.headers['webhook-timestamp']}.${hit.raw}`;
   const expected = crypto.createHmac('sha256', key).update(signed).digest('base64');

@@ -84,14 +84,7 @@ async fn user_with_webhook(s: &TestServer, rx: &Receiver, mode: &str) -> (String
     let (admin, _) = s.signup("Ada", "ada@example.com").await;
     let (tim, body) = s.signup("Tim", "tim@example.com").await;
     common::approve(s, &admin, &body).await;
-    let (status, text, _) = s
-        .server_fn(
-            "save_user_webhook",
-            &[("url", &rx.url), ("mode", mode)],
-            Some(&tim),
-        )
-        .await;
-    assert_eq!(status, 200, "{text}");
+    common::save_user_webhook(s, &tim, &rx.url, mode).await;
     (tim, body["id"].as_str().expect("id").to_string())
 }
 
@@ -238,14 +231,7 @@ async fn replies_stream_over_the_socket_and_an_active_user_is_left_alone() {
     assert_eq!(rx.count(), 0, "the user watched it: nothing sent");
 
     // Mode "always": sent even while focused (SPEC U5).
-    let (status, text, _) = s
-        .server_fn(
-            "save_user_webhook",
-            &[("url", &rx.url), ("mode", "always")],
-            Some(&tim),
-        )
-        .await;
-    assert_eq!(status, 200, "{text}");
+    common::save_user_webhook(&s, &tim, &rx.url, "always").await;
     let (status, text, _) = s
         .server_fn(
             "send_chat_prompt",
@@ -264,12 +250,7 @@ async fn replies_stream_over_the_socket_and_an_active_user_is_left_alone() {
     );
 
     // Hidden tab: away at once, so the next reply is notified in away mode.
-    s.server_fn(
-        "save_user_webhook",
-        &[("url", &rx.url), ("mode", "away")],
-        Some(&tim),
-    )
-    .await;
+    common::save_user_webhook(&s, &tim, &rx.url, "away").await;
     socket.send(presence(false, false)).await.expect("report");
     tokio::time::sleep(Duration::from_millis(100)).await;
     let (status, text, _) = s

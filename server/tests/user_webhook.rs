@@ -25,14 +25,7 @@ async fn users_save_a_webhook_send_a_test_and_see_only_their_log() {
         )
         .await;
     assert_eq!(status, 400, "{text}");
-    let (status, text, _) = s
-        .server_fn(
-            "save_user_webhook",
-            &[("url", &rx.url), ("mode", "always")],
-            Some(&tim),
-        )
-        .await;
-    assert_eq!(status, 200, "{text}");
+    common::save_user_webhook(&s, &tim, &rx.url, "always").await;
     let (_, text, _) = s.server_fn("get_user_webhook", &[], Some(&tim)).await;
     let saved: Value = serde_json::from_str(&text).expect("json");
     assert_eq!(saved["url"], rx.url.as_str());
@@ -206,14 +199,7 @@ async fn user_targets_are_signed_and_carry_their_headers() {
     let (admin, _) = s.signup("Ada", "ada@example.com").await;
     let (tim, body) = s.signup("Tim", "tim@example.com").await;
     common::approve(&s, &admin, &body).await;
-    let (status, text, _) = s
-        .server_fn(
-            "save_user_webhook",
-            &[("url", &rx.url), ("mode", "always")],
-            Some(&tim),
-        )
-        .await;
-    assert_eq!(status, 200, "{text}");
+    common::save_user_webhook(&s, &tim, &rx.url, "always").await;
 
     let (status, secret, _) = s
         .server_fn(

@@ -36,7 +36,7 @@ fn chunk(text: &str) -> String {
 fn stream(parts: Vec<String>) -> Response {
     // Cut the bytes at odd places so events and characters span chunks.
     let bytes: Vec<u8> = parts.concat().into_bytes();
-    let pieces: Vec<Bytes> = bytes.chunks(7).map(|c| Bytes::copy_from_slice(c)).collect();
+    let pieces: Vec<Bytes> = bytes.chunks(7).map(Bytes::copy_from_slice).collect();
     let body = futures::stream::iter(pieces).then(|b| async move {
         tokio::time::sleep(Duration::from_millis(2)).await;
         Ok::<_, Infallible>(b)

@@ -204,6 +204,18 @@ pub async fn approve(s: &TestServer, admin: &str, body: &Value) {
     assert_eq!(status, 200, "{text}");
 }
 
+/// Saves `token`'s notification webhook (SPEC U2/U5) and expects success.
+pub async fn save_user_webhook(s: &TestServer, token: &str, url: &str, mode: &str) {
+    let (status, text, _) = s
+        .server_fn(
+            "save_user_webhook",
+            &[("url", url), ("mode", mode)],
+            Some(token),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+}
+
 pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
