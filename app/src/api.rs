@@ -65,6 +65,23 @@ pub mod ctx {
         result
     }
 
+    /// The usual server function body: the caller must have at least
+    /// `min`; `f` gets the state and the caller; errors set the status.
+    pub async fn as_caller<T, F, Fut>(min: Role, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(AppState, User) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        respond(
+            async {
+                let state = state()?;
+                let user = require(&state, min).await?;
+                f(state, user).await
+            }
+            .await,
+        )
+    }
+
     pub fn set_cookie(value: &str) {
         if let (Some(opts), Ok(value)) = (
             use_context::<leptos_axum::ResponseOptions>(),
@@ -694,76 +711,52 @@ pub async fn redeliver_delivery(scope: LogScope, id: String) -> Result<(), AppEr
 
 #[server(prefix = "/api/fn", endpoint = "list_models")]
 pub async fn list_models() -> Result<ModelList, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            ctx::require(&state, Role::User).await?;
-            Ok(state.chat_models.list().await)
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, _| async move {
+        Ok(state.chat_models.list().await)
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "list_chats")]
 pub async fn list_chats() -> Result<Vec<ChatSummary>, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::chats::list(&state.db, &user).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::chats::list(&state.db, &user).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "get_chat")]
 pub async fn get_chat(chat_id: String) -> Result<Chat, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::chats::get(&state, &user, &chat_id).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::chats::get(&state, &user, &chat_id).await
+    })
+    .await
 }
 
 /// Starts a chat with its first prompt; the reply streams over the socket.
 #[server(prefix = "/api/fn", endpoint = "start_chat")]
 pub async fn start_chat(model: String, prompt: String) -> Result<Chat, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            let base = ctx::webhook_base(&state);
-            crate::backend::chats::start(&state, &user, &model, &prompt, &base).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        let base = ctx::webhook_base(&state);
+        crate::backend::chats::start(&state, &user, &model, &prompt, &base).await
+    })
+    .await
 }
 
 /// Adds a prompt to a chat: returns the saved prompt and the reply row.
 #[server(prefix = "/api/fn", endpoint = "send_chat_prompt")]
 pub async fn send_chat_prompt(chat_id: String, prompt: String) -> Result<Vec<ChatMsg>, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            let base = ctx::webhook_base(&state);
-            crate::backend::chats::send(&state, &user, &chat_id, &prompt, &base).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        let base = ctx::webhook_base(&state);
+        crate::backend::chats::send(&state, &user, &chat_id, &prompt, &base).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "delete_chat")]
 pub async fn delete_chat(chat_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::chats::delete(&state, &user, &chat_id).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::chats::delete(&state, &user, &chat_id).await
+    })
+    .await
 }
