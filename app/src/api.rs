@@ -199,14 +199,10 @@ pub async fn set_locale(locale: Locale) -> Result<(), AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "admin_list_users")]
 pub async fn admin_list_users() -> Result<Vec<User>, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            crate::backend::accounts::list_users(&state.db).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::Admin, |state, _| async move {
+        crate::backend::accounts::list_users(&state.db).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_add_user")]
@@ -217,23 +213,19 @@ pub async fn admin_add_user(
     role: Role,
 ) -> Result<User, AppError> {
     use crate::backend::accounts::{create_account, Creator, NewAccount};
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            create_account(
-                &state,
-                NewAccount {
-                    name,
-                    email,
-                    password,
-                },
-                Creator::Admin(role),
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::Admin, |state, _| async move {
+        create_account(
+            &state,
+            NewAccount {
+                name,
+                email,
+                password,
+            },
+            Creator::Admin(role),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_set_role")]
@@ -262,55 +254,39 @@ pub async fn admin_delete_user(user_id: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "admin_get_settings")]
 pub async fn admin_get_settings() -> Result<AdminSettings, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            state.config.admin_settings().await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::Admin, |state, _| async move {
+        state.config.admin_settings().await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_save_settings")]
 pub async fn admin_save_settings(settings: AdminSettings) -> Result<AdminSettings, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            state.config.save_admin_settings(&settings).await?;
-            state.config.admin_settings().await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::Admin, |state, _| async move {
+        state.config.save_admin_settings(&settings).await?;
+        state.config.admin_settings().await
+    })
+    .await
 }
 
 // ---- Admin webhook (SPEC A1, D4, D5) ----
 
 #[server(prefix = "/api/fn", endpoint = "admin_get_webhook")]
 pub async fn admin_get_webhook() -> Result<WebhookTargetView, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            crate::backend::webhooks::admin::view(&state).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::Admin, |state, _| async move {
+        crate::backend::webhooks::admin::view(&state).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_save_webhook_url")]
 pub async fn admin_save_webhook_url(url: String) -> Result<WebhookTargetView, AppError> {
     use crate::backend::webhooks::admin;
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            ctx::require(&state, Role::Admin).await?;
-            admin::save_url(&state, &url).await?;
-            admin::view(&state).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::Admin, |state, _| async move {
+        admin::save_url(&state, &url).await?;
+        admin::view(&state).await
+    })
+    .await
 }
 
 /// The target a secret/header change is for: the admin webhook (admins) or
@@ -375,50 +351,34 @@ pub async fn save_webhook_headers(
 
 #[server(prefix = "/api/fn", endpoint = "list_channels")]
 pub async fn list_channels() -> Result<Vec<Channel>, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::channels::list_for(&state.db, &user).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::channels::list_for(&state.db, &user).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "create_channel")]
 pub async fn create_channel(name: String, description: String) -> Result<Channel, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::Admin).await?;
-            crate::backend::channels::create(&state, &user, &name, &description).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::Admin, |state, user| async move {
+        crate::backend::channels::create(&state, &user, &name, &description).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "get_channel")]
 pub async fn get_channel(channel_id: String) -> Result<Channel, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::channels::get(&state.db, &user, &channel_id).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::channels::get(&state.db, &user, &channel_id).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "channel_messages")]
 pub async fn channel_messages(channel_id: String) -> Result<Vec<ChannelMessage>, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::channels::messages(&state.db, &user, &channel_id, 200, false).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::channels::messages(&state.db, &user, &channel_id, 200, false).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "post_channel_message")]
@@ -426,26 +386,18 @@ pub async fn post_channel_message(
     channel_id: String,
     content: String,
 ) -> Result<ChannelMessage, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::channels::post_as_user(&state, &user, &channel_id, &content).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::channels::post_as_user(&state, &user, &channel_id, &content).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "channel_members")]
 pub async fn channel_members(channel_id: String) -> Result<Vec<ChannelMember>, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::channels::members(&state.db, &user, &channel_id).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::channels::members(&state.db, &user, &channel_id).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "set_channel_member")]
@@ -454,65 +406,49 @@ pub async fn set_channel_member(
     email: String,
     role: ChannelRole,
 ) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::channels::set_member(&state, &user, &channel_id, &email, role).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::channels::set_member(&state, &user, &channel_id, &email, role).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "remove_channel_member")]
 pub async fn remove_channel_member(channel_id: String, user_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::channels::remove_member(&state, &user, &channel_id, &user_id).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::channels::remove_member(&state, &user, &channel_id, &user_id).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "channel_webhooks")]
 pub async fn channel_webhooks(channel_id: String) -> Result<Vec<ChannelWebhook>, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::channel_webhooks::list(
-                &state,
-                &user,
-                &channel_id,
-                &ctx::webhook_base(&state),
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::channel_webhooks::list(
+            &state,
+            &user,
+            &channel_id,
+            &ctx::webhook_base(&state),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "create_channel_webhook")]
 pub async fn create_channel_webhook(channel_id: String) -> Result<ChannelWebhook, AppError> {
     use crate::backend::channel_webhooks::{create, DEFAULT_NAME};
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            create(
-                &state,
-                &user,
-                &channel_id,
-                DEFAULT_NAME,
-                None,
-                &ctx::webhook_base(&state),
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        create(
+            &state,
+            &user,
+            &channel_id,
+            DEFAULT_NAME,
+            None,
+            &ctx::webhook_base(&state),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "update_channel_webhook")]
@@ -521,24 +457,20 @@ pub async fn update_channel_webhook(
     webhook_id: String,
     name: String,
 ) -> Result<ChannelWebhook, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            let base = ctx::webhook_base(&state);
-            crate::backend::channel_webhooks::update(
-                &state,
-                &user,
-                &channel_id,
-                &webhook_id,
-                Some(&name),
-                None,
-                &base,
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        let base = ctx::webhook_base(&state);
+        crate::backend::channel_webhooks::update(
+            &state,
+            &user,
+            &channel_id,
+            &webhook_id,
+            Some(&name),
+            None,
+            &base,
+        )
+        .await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "regenerate_channel_webhook")]
@@ -546,22 +478,12 @@ pub async fn regenerate_channel_webhook(
     channel_id: String,
     webhook_id: String,
 ) -> Result<ChannelWebhook, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            let base = ctx::webhook_base(&state);
-            crate::backend::channel_webhooks::regenerate(
-                &state,
-                &user,
-                &channel_id,
-                &webhook_id,
-                &base,
-            )
+    ctx::as_caller(Role::User, |state, user| async move {
+        let base = ctx::webhook_base(&state);
+        crate::backend::channel_webhooks::regenerate(&state, &user, &channel_id, &webhook_id, &base)
             .await
-        }
-        .await,
-    )
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "delete_channel_webhook")]
@@ -569,81 +491,57 @@ pub async fn delete_channel_webhook(
     channel_id: String,
     webhook_id: String,
 ) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::channel_webhooks::delete(&state, &user, &channel_id, &webhook_id).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::channel_webhooks::delete(&state, &user, &channel_id, &webhook_id).await
+    })
+    .await
 }
 
 // ---- API keys (SPEC §7) ----
 
 #[server(prefix = "/api/fn", endpoint = "list_api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::api_keys::list(&state.db, &user).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::api_keys::list(&state.db, &user).await
+    })
+    .await
 }
 
 /// Returns the new key's secret; it is shown once.
 #[server(prefix = "/api/fn", endpoint = "create_api_key")]
 pub async fn create_api_key(name: String) -> Result<String, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::api_keys::create(&state.db, &user, &name)
-                .await
-                .map(|(_, secret)| secret)
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::api_keys::create(&state.db, &user, &name)
+            .await
+            .map(|(_, secret)| secret)
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "delete_api_key")]
 pub async fn delete_api_key(id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::api_keys::delete(&state.db, &user, &id).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::api_keys::delete(&state.db, &user, &id).await
+    })
+    .await
 }
 
 // ---- A user's notification webhook (SPEC U1, U2, U5) and delivery logs ----
 
 #[server(prefix = "/api/fn", endpoint = "get_user_webhook")]
 pub async fn get_user_webhook() -> Result<UserWebhookView, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::webhooks::user::view(&state, &user).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::webhooks::user::view(&state, &user).await
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "save_user_webhook")]
 pub async fn save_user_webhook(url: String, mode: NotifyMode) -> Result<UserWebhookView, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let user = ctx::require(&state, Role::User).await?;
-            crate::backend::webhooks::user::save(&state, &user, &url, mode).await
-        }
-        .await,
-    )
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::webhooks::user::save(&state, &user, &url, mode).await
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]
