@@ -130,6 +130,7 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
     ctx::respond(
         async {
             let state = ctx::state()?;
+            state.signin_limiter.check_signup(ctx::client_ip())?;
             let user = create_account(
                 &state,
                 NewAccount {
@@ -171,7 +172,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         async {
             let state = ctx::state()?;
             if let Some(token) = sessions::token_from_headers(&ctx::headers()) {
-                sessions::revoke(&state.db, &token).await?;
+                crate::backend::accounts::sign_out(&state, &token).await?;
             }
             ctx::set_cookie(&sessions::clear_session_cookie(state.env.secure_cookies));
             leptos_axum::redirect("/signin");
@@ -521,7 +522,12 @@ pub async fn create_api_key(name: String) -> Result<String, AppError> {
 #[server(prefix = "/api/fn", endpoint = "delete_api_key")]
 pub async fn delete_api_key(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::api_keys::delete(&state.db, &user, &id).await
+        crate::backend::api_keys::delete(&state.db, &user, &id).await?;
+        // A socket opened with the key re-checks it and closes.
+        state
+            .hub
+            .send_to_user(&user.id, crate::model::ServerEvent::SessionChanged);
+        Ok(())
     })
     .await
 }
@@ -578,11 +584,13 @@ pub async fn send_test_delivery(scope: LogScope) -> Result<String, AppError> {
             let state = ctx::state()?;
             match scope {
                 LogScope::Admin => {
-                    ctx::require(&state, Role::Admin).await?;
+                    let admin = ctx::require(&state, Role::Admin).await?;
+                    state.manual_deliveries.check(&admin.id)?;
                     crate::backend::webhooks::admin::send_test(&state).await
                 }
                 LogScope::Mine => {
                     let user = ctx::require(&state, Role::User).await?;
+                    state.manual_deliveries.check(&user.id)?;
                     crate::backend::webhooks::user::send_test(&state, &user).await
                 }
             }
@@ -597,6 +605,8 @@ pub async fn redeliver_delivery(scope: LogScope, id: String) -> Result<(), AppEr
         async {
             let state = ctx::state()?;
             let target = log_target(&state, scope).await?;
+            let caller = ctx::require(&state, Role::User).await?;
+            state.manual_deliveries.check(&caller.id)?;
             crate::backend::webhooks::store::redeliver(&state.db, &target, &id).await?;
             state.deliveries_changed(&target).await;
             Ok(())

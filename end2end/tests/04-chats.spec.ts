@@ -1,5 +1,5 @@
 import { test, expect, Page, Browser, BrowserContext } from '@playwright/test';
-import { ADMIN, controlPresence, hydrated, setPresence, shots, signIn, signedIn, startReceiver, verifySignature, watchConsole } from './helpers';
+import { ADMIN, controlPresence, fromParley, hydrated, setPresence, shots, signIn, signedIn, startReceiver, verifySignature, watchConsole } from './helpers';
 
 // The server runs parley-echo at PARLEY_ECHO_DELAY_MS=300 (playwright.config.ts):
 // a reply of N words takes about 0.3·N seconds.
@@ -62,7 +62,7 @@ async function saveNotificationWebhook(page: Page, url: string, mode: 'away' | '
 async function replyFinished(page: Page, chatId: string, expected: string) {
   await expect
     .poll(async () => {
-      const res = await page.request.post('/api/fn/get_chat', { form: { chat_id: chatId }, headers: { Accept: 'application/json' } });
+      const res = await page.request.post('/api/fn/get_chat', { form: { chat_id: chatId }, headers: fromParley(page) });
       const chat = await res.json();
       const last = chat.messages[chat.messages.length - 1];
       return `${last.status}:${last.content}`;
@@ -77,7 +77,7 @@ test.beforeAll(async ({ browser, request }) => {
   admin = await signedIn(browser, ADMIN.email, ADMIN.password);
   const added = await admin.request.post('/api/fn/admin_add_user', {
     form: { ...USER, role: 'user' },
-    headers: { Accept: 'application/json' },
+    headers: fromParley(admin),
   });
   expect([200, 409]).toContain(added.status());
 });

@@ -6,6 +6,15 @@ import * as crypto from 'crypto';
 export const shots = 'artifacts';
 fs.mkdirSync(shots, { recursive: true });
 
+/**
+ * Headers for a cookie-authenticated request made outside the page (the
+ * test's `page.request`): Parley refuses writes without its own Origin,
+ * as a browser page sends it.
+ */
+export function fromParley(page: Page, extra: Record<string, string> = {}): Record<string, string> {
+  return { Origin: new URL(page.url()).origin, Accept: 'application/json', ...extra };
+}
+
 export const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' };
 
 export type Received = { headers: http.IncomingHttpHeaders; body: any; raw: string };

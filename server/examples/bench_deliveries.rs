@@ -101,7 +101,7 @@ async fn main() {
     let (s, _d1) = state().await;
     let (url, count) = sink().await;
     enqueue_all(&s, &[url]).await;
-    DeliveryWorker::spawn(s.clone());
+    DeliveryWorker::spawn(s.clone()).expect("worker");
     let took = wait_until(std::slice::from_ref(&count), EVENTS).await;
     println!(
         "one healthy sink:        {EVENTS} deliveries in {:.2} s = {:.0} deliveries/s  [{backend}]",
@@ -119,7 +119,7 @@ async fn main() {
     }
     urls.push(dead_sink().await);
     enqueue_all(&s, &urls).await;
-    DeliveryWorker::spawn(s.clone());
+    DeliveryWorker::spawn(s.clone()).expect("worker");
     let healthy = EVENTS * 3 / 4;
     let took = wait_until(&counts, healthy).await;
     println!(

@@ -2,7 +2,8 @@
 //! webhook endpoint (SPEC C2–C4).
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -237,10 +238,20 @@ async fn get_upload(
 /// `POST /api/v1/channels/webhooks/{id}/{token}` — outside tools post here.
 async fn incoming(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Path((id, token)): Path<(String, String)>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match hooks::post_incoming(&state, &id, &token, &body).await {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return crate::guard::too_large(crate::guard::INCOMING_BODY_LIMIT)
+        }
+        Err(rejection) => {
+            return ApiError::new(rejection.status(), rejection.body_text()).into_response()
+        }
+    };
+    match hooks::post_incoming(&state, Some(peer.ip()), &id, &token, &body).await {
         Ok(message_id) => Json(json!({"success": true, "message_id": message_id})).into_response(),
         Err(err) => {
             let (status, detail) = match &err {
@@ -254,7 +265,7 @@ async fn incoming(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     format!("The message is longer than {} characters.", channels::MAX_CONTENT_CHARS),
                 ),
-                IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "Too many messages from this webhook; slow down.".to_string()),
+                IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "Too many requests; slow down.".to_string()),
                 IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.".to_string()),
             };
             let mut res = (status, Json(json!({"detail": detail}))).into_response();

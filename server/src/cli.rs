@@ -88,6 +88,12 @@ pub struct Cli {
     /// UI default when the browser states none.
     #[arg(long, env = "DEFAULT_LOCALE", default_value = "en", value_parser = parse_locale)]
     pub default_locale: Locale,
+
+    /// Mark the session cookie Secure. Defaults to true when WEBUI_URL is
+    /// https://; set it to true behind a TLS-terminating proxy that reaches
+    /// Parley over plain HTTP without WEBUI_URL.
+    #[arg(long, env = "WEBUI_SESSION_COOKIE_SECURE", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub webui_session_cookie_secure: Option<bool>,
 }
 
 #[derive(Clone, Debug)]
@@ -132,10 +138,11 @@ impl Cli {
             Some(key) => key,
             None => load_or_create_secret(&self.data_dir())?,
         };
-        let secure_cookies = self
-            .webui_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://"));
+        let secure_cookies = self.webui_session_cookie_secure.unwrap_or_else(|| {
+            self.webui_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+        });
         Ok(EnvConfig {
             database_url: self.database_url,
             webui_url: self.webui_url.map(|u| u.trim_end_matches('/').to_string()),
@@ -175,11 +182,57 @@ fn load_or_create_secret(dir: &Path) -> std::io::Result<String> {
     }
     std::fs::create_dir_all(dir)?;
     let key = app::backend::sessions::new_token();
-    std::fs::write(&file, &key)?;
+    // Created 0600 from the first byte: there is no moment when another
+    // local user could read it (a chmod after writing leaves one).
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
+    let mut out = options.open(&file)?;
+    std::io::Write::write_all(&mut out, key.as_bytes())?;
+    out.sync_all()?;
     Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_secret_key_file_is_created_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let key = load_or_create_secret(dir.path()).expect("key");
+        let meta = std::fs::metadata(dir.path().join(".webui_secret_key")).expect("file");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        assert_eq!(load_or_create_secret(dir.path()).expect("again"), key);
+    }
+
+    #[test]
+    fn secure_cookies_follow_webui_url_unless_set() {
+        let parse = |args: &[&str]| {
+            let mut all = vec!["parley", "--webui-secret-key", "k"];
+            all.extend_from_slice(args);
+            Cli::try_parse_from(all)
+                .expect("args")
+                .into_env()
+                .expect("env")
+        };
+        assert!(!parse(&[]).secure_cookies);
+        assert!(parse(&["--webui-url", "https://chat.example.com"]).secure_cookies);
+        assert!(parse(&["--webui-session-cookie-secure", "true"]).secure_cookies);
+        assert!(
+            !parse(&[
+                "--webui-url",
+                "https://chat.example.com",
+                "--webui-session-cookie-secure",
+                "false"
+            ])
+            .secure_cookies
+        );
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod channels_api;
 pub mod cli;
+pub mod guard;
 pub mod rest;
 pub mod ws;
 
@@ -57,11 +58,28 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(guard::body_limits))
+        .layer(axum::middleware::from_fn_with_state(
+            state.app.clone(),
+            guard::same_origin_writes,
+        ))
+        // Limits are enforced by `body_limits`, per route.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(CatchPanicLayer::custom(|_| {
             rest::ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.")
                 .into_response()
         }))
         .with_state(state)
+}
+
+/// A known route with another method: JSON like every API error (R5).
+async fn method_not_allowed() -> Response {
+    rest::ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "This route does not take that method.",
+    )
+    .into_response()
 }
 
 /// Unknown `/api` paths answer JSON; everything else is a static file or

@@ -30,7 +30,11 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    app::backend::webhooks::DeliveryWorker::spawn(state.clone());
+    if let Err(err) = app::backend::webhooks::DeliveryWorker::spawn(state.clone()) {
+        eprintln!("parley: cannot start the webhook sender: {err}");
+        std::process::exit(1);
+    }
+    app::backend::maintenance::spawn(state.clone());
     let app = parley_server::router(state, parley_server::leptos_options(addr));
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,

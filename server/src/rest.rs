@@ -155,8 +155,10 @@ async fn token_for(state: &AppState, user: User) -> Result<Json<TokenResponse>, 
 
 async fn signup(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<SignUpBody>,
 ) -> Result<Json<TokenResponse>, ApiError> {
+    state.signin_limiter.check_signup(Some(peer.ip()))?;
     let name = body
         .name
         .filter(|n| !n.trim().is_empty())
@@ -190,7 +192,7 @@ async fn signout(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     caller(&state, &headers).await?;
     if let Some(token) = sessions::token_from_headers(&headers) {
-        sessions::revoke(&state.db, &token).await?;
+        accounts::sign_out(&state, &token).await?;
     }
     Ok(Json(json!({ "status": true })))
 }
@@ -235,7 +237,7 @@ pub fn routes() -> Router<ServerState> {
     Router::new()
         .route("/api/v1/auths/signup", post(signup))
         .route("/api/v1/auths/signin", post(signin))
-        .route("/api/v1/auths/signout", post(signout).get(signout))
+        .route("/api/v1/auths/signout", post(signout))
         .route("/api/v1/auths/", get(me))
         .route("/api/v1/auths", get(me))
         .route("/api/webhook", get(get_webhook).post(set_webhook))

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 use std::time::Duration;
 
-use app::backend::AppState;
-use app::model::{ClientEvent, User};
+use app::backend::{sessions, AppState};
+use app::model::{ClientEvent, Role, ServerEvent, User};
 
 use crate::rest::{caller, ApiError};
 
@@ -24,6 +24,11 @@ fn same_origin(headers: &HeaderMap) -> bool {
     origin.split_once("://").map(|(_, rest)| rest) == Some(host)
 }
 
+/// Largest message a tab may send (presence reports are ~50 bytes).
+const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
+/// A tab that cannot take a frame for this long is closed.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub async fn handler(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -37,29 +42,63 @@ pub async fn handler(
         Ok(user) => user,
         Err(err) => return err.into_response(),
     };
-    upgrade.on_upgrade(move |socket| serve(state, user, socket))
+    // The socket re-checks its own session when the account changes.
+    let token = app::backend::sessions::token_from_headers(&headers).unwrap_or_default();
+    upgrade
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| serve(state, user, token, socket))
 }
 
-async fn serve(state: AppState, user: User, socket: WebSocket) {
+/// What a socket may carry for a user with `role` (SPEC W2): a pending
+/// user's socket carries only their own session events, so that approval
+/// reaches the page at once and nothing else does.
+fn may_receive(role: Role, event: &ServerEvent) -> bool {
+    role != Role::Pending || matches!(event, ServerEvent::SessionChanged)
+}
+
+async fn serve(state: AppState, user: User, token: String, socket: WebSocket) {
     let mut conn = state.hub.connect(&user.id);
+    let mut role = user.role;
     let (mut tx, mut rx) = socket.split();
     let mut ping = tokio::time::interval(Duration::from_secs(25));
     ping.tick().await;
     loop {
         tokio::select! {
-            event = conn.events.recv() => {
-                let Some(event) = event else { break };
-                let Ok(text) = serde_json::to_string(&event) else { continue };
-                if tx.send(Message::Text(text.into())).await.is_err() {
+            frame = conn.events.recv() => {
+                let Some(frame) = frame else { break };
+                let mut close_after = false;
+                if *frame.event == ServerEvent::SessionChanged {
+                    // Role change, deletion or sign-out: the account is read
+                    // again before any later event goes out (W2, at once).
+                    match sessions::user_for_token(&state.db, &token).await {
+                        Ok(Some(now)) => role = now.role,
+                        Ok(None) => close_after = true,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot re-check a socket's session");
+                            close_after = true;
+                        }
+                    }
+                }
+                if !may_receive(role, &frame.event) {
+                    continue;
+                }
+                let sent = tokio::time::timeout(
+                    SEND_TIMEOUT,
+                    tx.send(Message::Text(frame.json.as_ref().into())),
+                )
+                .await;
+                if !matches!(sent, Ok(Ok(()))) || close_after {
                     break;
                 }
             }
             incoming = rx.next() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     match serde_json::from_str::<ClientEvent>(&text) {
-                        Ok(ClientEvent::Presence { visible, focused }) => {
+                        Ok(ClientEvent::Presence { visible, focused }) if role != Role::Pending => {
                             state.presence.report(&user.id, conn.id, visible, focused);
                         }
+                        Ok(_) => {}
                         Err(_) => tracing::debug!(user_id = %user.id, "ignored malformed socket message"),
                     }
                 }
@@ -67,12 +106,14 @@ async fn serve(state: AppState, user: User, socket: WebSocket) {
                 Some(Ok(_)) => {}
             },
             _ = ping.tick() => {
-                if tx.send(Message::Ping(Vec::new().into())).await.is_err() {
+                let sent = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Ping(Vec::new().into()))).await;
+                if !matches!(sent, Ok(Ok(()))) {
                     break;
                 }
             }
         }
     }
+    let _ = tokio::time::timeout(Duration::from_secs(1), tx.close()).await;
     // A closed tab is away at once (SPEC P2).
     state.presence.disconnect(&user.id, conn.id);
     tracing::debug!(user_id = %user.id, conn = conn.id, "socket closed");

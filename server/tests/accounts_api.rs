@@ -396,19 +396,7 @@ async fn admins_hear_about_signups_on_the_realtime_socket() {
     let s = common::spawn().await;
     let (admin, _) = s.signup("Admin", "admin@example.com").await;
 
-    let ws_url = format!("{}/api/ws", s.base.replace("http://", "ws://"));
-    let mut request =
-        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-            ws_url.as_str(),
-        )
-        .expect("request");
-    request.headers_mut().insert(
-        "Cookie",
-        format!("parley_session={admin}").parse().expect("header"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("socket opens");
+    let mut socket = common::connect_socket(&s.base, &admin).await;
 
     // Wait until the hub knows the tab before causing the event.
     for _ in 0..100 {
@@ -427,7 +415,10 @@ async fn admins_hear_about_signups_on_the_realtime_socket() {
     assert_eq!(event["type"], "users_changed");
 
     // No cookie, no socket.
-    let anon = tokio_tungstenite::connect_async(ws_url.as_str()).await;
+    let anon = tokio_tungstenite::connect_async(
+        format!("{}/api/ws", s.base.replace("http://", "ws://")).as_str(),
+    )
+    .await;
     assert!(anon.is_err(), "anonymous socket must be refused");
 }
 

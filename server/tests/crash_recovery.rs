@@ -3,77 +3,10 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::process::{free_port, Parley};
 use common::receiver::{Receiver, Reply};
-use serde_json::json;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-struct Parley {
-    child: Child,
-    base: String,
-}
-
-impl Parley {
-    async fn start(db_url: &str, port: u16, webhook_url: &str) -> Parley {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_parley"))
-            .env("DATABASE_URL", db_url)
-            .env("PARLEY_ADDR", format!("127.0.0.1:{port}"))
-            .env("WEBHOOK_URL", webhook_url)
-            .env(
-                "WEBHOOK_RETRY_SCHEDULE",
-                "500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms",
-            )
-            .env("WEBHOOK_TIMEOUT", "30")
-            .env("WEBUI_SECRET_KEY", "crash-test")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start parley");
-        let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if reqwest::get(format!("{base}/api/v1/auths/")).await.is_ok() {
-                return Parley { child, base };
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("parley did not start");
-    }
-
-    fn kill_9(mut self) {
-        self.child.kill().expect("SIGKILL");
-        let _ = self.child.wait();
-    }
-
-    async fn signup(&self, email: &str) {
-        let res = reqwest::Client::new()
-            .post(format!("{}/api/v1/auths/signup", self.base))
-            .json(&json!({"name": "Tim", "email": email, "password": "correct horse"}))
-            .send()
-            .await
-            .expect("signup");
-        assert_eq!(res.status().as_u16(), 200);
-    }
-}
-
-impl Drop for Parley {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn attempts_made(db_url: &str) -> i64 {
     let (db, _) = app::backend::db::connect(db_url).await.expect("db");

@@ -196,9 +196,7 @@ async fn a_finished_reply_notifies_only_when_away_unless_always() {
 async fn user_targets_are_signed_and_carry_their_headers() {
     let rx = Receiver::start().await;
     let s = common::spawn_with(|env| env.webhook_allowed_hosts = vec!["loopback".into()]).await;
-    let (admin, _) = s.signup("Ada", "ada@example.com").await;
-    let (tim, body) = s.signup("Tim", "tim@example.com").await;
-    common::approve(&s, &admin, &body).await;
+    let (admin, tim, _) = common::admin_and_user(&s).await;
     common::save_user_webhook(&s, &tim, &rx.url, "always").await;
 
     let (status, secret, _) = s
@@ -211,17 +209,7 @@ async fn user_targets_are_signed_and_carry_their_headers() {
     assert_eq!(status, 200, "{secret}");
     let secret: String = serde_json::from_str(&secret).expect("json string");
     assert!(secret.starts_with("whsec_"));
-    let res = s
-        .http
-        .post(s.url("/api/fn/save_webhook_headers"))
-        .header("Cookie", format!("parley_session={tim}"))
-        .header("Accept", "application/json")
-        .json(&serde_json::json!({"scope": "mine", "headers": [["X-Team-Token", "t0ken"]]}))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(res.status(), 200);
-    let security: Value = res.json().await.expect("json");
+    let security = common::save_headers(&s, &tim, "mine", &[("X-Team-Token", "t0ken")]).await;
     assert_eq!(security["has_signing_secret"], true);
     assert_eq!(security["header_names"][0], "X-Team-Token");
 

@@ -326,6 +326,8 @@ async fn user_webhooks_cannot_reach_loopback_and_nobody_reaches_metadata() {
 
     // The admin allows loopback explicitly: now it goes through.
     let s2 = common::spawn_with(|env| env.webhook_allowed_hosts = vec!["loopback".into()]).await;
+    let (_, u2) = s2.signup("Tim", "tim@example.com").await;
+    let user_id = u2["id"].as_str().expect("id").to_string();
     let id = enqueue(&s2, Target::User(user_id), &rx.url).await;
     assert_eq!(
         s2.settled(&id, WAIT).await.status,

@@ -55,6 +55,7 @@ impl NewAccount {
         if name.is_empty() {
             return Err(AppError::Invalid("Enter your name.".into()));
         }
+        super::db::check_name_chars(&name)?;
         if name.chars().count() > 100 {
             return Err(AppError::Invalid(
                 "The name can be at most 100 characters.".into(),
@@ -86,7 +87,7 @@ pub fn normalize_email(email: &str) -> String {
 
 fn validate_email(email: &str) -> Result<(), AppError> {
     let ok = email.len() <= 254
-        && !email.chars().any(char::is_whitespace)
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && match email.split_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
@@ -106,7 +107,17 @@ fn validate_email(email: &str) -> Result<(), AppError> {
     }
 }
 
+/// Argon2 computations at once. Each takes ~19 MiB and a core for a
+/// moment: a flood of sign-ins or sign-ups queues here instead of taking
+/// every core and gigabytes of memory.
+static ARGON2_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(4));
+
 pub async fn hash_password(password: String) -> Result<String, AppError> {
+    let _slot = ARGON2_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -119,6 +130,10 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    let _slot = ARGON2_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(|_| AppError::Internal)?;
         Ok(Argon2::default()
@@ -147,11 +162,20 @@ pub async fn create_account(
     {
         return Err(AppError::SignupDisabled);
     }
+    // A taken email is refused before the costly hash (the transaction
+    // below checks again for a race).
+    let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(&account.email)
+        .fetch_optional(&state.db)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::EmailTaken);
+    }
     let password_hash = hash_password(account.password).await?;
     let default_role = state.config.default_user_role().await?;
     let admin_webhook = webhooks::admin::effective_url(state).await?;
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
         .bind(&account.email)
         .fetch_optional(&mut *tx)
@@ -231,10 +255,11 @@ pub async fn verify_credentials(
     password: &str,
 ) -> Result<User, AppError> {
     let email = normalize_email(email);
+    let email = super::db::storable_text(&email);
     let row = sqlx::query(&format!(
         "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
     ))
-    .bind(&email)
+    .bind(email.as_ref())
     .fetch_optional(&state.db)
     .await?;
     let Some(row) = row else {
@@ -315,7 +340,7 @@ pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Resu
             "You cannot delete your own account here.".into(),
         ));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -327,10 +352,33 @@ pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Resu
     if deleted.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
+    // Their signing secret and headers are gone with the account: nothing
+    // still queued for them may go out (unsigned) afterwards.
+    sqlx::query(
+        "UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, locked_until = NULL, \
+         last_error = $1, updated_at = $2 \
+         WHERE target = 'user' AND owner_id = $3 AND status IN ('pending', 'retrying', 'delivering')",
+    )
+    .bind("the target's owner was deleted")
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "user deleted");
     state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
     notify_admins(state, ServerEvent::UsersChanged).await;
+    Ok(())
+}
+
+/// Signs a session out. The user's open sockets re-check their sessions at
+/// once, so the one that used this session closes (SPEC W2).
+pub async fn sign_out(state: &AppState, token: &str) -> Result<(), AppError> {
+    if let Some(user_id) = super::sessions::revoke(&state.db, token).await? {
+        state
+            .hub
+            .send_to_user(&user_id, ServerEvent::SessionChanged);
+    }
     Ok(())
 }
 

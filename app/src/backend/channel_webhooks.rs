@@ -42,6 +42,45 @@ impl IncomingLimiter {
             .check_key(&webhook_id.to_string())
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
+
+    pub fn prune(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
+    }
+}
+
+/// Wrong-token posts per client address: a few mistakes pass as 401, a
+/// flood gets 429 (as Discord answers invalid-request floods).
+pub struct FailedTokenLimiter {
+    limiter: DefaultKeyedRateLimiter<std::net::IpAddr>,
+    clock: DefaultClock,
+}
+
+impl Default for FailedTokenLimiter {
+    fn default() -> Self {
+        let burst = NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN);
+        FailedTokenLimiter {
+            limiter: RateLimiter::keyed(Quota::per_second(NonZeroU32::MIN).allow_burst(burst)),
+            clock: DefaultClock::default(),
+        }
+    }
+}
+
+impl FailedTokenLimiter {
+    /// Counts one failure; `Err(wait)` once the address is over its budget.
+    pub fn failed(&self, client: std::net::IpAddr) -> Result<(), Duration> {
+        if self.limiter.len() > crate::backend::ratelimit::MAX_TRACKED_KEYS {
+            self.prune();
+        }
+        self.limiter
+            .check_key(&client)
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    }
+
+    pub fn prune(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
+    }
 }
 
 /// Why an incoming post was refused (SPEC C4).
@@ -164,6 +203,7 @@ fn validate_name(name: &str) -> Result<String, AppError> {
     if name.is_empty() {
         return Err(AppError::Invalid("Give the webhook a name.".into()));
     }
+    super::db::check_name_chars(name)?;
     if name.chars().count() > 80 {
         return Err(AppError::Invalid(
             "A webhook name can be at most 80 characters.".into(),
@@ -343,10 +383,15 @@ pub async fn load_image(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, 
 /// limit and the body, then store and broadcast the message.
 pub async fn post_incoming(
     state: &AppState,
+    client: Option<std::net::IpAddr>,
     id: &str,
     token: &str,
     body: &[u8],
 ) -> Result<String, IncomingError> {
+    let refused = || match client.map(|ip| state.incoming_auth_failures.failed(ip)) {
+        Some(Err(wait)) => IncomingError::RateLimited(wait),
+        _ => IncomingError::Unauthorized,
+    };
     let row = sqlx::query("SELECT channel_id, name, profile_image_url, token_hash FROM channel_webhooks WHERE id = $1")
         .bind(id)
         .fetch_optional(&state.db)
@@ -355,11 +400,11 @@ pub async fn post_incoming(
     let Some(row) = row else {
         // Same work as a wrong token, so timing does not tell ids apart.
         let _ = presented.as_bytes().ct_eq(presented.as_bytes());
-        return Err(IncomingError::Unauthorized);
+        return Err(refused());
     };
     let stored: String = row.try_get("token_hash")?;
     if !bool::from(stored.as_bytes().ct_eq(presented.as_bytes())) {
-        return Err(IncomingError::Unauthorized);
+        return Err(refused());
     }
     if let Some(limiter) = &state.channel_webhook_limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
@@ -385,11 +430,13 @@ pub async fn post_incoming(
         .filter(|n| !n.is_empty())
         .map(|n| n.chars().take(80).collect::<String>())
         .unwrap_or(hook_name);
+    // Only an image Parley serves is shown: a sender's `avatar_url` would
+    // make every viewer's browser call the sender (C10 fetches a copy).
     let image = json
         .get("avatar_url")
         .and_then(|v| v.as_str())
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-        .map(|u| u.chars().take(2048).collect::<String>())
+        .filter(|u| crate::model::is_local_image_url(u))
+        .map(str::to_string)
         .or(hook_image);
     let message = channels::insert_message(
         state,

@@ -69,6 +69,7 @@ fn validate_name(name: &str) -> Result<String, AppError> {
     if name.is_empty() {
         return Err(AppError::Invalid("Enter a channel name.".into()));
     }
+    super::db::check_name_chars(name)?;
     if name.chars().count() > 80 {
         return Err(AppError::Invalid(
             "A channel name can be at most 80 characters.".into(),
@@ -90,7 +91,7 @@ pub async fn create(
     let description = description.trim().chars().take(500).collect::<String>();
     let id = new_id();
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     sqlx::query("INSERT INTO channels (id, name, description, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
         .bind(&id)
         .bind(&name)
@@ -200,6 +201,7 @@ pub async fn set_member(
 ) -> Result<(), AppError> {
     require(&state.db, acting, channel_id, Access::Manager).await?;
     let email = super::accounts::normalize_email(email);
+    let email = super::db::storable_text(&email).into_owned();
     let target: Option<(String, String)> =
         sqlx::query_as("SELECT id, role FROM users WHERE email = $1")
             .bind(&email)
@@ -249,15 +251,51 @@ pub async fn remove_member(
 
 /// Markdown → HTML with every tag and attribute a sender could abuse
 /// removed (ammonia's allow-list; links get rel="noopener noreferrer").
+/// Images only show when Parley serves them (its uploads); any other
+/// image becomes a link to it, so opening a channel makes the browser
+/// fetch nothing a sender chose — no tracking pixel, no GET to a Parley
+/// route in the viewer's name.
 pub fn render_markdown(content: &str) -> String {
+    use pulldown_cmark::{Event, Tag, TagEnd};
     let mut options = pulldown_cmark::Options::empty();
     options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
     options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    // Whether each open image was turned into a link, to close it alike.
+    let mut images_as_links: Vec<bool> = Vec::new();
     // Raw HTML from a sender is shown as text, never as markup; ammonia
     // below is the second line of defence for what markdown itself emits.
     let parser = pulldown_cmark::Parser::new_ext(content, options).map(|event| match event {
-        pulldown_cmark::Event::Html(raw) | pulldown_cmark::Event::InlineHtml(raw) => {
-            pulldown_cmark::Event::Text(raw)
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let local = crate::model::is_local_image_url(&dest_url);
+            images_as_links.push(!local);
+            if local {
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            } else {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+        }
+        Event::End(TagEnd::Image) => {
+            if images_as_links.pop().unwrap_or(false) {
+                Event::End(TagEnd::Link)
+            } else {
+                Event::End(TagEnd::Image)
+            }
         }
         other => other,
     });
@@ -266,6 +304,13 @@ pub fn render_markdown(content: &str) -> String {
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .attribute_filter(|element, attribute, value| {
+            if element == "img" && attribute == "src" && !crate::model::is_local_image_url(value) {
+                None
+            } else {
+                Some(value.into())
+            }
+        })
         .clean(&html)
         .to_string()
 }
@@ -300,6 +345,13 @@ pub async fn insert_message(
 ) -> Result<ChannelMessage, AppError> {
     let id = new_id();
     let now = now_ms();
+    let content = super::db::storable_text(m.content);
+    let author_name = super::db::storable_text(m.author_name);
+    let m = NewMessage {
+        content: &content,
+        author_name: &author_name,
+        ..m
+    };
     let meta = match m.webhook_id {
         Some(wid) => {
             serde_json::json!({"webhook": {"id": wid, "name": m.author_name, "profile_image_url": m.author_image}})
@@ -347,9 +399,14 @@ pub async fn insert_message(
     Ok(message)
 }
 
+/// Who may see a new message: the channel's members whose account is not
+/// pending (a demoted member keeps the row but loses the channel), and
+/// the admins.
 async fn viewers(db: &Db, channel_id: &str) -> Result<Vec<String>, AppError> {
     let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT user_id FROM channel_members WHERE channel_id = $1 UNION SELECT id FROM users WHERE role = 'admin'",
+        "SELECT m.user_id FROM channel_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.channel_id = $1 AND u.role <> 'pending' \
+         UNION SELECT id FROM users WHERE role = 'admin'",
     )
     .bind(channel_id)
     .fetch_all(db)
@@ -453,6 +510,20 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "shown as text: {html}");
         assert!(!html.contains("href=\"javascript:"), "{html}");
+        let pixel =
+            render_markdown("![](https://tracker.example/p.gif) ![x](/api/v1/auths/signout)");
+        assert!(!pixel.contains("<img"), "{pixel}");
+        assert!(
+            pixel.contains("href=\"https://tracker.example/p.gif\""),
+            "shown as a link: {pixel}"
+        );
+        let own = render_markdown("![logo](/api/v1/uploads/0b5e-11aa)");
+        assert!(
+            own.contains("<img src=\"/api/v1/uploads/0b5e-11aa\""),
+            "{own}"
+        );
+        let sneaky = render_markdown("![a](/api/v1/uploads/../auths/signout)");
+        assert!(!sneaky.contains("<img"), "{sneaky}");
         let link = render_markdown("[site](https://example.com)");
         assert!(
             link.contains("rel=\"noopener noreferrer nofollow\""),

@@ -68,7 +68,7 @@ pub fn title_for(prompt: &str) -> String {
     cut
 }
 
-fn validate_prompt(prompt: &str) -> Result<&str, AppError> {
+fn validate_prompt(prompt: &str) -> Result<std::borrow::Cow<'_, str>, AppError> {
     let prompt = prompt.trim();
     if prompt.is_empty() {
         return Err(AppError::Invalid("Write a prompt first.".into()));
@@ -78,7 +78,7 @@ fn validate_prompt(prompt: &str) -> Result<&str, AppError> {
             "The prompt is too long (at most {MAX_PROMPT_CHARS} characters)."
         )));
     }
-    Ok(prompt)
+    Ok(super::db::storable_text(prompt))
 }
 
 const MESSAGE_COLUMNS: &str =
@@ -186,6 +186,7 @@ pub async fn start(
     base_url: &str,
 ) -> Result<Chat, AppError> {
     let prompt = validate_prompt(prompt)?;
+    let prompt = prompt.as_ref();
     let model = model.trim();
     if !state.chat_models.accepts(model) {
         return Err(AppError::Invalid(format!("Unknown model \"{model}\".")));
@@ -219,6 +220,7 @@ pub async fn send(
     base_url: &str,
 ) -> Result<Vec<ChatMessage>, AppError> {
     let prompt = validate_prompt(prompt)?;
+    let prompt = prompt.as_ref();
     owned(&state.db, user, chat_id).await?;
     ask(state, user, chat_id, prompt, base_url).await
 }
@@ -234,7 +236,7 @@ async fn ask(
     let now = now_ms();
     let prompt_id = new_id();
     let reply_id = new_id();
-    let mut tx = state.db.begin().await?;
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     // The reply row goes in only if no live reply exists: this is the
     // check and the claim in one statement, so two tabs cannot race.
     let claimed = sqlx::query(
@@ -477,7 +479,7 @@ async fn save_reply(
 
 pub async fn delete(state: &AppState, user: &User, chat_id: &str) -> Result<(), AppError> {
     owned(&state.db, user, chat_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     sqlx::query("DELETE FROM chat_messages WHERE chat_id = $1")
         .bind(chat_id)
         .execute(&mut *tx)
@@ -530,7 +532,7 @@ mod tests {
     #[test]
     fn prompts_must_have_text_and_a_sane_length() {
         assert!(validate_prompt("   \n").is_err());
-        assert_eq!(validate_prompt("  hi ").ok(), Some("hi"));
+        assert_eq!(validate_prompt("  hi ").ok().as_deref(), Some("hi"));
         assert!(validate_prompt(&"x".repeat(MAX_PROMPT_CHARS + 1)).is_err());
     }
 }

@@ -118,3 +118,38 @@ mod tests {
         assert!(Backend::of("mysql://x").is_err());
     }
 }
+
+/// A transaction that writes. On SQLite it takes the write lock at BEGIN
+/// (IMMEDIATE): a transaction that reads before it writes then waits its
+/// turn (busy timeout) instead of failing with SQLITE_BUSY when another
+/// writer committed in between — parallel sign-ups answered 500 before.
+pub async fn begin_write(
+    db: &Db,
+    backend: Backend,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match backend {
+        Backend::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => db.begin().await,
+    }
+}
+
+/// Text from outside made storable on both databases: PostgreSQL's text
+/// cannot hold NUL, so it becomes U+FFFD instead of failing the request.
+pub fn storable_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\0') {
+        std::borrow::Cow::Owned(text.replace('\0', "\u{FFFD}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Refuses control characters (NUL, escape sequences…) in a short name.
+pub fn check_name_chars(name: &str) -> Result<(), crate::error::AppError> {
+    if name.chars().any(char::is_control) {
+        Err(crate::error::AppError::Invalid(
+            "A name cannot contain control characters.".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}

@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod db;
 pub mod env;
 pub mod llm;
+pub mod maintenance;
 pub mod presence;
 pub mod ratelimit;
 pub mod realtime;

@@ -77,12 +77,14 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<User>, AppErr
     row.as_ref().map(super::accounts::user_from_row).transpose()
 }
 
-pub async fn revoke(db: &Db, token: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .execute(db)
-        .await?;
-    Ok(())
+/// Ends a session; returns whose it was.
+pub async fn revoke(db: &Db, token: &str) -> Result<Option<String>, AppError> {
+    let row: Option<(String,)> =
+        sqlx::query_as("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
+            .bind(token_hash(token))
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(user_id,)| user_id))
 }
 
 /// The caller if their role is at least `min` (`User` admits admins too);

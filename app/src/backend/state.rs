@@ -30,6 +30,10 @@ pub struct AppState {
     pub delivery_wake: Arc<Notify>,
     /// Per-webhook limit of incoming channel posts; `None` = off.
     pub channel_webhook_limiter: Option<Arc<super::channel_webhooks::IncomingLimiter>>,
+    /// Wrong-token posts to incoming webhooks, per client address.
+    pub incoming_auth_failures: Arc<super::channel_webhooks::FailedTokenLimiter>,
+    /// Send test / Redeliver per user.
+    pub manual_deliveries: Arc<super::ratelimit::ManualDeliveryLimiter>,
     /// parley-echo and the OpenAI-compatible endpoint (SPEC W3).
     pub chat_models: super::llm::ChatModels,
     /// Replies being written by this instance.
@@ -64,6 +68,8 @@ impl AppState {
                 env.channel_webhook_burst,
             )
             .map(Arc::new),
+            incoming_auth_failures: Arc::default(),
+            manual_deliveries: Arc::default(),
             config: ConfigStore::new(db.clone(), env.clone()),
             chat_models: super::llm::ChatModels::from_env(&env),
             generations: super::chats::Generations::default(),

@@ -206,7 +206,12 @@ fn MessageItem(m: ChannelMessage) -> impl IntoView {
     let is_webhook = m.author.role == "webhook";
     let deleted = m.webhook_deleted;
     let name = m.author.name.clone();
-    let avatar = match m.author.image.clone().filter(|_| !deleted) {
+    let avatar = match m
+        .author
+        .image
+        .clone()
+        .filter(|src| !deleted && crate::model::is_local_image_url(src))
+    {
         Some(src) => view! { <img class="avatar" src=src alt="" /> }.into_any(),
         None => {
             view! { <span class="avatar" aria-hidden="true">{initials(&name)}</span> }.into_any()
@@ -518,7 +523,11 @@ fn WebhookRow(
             })
         }
     };
-    let avatar = match hook.profile_image_url.clone() {
+    let avatar = match hook
+        .profile_image_url
+        .clone()
+        .filter(|src| crate::model::is_local_image_url(src))
+    {
         Some(src) => view! { <img class="avatar" src=src alt="" /> }.into_any(),
         None => view! { <span class="avatar" aria-hidden="true">{initials(&hook.name)}</span> }
             .into_any(),

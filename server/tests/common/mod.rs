@@ -4,7 +4,9 @@
 #![allow(dead_code)]
 
 pub mod fake_openai;
+pub mod process;
 pub mod receiver;
+pub mod world;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -80,7 +82,8 @@ async fn spawn_at(
     env.delivery.connect_timeout = Duration::from_secs(1);
     configure(&mut env);
     let state = AppState::connect(env).await.expect("database");
-    app::backend::webhooks::DeliveryWorker::spawn(state.clone());
+    app::backend::webhooks::DeliveryWorker::spawn(state.clone()).expect("worker");
+    app::backend::maintenance::spawn(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -94,6 +97,9 @@ async fn spawn_at(
         .await;
     });
     let http = reqwest::Client::builder()
+        // The test talks to its own server on loopback, whatever proxy the
+        // environment names (the proxy test sets one).
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
@@ -154,6 +160,8 @@ impl TestServer {
             .http
             .post(self.url(&format!("/api/fn/{name}")))
             .header("Accept", "application/json")
+            // As Parley's own page sends it (cross-site writes are refused).
+            .header("Origin", &self.base)
             .form(form);
         if let Some(t) = token {
             req = req.header("Cookie", format!("parley_session={t}"));
@@ -216,13 +224,47 @@ pub async fn save_user_webhook(s: &TestServer, token: &str, url: &str, mode: &st
     assert_eq!(status, 200, "{text}");
 }
 
-pub type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+/// Saves the admin webhook URL (SPEC A1) and expects success.
+pub async fn save_admin_webhook(s: &TestServer, admin: &str, url: &str) {
+    let (status, text, _) = s
+        .server_fn("admin_save_webhook_url", &[("url", url)], Some(admin))
+        .await;
+    assert_eq!(status, 200, "{text}");
+}
 
-/// Opens the realtime socket of `server` as `token`, and waits until the
-/// server's hub has registered it for `user_id`.
-pub async fn open_socket(server: &TestServer, token: &str, user_id: &str) -> Socket {
-    let url = format!("{}/api/ws", server.base.replace("http://", "ws://"));
+/// Replaces a target's custom headers (D4) as the settings page does;
+/// returns what the page then shows.
+pub async fn save_headers(
+    s: &TestServer,
+    token: &str,
+    scope: &str,
+    headers: &[(&str, &str)],
+) -> Value {
+    let res = s
+        .http
+        .post(s.url("/api/fn/save_webhook_headers"))
+        .header("Cookie", format!("parley_session={token}"))
+        .header("Origin", &s.base)
+        .header("Accept", "application/json")
+        .json(&json!({"scope": scope, "headers": headers}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("json")
+}
+
+/// An admin and an approved user "Tim": their tokens and Tim's sign-up body.
+pub async fn admin_and_user(s: &TestServer) -> (String, String, Value) {
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let (tim, body) = s.signup("Tim", "tim@example.com").await;
+    approve(s, &admin, &body).await;
+    (admin, tim, body)
+}
+
+/// Opens the realtime socket at `base` (http://…) with the session cookie.
+pub async fn connect_socket(base: &str, token: &str) -> Socket {
+    let url = format!("{}/api/ws", base.replace("http://", "ws://"));
     let mut request =
         tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
             url.as_str(),
@@ -235,6 +277,16 @@ pub async fn open_socket(server: &TestServer, token: &str, user_id: &str) -> Soc
     let (socket, _) = tokio_tungstenite::connect_async(request)
         .await
         .expect("socket opens");
+    socket
+}
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens the realtime socket of `server` as `token`, and waits until the
+/// server's hub has registered it for `user_id`.
+pub async fn open_socket(server: &TestServer, token: &str, user_id: &str) -> Socket {
+    let socket = connect_socket(&server.base, token).await;
     for _ in 0..100 {
         if server.state.hub.connection_count(user_id) > 0 {
             break;

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::format::{body_for, rfc3339};
+use super::format::{body_for, escape_for, rfc3339, Destination};
 use super::ssrf::{check_literal, Policy};
 use super::store::{self, NewDelivery, Target};
 use crate::backend::AppState;
@@ -51,6 +51,14 @@ pub async fn effective_url(state: &AppState) -> Result<Option<String>, AppError>
 
 pub async fn save_url(state: &AppState, raw: &str) -> Result<Option<String>, AppError> {
     let url = validate_url(raw, &Policy::Admin)?;
+    let old = effective_url(state).await?;
+    super::credentials::forget_if_host_changed(
+        state,
+        &Target::Admin,
+        old.as_deref(),
+        url.as_deref(),
+    )
+    .await?;
     state
         .config
         .set_raw(URL_KEY, url.as_deref().unwrap_or_default())
@@ -68,16 +76,17 @@ pub async fn view(state: &AppState) -> Result<WebhookTargetView, AppError> {
 }
 
 pub fn new_user_body(url: &str, user: &User, locale: Locale) -> Value {
-    let message = Key::NewUserSignedUp
-        .text(locale)
-        .replace("{name}", &user.name);
+    let template = Key::NewUserSignedUp.text(locale);
+    let message = template.replace("{name}", &user.name);
+    // Anyone can pick their name: in a chat service's markup it is text.
+    let shown = template.replace("{name}", &escape_for(Destination::of(url), &user.name));
     let generic = json!({
         "event": "new_user",
         "user": {"id": user.id, "email": user.email, "name": user.name, "role": user.role},
         "message": message,
         "timestamp": rfc3339(user.created_at),
     });
-    body_for(url, generic, &message)
+    body_for(url, generic, &shown)
 }
 
 pub fn test_body(url: &str, locale: Locale, now_ms: i64) -> Value {

@@ -111,6 +111,46 @@ pub async fn security(state: &AppState, target: &Target) -> Result<TargetSecurit
     })
 }
 
+/// `host:port` of a URL, to tell whether an edit points elsewhere.
+fn destination(url: &str) -> Option<String> {
+    let u = reqwest::Url::parse(url).ok()?;
+    Some(format!(
+        "{}:{}",
+        u.host_str()?.to_ascii_lowercase(),
+        u.port_or_known_default()?
+    ))
+}
+
+/// When a target's URL moves to another host, its hidden header values
+/// and its signing secret stay behind: whoever can edit the URL must not
+/// be able to send them somewhere and read them there. Returns whether
+/// anything was cleared.
+pub async fn forget_if_host_changed(
+    state: &AppState,
+    target: &Target,
+    old_url: Option<&str>,
+    new_url: Option<&str>,
+) -> Result<bool, AppError> {
+    let Some(new) = new_url.filter(|u| !u.is_empty()) else {
+        // Switched off: nothing is sent, nothing to protect yet.
+        return Ok(false);
+    };
+    // From no URL to one counts as a move: credentials kept across an
+    // emptied field would otherwise follow any new host.
+    let old = old_url.unwrap_or_default();
+    if !old.is_empty() && destination(old) == destination(new) {
+        return Ok(false);
+    }
+    let had = security(state, target).await?;
+    if !had.has_signing_secret && had.header_names.is_empty() {
+        return Ok(false);
+    }
+    write_sealed(state, target, Field::Secret, None).await?;
+    write_sealed(state, target, Field::Headers, None).await?;
+    tracing::info!("webhook moved to another host: its secret and custom headers were cleared");
+    Ok(true)
+}
+
 /// A new secret; returned once, stored sealed.
 pub async fn regenerate_secret(state: &AppState, target: &Target) -> Result<String, AppError> {
     let secret = signing::new_secret();

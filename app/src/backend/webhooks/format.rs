@@ -52,13 +52,58 @@ pub fn truncate_chars(text: &str, max: usize) -> String {
     out
 }
 
+/// Escapes text a person wrote (a sign-up name, a chat title) for the
+/// markup of `dest`, so it shows as written and cannot mention everyone,
+/// plant a disguised link or format the rest of the message. Parley's own
+/// words and links are not passed through this.
+pub fn escape_for(dest: Destination, text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match dest {
+            Destination::Generic => out.push(c),
+            // Slack's and Google Chat's control sequences live in <…>; the
+            // documented escape is these three entities.
+            Destination::Slack | Destination::GoogleChat => match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                _ => out.push(c),
+            },
+            // Discord markdown: masked links, formatting, mentions, headings.
+            Destination::Discord => {
+                if "\\*_~`|>[]()#<@".contains(c) {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            // Teams renders HTML and markdown links in text; entities and
+            // backslashes cover both.
+            Destination::TeamsConnector | Destination::TeamsWorkflow => match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '[' | ']' | '(' | ')' | '*' | '_' | '~' | '`' | '#' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                _ => out.push(c),
+            },
+        }
+    }
+    out
+}
+
 /// The body for a chat service, or `None` for the generic destination
 /// (whose body is the event itself).
 pub fn chat_service_body(dest: Destination, text: &str) -> Option<Value> {
     Some(match dest {
         Destination::Generic => return None,
         Destination::Slack | Destination::GoogleChat => json!({ "text": text }),
-        Destination::Discord => json!({ "content": truncate_chars(text, DISCORD_LIMIT) }),
+        // No @everyone, @here, role or user pings, whatever the text says.
+        Destination::Discord => json!({
+            "content": truncate_chars(text, DISCORD_LIMIT),
+            "allowed_mentions": { "parse": [] },
+        }),
         Destination::TeamsConnector => json!({
             "@type": "MessageCard",
             "@context": "https://schema.org/extensions",
@@ -100,6 +145,27 @@ pub fn rfc3339(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_cannot_ping_everyone_or_plant_links() {
+        let name = "<!channel> <https://evil.example|Approve>";
+        let slack = escape_for(Destination::Slack, name);
+        assert_eq!(
+            slack,
+            "&lt;!channel&gt; &lt;https://evil.example|Approve&gt;"
+        );
+        let discord = escape_for(
+            Destination::Discord,
+            "@everyone [Approve](https://evil.example)",
+        );
+        assert!(!discord.contains("[Approve]("), "{discord}");
+        assert!(discord.starts_with("\\@everyone"), "{discord}");
+        let teams = escape_for(Destination::TeamsConnector, "<a href=x>[y](z)</a>");
+        assert!(!teams.contains('<') && !teams.contains("[y]("), "{teams}");
+        assert_eq!(escape_for(Destination::Generic, name), name);
+        let body = chat_service_body(Destination::Discord, "hi").expect("discord");
+        assert_eq!(body["allowed_mentions"], json!({"parse": []}));
+    }
 
     #[test]
     fn destinations_are_recognised_by_host_and_path() {
@@ -154,7 +220,10 @@ mod tests {
         assert_eq!(content.chars().count(), 2000);
         assert!(content.ends_with('…'));
         let short = chat_service_body(Destination::Discord, "hi").expect("discord");
-        assert_eq!(short, json!({"content": "hi"}));
+        assert_eq!(
+            short,
+            json!({"content": "hi", "allowed_mentions": {"parse": []}})
+        );
     }
 
     #[test]

@@ -68,10 +68,7 @@ pub fn classify(ip: IpAddr) -> AddressClass {
 
 fn classify_v4(ip: Ipv4Addr) -> AddressClass {
     use AddressClass::*;
-    if ip == Ipv4Addr::new(169, 254, 169, 254)
-        || ip == Ipv4Addr::new(169, 254, 170, 2)
-        || ip == Ipv4Addr::new(100, 100, 100, 200)
-    {
+    if METADATA_V4.contains(&ip.octets()) {
         return Metadata;
     }
     let table: &[([u8; 4], u32, AddressClass)] = &[
@@ -96,10 +93,46 @@ fn classify_v4(ip: Ipv4Addr) -> AddressClass {
         .map_or(Public, |(_, _, class)| *class)
 }
 
+/// Cloud instance metadata services, refused for every target: AWS
+/// (IMDS, ECS task credentials, EKS pod identity), GCP, Azure, Oracle and
+/// OpenStack at 169.254.169.254, Alibaba, Tencent.
+const METADATA_V4: [[u8; 4]; 6] = [
+    [169, 254, 169, 254],
+    [169, 254, 170, 2],
+    [169, 254, 170, 23],
+    [169, 254, 0, 23],
+    [100, 100, 100, 200],
+    [192, 0, 0, 192],
+];
+const METADATA_V6: [&str; 3] = ["fd00:ec2::254", "fd00:ec2::23", "fd20:ce::254"];
+
+/// Host names of metadata services, refused before any lookup.
+const METADATA_HOSTS: [&str; 6] = [
+    "metadata.google.internal",
+    "metadata.goog",
+    "metadata",
+    "instance-data",
+    "instance-data.ec2.internal",
+    "metadata.tencentyun.com",
+];
+
+/// Whether `host` (a name from a URL) names a cloud metadata service.
+pub fn is_metadata_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    METADATA_HOSTS.contains(&host.as_str())
+}
+
+/// The IPv4 address inside an RFC 6052 address with a /48 prefix: bits
+/// 48–63 and 72–87 (bits 64–71 are the reserved "u" octet).
+fn rfc6052_slash48(ip: Ipv6Addr) -> Ipv4Addr {
+    let b = ip.octets();
+    Ipv4Addr::new(b[6], b[7], b[9], b[10])
+}
+
 fn classify_v6(ip: Ipv6Addr) -> AddressClass {
     use AddressClass::*;
     let v6 = |s: &str| s.parse::<Ipv6Addr>().unwrap_or(Ipv6Addr::UNSPECIFIED);
-    if ip == v6("fd00:ec2::254") {
+    if METADATA_V6.iter().any(|m| ip == v6(m)) {
         return Metadata;
     }
     // Addresses that carry an IPv4 address inside are judged by it.
@@ -107,11 +140,27 @@ fn classify_v6(ip: Ipv6Addr) -> AddressClass {
         return classify_v4(v4);
     }
     let embedded_low32 = Ipv4Addr::from((u128::from(ip) & 0xffff_ffff) as u32);
-    if in_v6(ip, v6("64:ff9b::"), 96) || in_v6(ip, v6("64:ff9b:1::"), 48) {
-        return match classify_v4(embedded_low32) {
-            Public => Public,
-            other => other,
-        };
+    if in_v6(ip, v6("64:ff9b::"), 96) {
+        return classify_v4(embedded_low32);
+    }
+    if in_v6(ip, v6("64:ff9b:1::"), 48) {
+        // The local-use NAT64 prefix (RFC 8215) is used with RFC 6052's /48
+        // layout or with the IPv4 address in the last 32 bits (/96). The
+        // bits the other layout uses are zero in an honest address; when
+        // both readings carry an address, both must be public.
+        let readings: Vec<Ipv4Addr> = [rfc6052_slash48(ip), embedded_low32]
+            .into_iter()
+            .filter(|v4| !v4.is_unspecified())
+            .collect();
+        return readings
+            .into_iter()
+            .map(classify_v4)
+            .find(|class| *class != Public)
+            .unwrap_or(if u128::from(ip) & 0xffff_ffff_ffff_ffff_ffff == 0 {
+                Reserved
+            } else {
+                Public
+            });
     }
     if in_v6(ip, v6("2002::"), 16) {
         let seg = ip.segments();
@@ -218,15 +267,18 @@ impl Policy {
             })
         };
         match (self, class) {
-            (_, AddressClass::Metadata | AddressClass::Reserved) => refuse(class),
+            // Link-local holds metadata services of clouds not in the table
+            // and nothing a webhook should reach: refused for every target.
+            (_, AddressClass::Metadata | AddressClass::Reserved | AddressClass::LinkLocal) => {
+                refuse(class)
+            }
             (_, AddressClass::Public) => Ok(()),
             (Policy::Admin, _) => Ok(()),
             (Policy::User(allow), class) => {
                 let allowed = allow.iter().any(|a| match a {
-                    Allowance::Private => matches!(
-                        class,
-                        AddressClass::Private | AddressClass::SharedCgnat | AddressClass::LinkLocal
-                    ),
+                    Allowance::Private => {
+                        matches!(class, AddressClass::Private | AddressClass::SharedCgnat)
+                    }
                     Allowance::Loopback => class == AddressClass::Loopback,
                     Allowance::Cidr(net, prefix) => match (net, ip) {
                         (IpAddr::V4(n), IpAddr::V4(i)) => in_v4(i, n.octets(), *prefix),
@@ -289,6 +341,12 @@ impl reqwest::dns::Resolve for GuardedResolver {
         let policy = self.policy.clone();
         let host = name.as_str().to_string();
         Box::pin(async move {
+            if is_metadata_host(&host) {
+                return Err(Box::new(ResolveFailure(format!(
+                    "refused {host}: cloud metadata host name"
+                )))
+                    as Box<dyn std::error::Error + Send + Sync>);
+            }
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await
                 .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> {
@@ -315,6 +373,10 @@ pub fn check_literal(url: &reqwest::Url, policy: &Policy) -> Result<(), Refusal>
     match url.host() {
         Some(url::Host::Ipv4(ip)) => policy.check(IpAddr::V4(ip), None),
         Some(url::Host::Ipv6(ip)) => policy.check(IpAddr::V6(ip), None),
+        Some(url::Host::Domain(name)) if is_metadata_host(name) => Err(Refusal {
+            ip: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            reason: "cloud metadata host name",
+        }),
         _ => Ok(()),
     }
 }
@@ -359,7 +421,15 @@ mod tests {
             "64:ff9b::7f00:1", // NAT64 of 127.0.0.1
             "2002:7f00:1::1",  // 6to4 of 127.0.0.1
             "fd00:ec2::254",
+            "fd00:ec2::23",
             "ff02::1",
+            "169.254.170.23",
+            "169.254.0.23",
+            "100.100.100.200",
+            "64:ff9b:1:a00:0:100::",         // RFC 6052 /48 of 10.0.0.1
+            "64:ff9b:1:7f00:0:100::",        // RFC 6052 /48 of 127.0.0.1
+            "64:ff9b:1:a00:0:100:5db8:d822", // /48 says 10.0.0.1, /96 says public
+            "64:ff9b:1::a9fe:a9fe",          // /96 reading of 169.254.169.254
         ];
         for ip in refused {
             let ip: IpAddr = ip.parse().expect(ip);
@@ -400,6 +470,18 @@ mod tests {
             assert!(url_verdict(url).is_err(), "{url} must be refused");
         }
         assert!(url_verdict("http://93.184.216.34/hook").is_ok());
+        for url in [
+            "http://metadata.google.internal/computeMetadata/v1/",
+            "http://METADATA.google.internal./",
+            "http://metadata/",
+            "http://instance-data.ec2.internal/latest/",
+        ] {
+            assert!(url_verdict(url).is_err(), "{url} must be refused");
+            assert!(
+                check_literal(&reqwest::Url::parse(url).expect("url"), &Policy::Admin).is_err(),
+                "{url} must be refused for the admin too"
+            );
+        }
         assert!(
             url_verdict("https://hooks.slack.com/services/x").is_ok(),
             "names are checked at resolve time"
@@ -415,9 +497,15 @@ mod tests {
         for ip in [
             "169.254.169.254",
             "fd00:ec2::254",
+            "fd00:ec2::23",
             "::ffff:169.254.169.254",
             "0.0.0.0",
             "224.0.0.1",
+            "169.254.170.23",
+            "169.254.0.23",
+            "100.100.100.200",
+            "169.254.10.10", // any link-local
+            "fe80::1",
         ] {
             assert!(admin.check(ip.parse().expect(ip), None).is_err(), "{ip}");
         }
@@ -454,6 +542,31 @@ mod tests {
         assert!(private
             .check("127.0.0.1".parse().expect("ip"), None)
             .is_err());
+        for ip in ["169.254.1.1", "fe80::1", "169.254.170.23"] {
+            assert!(
+                private.check(ip.parse().expect("ip"), None).is_err(),
+                "{ip}: `private` does not open link-local"
+            );
+        }
+        let cidr = Policy::user(&["169.254.0.0/16".into()]);
+        assert!(
+            cidr.check("169.254.5.5".parse().expect("ip"), None)
+                .is_err(),
+            "not even a CIDR opens link-local"
+        );
+    }
+
+    #[test]
+    fn nat64_local_use_prefix_reads_ipv4_as_rfc_6052_says() {
+        let ip: Ipv6Addr = "64:ff9b:1:a00:0:100::".parse().expect("ip");
+        assert_eq!(rfc6052_slash48(ip), Ipv4Addr::new(10, 0, 0, 1));
+        let public: Ipv6Addr = "64:ff9b:1:5db8:d8:2200::".parse().expect("ip");
+        assert_eq!(rfc6052_slash48(public), Ipv4Addr::new(93, 184, 216, 34));
+        assert_eq!(classify(IpAddr::V6(public)), AddressClass::Public);
+        let public96: Ipv6Addr = "64:ff9b:1::5db8:d822".parse().expect("ip");
+        assert_eq!(classify(IpAddr::V6(public96)), AddressClass::Public);
+        let empty: Ipv6Addr = "64:ff9b:1::".parse().expect("ip");
+        assert_eq!(classify(IpAddr::V6(empty)), AddressClass::Reserved);
     }
 
     #[tokio::test]

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::admin::validate_url;
 use super::credentials;
-use super::format::{body_for, rfc3339};
+use super::format::{body_for, escape_for, rfc3339, Destination};
 use super::ssrf::Policy;
 use super::store::{self, NewDelivery, Target};
 use crate::backend::db::now_ms;
@@ -52,6 +52,14 @@ pub async fn save(
     refuse_when_off(state.config.enable_user_webhooks().await?)?;
     let policy = Policy::user(&state.env.webhook_allowed_hosts);
     let url = validate_url(url, &policy)?.unwrap_or_default();
+    let old = view(state, user).await?.url;
+    super::credentials::forget_if_host_changed(
+        state,
+        &Target::User(user.id.clone()),
+        Some(&old),
+        Some(&url).filter(|u| !u.is_empty()).map(String::as_str),
+    )
+    .await?;
     let mode_text = match mode {
         NotifyMode::Away => "away",
         NotifyMode::Always => "always",
@@ -141,7 +149,13 @@ pub struct FinishedReply<'a> {
 pub fn chat_response_body(url: &str, r: &FinishedReply<'_>) -> serde_json::Value {
     let link = format!("{}/c/{}", r.base_url.trim_end_matches('/'), r.chat_id);
     let excerpt: String = r.reply.chars().take(500).collect();
-    let text = format!("{} — {} {}", r.title, excerpt, link);
+    let dest = Destination::of(url);
+    let text = format!(
+        "{} — {} {}",
+        escape_for(dest, r.title),
+        escape_for(dest, &excerpt),
+        link
+    );
     let generic = json!({
         "event": "chat_response",
         "chat": {

@@ -109,8 +109,16 @@ pub struct DeliveryWorker {
     hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
 }
 
-fn client(settings: &DeliverySettings, policy: Policy) -> reqwest::Client {
+/// Host slots kept for idle hosts before the map is pruned.
+const IDLE_HOSTS_KEPT: usize = 256;
+
+/// The client of one SSRF policy. It must connect only through
+/// `GuardedResolver`: `no_proxy` because with `HTTP_PROXY` & co. reqwest
+/// would resolve and check only the proxy, and the proxy would reach
+/// whatever the URL names.
+fn client(settings: &DeliverySettings, policy: Policy) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
+        .no_proxy()
         .timeout(settings.timeout)
         .connect_timeout(settings.connect_timeout)
         .redirect(reqwest::redirect::Policy::none())
@@ -118,27 +126,28 @@ fn client(settings: &DeliverySettings, policy: Policy) -> reqwest::Client {
         .user_agent(concat!("Parley-Webhooks/", env!("CARGO_PKG_VERSION")))
         .pool_max_idle_per_host(8)
         .build()
-        .unwrap_or_default()
 }
 
 impl DeliveryWorker {
-    pub fn new(state: AppState) -> DeliveryWorker {
+    /// Fails when an HTTP client cannot be built: a fallback client would
+    /// have no SSRF guard and would follow redirects, so there is none.
+    pub fn new(state: AppState) -> Result<DeliveryWorker, reqwest::Error> {
         let settings = state.delivery.clone();
         let user_policy = Policy::user(&state.env.webhook_allowed_hosts);
-        DeliveryWorker {
-            admin_client: client(&settings, Policy::Admin),
-            user_client: client(&settings, user_policy.clone()),
+        Ok(DeliveryWorker {
+            admin_client: client(&settings, Policy::Admin)?,
+            user_client: client(&settings, user_policy.clone())?,
             user_policy,
             global: Arc::new(Semaphore::new(settings.max_in_flight.max(1))),
             hosts: Arc::default(),
             state,
-        }
+        })
     }
 
     /// Starts the sending loop in the background.
-    pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
-        let worker = DeliveryWorker::new(state);
-        tokio::spawn(async move { worker.run().await })
+    pub fn spawn(state: AppState) -> Result<tokio::task::JoinHandle<()>, reqwest::Error> {
+        let worker = DeliveryWorker::new(state)?;
+        Ok(tokio::spawn(async move { worker.run().await }))
     }
 
     pub async fn run(self) {
@@ -204,6 +213,11 @@ impl DeliveryWorker {
             .unwrap_or_default();
         let sem = {
             let mut hosts = self.hosts.lock().ok()?;
+            if hosts.len() > IDLE_HOSTS_KEPT {
+                // A slot set nobody holds a permit of is idle: drop it, so
+                // the map stays as small as the hosts in flight.
+                hosts.retain(|_, sem| Arc::strong_count(sem) > 1);
+            }
             hosts
                 .entry(key)
                 .or_insert_with(|| Arc::new(Semaphore::new(self.state.delivery.per_host.max(1))))
@@ -257,6 +271,14 @@ impl DeliveryWorker {
         if let Err(refusal) = check_literal(&url, &policy) {
             tracing::warn!(delivery = %d.id, "{refusal}");
             return fail_for_good(refusal.to_string());
+        }
+        if let Target::User(owner) = &d.target {
+            // A deleted user's deliveries die with the account.
+            match crate::backend::accounts::get_user(&self.state.db, owner).await {
+                Ok(Some(_)) => {}
+                Ok(None) => return fail_for_good("the target's owner was deleted".into()),
+                Err(e) => return fail_for_good(format!("cannot read the target's owner: {e}")),
+            }
         }
         let (secret, headers) = match self.state.target_credentials(&d.target).await {
             Ok(c) => c,
