@@ -40,7 +40,8 @@ browser-deps:
 	    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null; \
 	  else echo "Chromium is missing: sudo apt-get install chromium"; exit 1; fi; \
 	fi
-	@if [ ! -d end2end/node_modules/@playwright/test ]; then \
+	@if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@slack/webhook ] \
+	  || [ ! -d end2end/node_modules/discord-webhook-node ]; then \
 	  (cd end2end && npm install --no-audit --no-fund); \
 	fi
 

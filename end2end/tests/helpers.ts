@@ -11,9 +11,13 @@ fs.mkdirSync(shots, { recursive: true });
  * test's `page.request`): Parley refuses writes without its own Origin,
  * as a browser page sends it.
  */
-export function fromParley(page: Page, extra: Record<string, string> = {}): Record<string, string> {
-  return { Origin: new URL(page.url()).origin, Accept: 'application/json', ...extra };
+export function fromParley(_page: Page, extra: Record<string, string> = {}): Record<string, string> {
+  // The configured origin, not the page's: the page may be closed already.
+  return { Origin: PARLEY_ORIGIN, Accept: 'application/json', ...extra };
 }
+
+/** Parley's origin in this run (see playwright.config.ts). */
+export const PARLEY_ORIGIN = `http://127.0.0.1:${process.env.PARLEY_E2E_PORT ?? '3107'}`;
 
 export const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' };
 

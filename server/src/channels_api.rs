@@ -25,6 +25,12 @@ fn channel_json(c: &Channel) -> Value {
 }
 
 fn message_json(m: &ChannelMessage) -> Value {
+    // SPEC C5: once the webhook is gone, its messages say so.
+    let author_name = if m.webhook_deleted {
+        "Deleted Webhook"
+    } else {
+        m.author.name.as_str()
+    };
     let mut meta = json!({});
     if let Some(wid) = &m.webhook_id {
         meta = json!({"webhook": {"id": wid, "name": m.author.name, "profile_image_url": m.author.image, "deleted": m.webhook_deleted}});
@@ -34,7 +40,7 @@ fn message_json(m: &ChannelMessage) -> Value {
         "channel_id": m.channel_id,
         "content": m.content,
         "created_at": m.created_at,
-        "user": {"id": m.author.id, "name": m.author.name, "role": m.author.role, "profile_image_url": m.author.image},
+        "user": {"id": m.author.id, "name": author_name, "role": m.author.role, "profile_image_url": m.author.image},
         "meta": meta,
     })
 }
@@ -235,31 +241,65 @@ async fn get_upload(
     Ok(res)
 }
 
-/// `POST /api/v1/channels/webhooks/{id}/{token}` — outside tools post here.
+/// The body of an incoming post, or the JSON 413/400 answer.
+fn incoming_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Response> {
+    match body {
+        Ok(body) => Ok(body),
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(crate::guard::too_large(crate::guard::INCOMING_BODY_LIMIT))
+        }
+        Err(rejection) => {
+            Err(ApiError::new(rejection.status(), rejection.body_text()).into_response())
+        }
+    }
+}
+
+fn content_type(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+}
+
+fn retry_after(res: &mut Response, err: &IncomingError) {
+    if let IncomingError::RateLimited(wait) = err {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+}
+
+/// `POST /api/v1/channels/webhooks/{id}/{token}` — outside tools post here
+/// (Parley's, Slack's and Discord's bodies alike).
 async fn incoming(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Path((id, token)): Path<(String, String)>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let body = match body {
+    let body = match incoming_bytes(body) {
         Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return crate::guard::too_large(crate::guard::INCOMING_BODY_LIMIT)
-        }
-        Err(rejection) => {
-            return ApiError::new(rejection.status(), rejection.body_text()).into_response()
-        }
+        Err(res) => return res,
     };
-    match hooks::post_incoming(&state, Some(peer.ip()), &id, &token, &body).await {
+    let posted = hooks::post_incoming(
+        &state,
+        Some(peer.ip()),
+        &id,
+        &token,
+        content_type(&headers),
+        &body,
+    )
+    .await;
+    match posted {
         Ok(message_id) => Json(json!({"success": true, "message_id": message_id})).into_response(),
         Err(err) => {
             let (status, detail) = match &err {
                 IncomingError::Unauthorized => (StatusCode::UNAUTHORIZED, "Invalid webhook URL: unknown webhook or wrong token.".to_string()),
-                IncomingError::NotJson(e) => (StatusCode::BAD_REQUEST, format!("The body must be JSON like {{\"content\": \"…\"}} ({e}).")),
+                IncomingError::NotJson(e) => (StatusCode::BAD_REQUEST, format!("The body must be JSON like {{\"content\": \"…\"}}, or a form with a JSON payload ({e}).")),
                 IncomingError::NoText => (
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "Send the message text as \"content\" (or Slack-style \"text\"); it is missing or empty.".to_string(),
+                    "Nothing to show: send \"content\" (or Slack's \"text\", \"blocks\" or \"attachments\", or Discord's \"embeds\").".to_string(),
                 ),
                 IncomingError::TooLong => (
                     StatusCode::PAYLOAD_TOO_LARGE,
@@ -269,12 +309,65 @@ async fn incoming(
                 IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.".to_string()),
             };
             let mut res = (status, Json(json!({"detail": detail}))).into_response();
-            if let IncomingError::RateLimited(wait) = err {
-                let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
-                    res.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-            }
+            retry_after(&mut res, &err);
+            res
+        }
+    }
+}
+
+/// `POST {url}/discord` — the same post, answered as Discord answers a
+/// webhook without `?wait=true`: `204 No Content` (clients such as
+/// discord-webhook-node accept nothing else). Errors stay JSON.
+async fn incoming_discord(
+    state: State<AppState>,
+    peer: ConnectInfo<std::net::SocketAddr>,
+    path: Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let res = incoming(state, peer, path, headers, body).await;
+    if res.status() == StatusCode::OK {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        res
+    }
+}
+
+/// `POST {url}/slack` — the same post, answered as Slack answers: a plain
+/// `ok`, or Slack's error strings, for senders that check them (SPEC C6).
+async fn incoming_slack(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Path((id, token)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match incoming_bytes(body) {
+        Ok(body) => body,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "msg_too_long").into_response(),
+    };
+    let posted = hooks::post_incoming(
+        &state,
+        Some(peer.ip()),
+        &id,
+        &token,
+        content_type(&headers),
+        &body,
+    )
+    .await;
+    match posted {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(err) => {
+            let (status, text) = match &err {
+                IncomingError::Unauthorized => (StatusCode::FORBIDDEN, "invalid_token"),
+                IncomingError::NotJson(_) => (StatusCode::BAD_REQUEST, "invalid_payload"),
+                IncomingError::NoText => (StatusCode::BAD_REQUEST, "no_text"),
+                IncomingError::TooLong => (StatusCode::BAD_REQUEST, "msg_too_long"),
+                IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+                IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+            };
+            let mut res = (status, text).into_response();
+            retry_after(&mut res, &err);
             res
         }
     }
@@ -310,5 +403,21 @@ pub fn routes() -> Router<ServerState> {
         )
         .route("/api/v1/channels/webhooks/{id}/{token}", post(incoming))
         .route("/api/channels/webhooks/{id}/{token}", post(incoming))
+        .route(
+            "/api/v1/channels/webhooks/{id}/{token}/slack",
+            post(incoming_slack),
+        )
+        .route(
+            "/api/channels/webhooks/{id}/{token}/slack",
+            post(incoming_slack),
+        )
+        .route(
+            "/api/v1/channels/webhooks/{id}/{token}/discord",
+            post(incoming_discord),
+        )
+        .route(
+            "/api/channels/webhooks/{id}/{token}/discord",
+            post(incoming_discord),
+        )
         .route("/api/v1/uploads/{id}", get(get_upload))
 }

@@ -11,6 +11,7 @@ use subtle::ConstantTimeEq;
 
 use super::channels::{self, Access, NewMessage};
 use super::db::{new_id, now_ms, Db};
+use super::incoming_body::BodyError;
 use super::sessions::{new_token, token_hash};
 use super::AppState;
 use crate::error::AppError;
@@ -386,6 +387,7 @@ pub async fn post_incoming(
     client: Option<std::net::IpAddr>,
     id: &str,
     token: &str,
+    content_type: Option<&str>,
     body: &[u8],
 ) -> Result<String, IncomingError> {
     let refused = || match client.map(|ip| state.incoming_auth_failures.failed(ip)) {
@@ -409,35 +411,26 @@ pub async fn post_incoming(
     if let Some(limiter) = &state.channel_webhook_limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
-    let json: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| IncomingError::NotJson(e.to_string()))?;
-    let text = ["content", "text"]
-        .iter()
-        .find_map(|k| json.get(*k).and_then(|v| v.as_str()))
-        .filter(|t| !t.trim().is_empty())
-        .ok_or(IncomingError::NoText)?;
-    if text.chars().count() > channels::MAX_CONTENT_CHARS {
+    let incoming = super::incoming_body::read(content_type, body).map_err(|e| match e {
+        BodyError::NotJson(why) => IncomingError::NotJson(why),
+        BodyError::NoText => IncomingError::NoText,
+    })?;
+    if incoming.markdown.chars().count() > channels::MAX_CONTENT_CHARS {
         return Err(IncomingError::TooLong);
     }
     let channel_id: String = row.try_get("channel_id")?;
     let hook_name: String = row.try_get("name")?;
     let hook_image: Option<String> = row.try_get("profile_image_url")?;
-    // Discord-style per-message overrides.
-    let name = json
-        .get("username")
-        .and_then(|v| v.as_str())
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
+    // Per-message name overrides (Slack's and Discord's `username`). A
+    // sender's image (`avatar_url`, `icon_url`) is never hot-linked: the
+    // message shows the webhook's own image (SPEC C10).
+    let name = incoming
+        .username
+        .as_deref()
         .map(|n| n.chars().take(80).collect::<String>())
         .unwrap_or(hook_name);
-    // Only an image Parley serves is shown: a sender's `avatar_url` would
-    // make every viewer's browser call the sender (C10 fetches a copy).
-    let image = json
-        .get("avatar_url")
-        .and_then(|v| v.as_str())
-        .filter(|u| crate::model::is_local_image_url(u))
-        .map(str::to_string)
-        .or(hook_image);
+    let image = hook_image;
+    let text = incoming.markdown.as_str();
     let message = channels::insert_message(
         state,
         NewMessage {
