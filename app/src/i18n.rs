@@ -235,6 +235,7 @@ keys! {
     ConfirmDeleteWebhook => ["Delete this webhook? Its URL stops working; its messages stay.", "Diesen Webhook löschen? Seine URL funktioniert dann nicht mehr; seine Nachrichten bleiben.", "Supprimer ce webhook ? Son URL cessera de fonctionner ; ses messages restent.", "¿Eliminar este webhook? Su URL dejará de funcionar; sus mensajes se quedan.", "Удалить вебхук? Его URL перестанет работать, сообщения останутся."],
     Close => ["Close", "Schließen", "Fermer", "Cerrar", "Закрыть"],
     WebhookBadge => ["Webhook", "Webhook", "Webhook", "Webhook", "Вебхук"],
+    Edited => ["(edited)", "(bearbeitet)", "(modifié)", "(editado)", "(изменено)"],
     DeletedWebhook => ["Deleted Webhook", "Gelöschter Webhook", "Webhook supprimé", "Webhook eliminado", "Удалённый вебхук"],
     NoMessages => ["No messages yet. Say hello!", "Noch keine Nachrichten. Sag Hallo!", "Aucun message pour l'instant. Dites bonjour !", "Aún no hay mensajes. ¡Saluda!", "Сообщений пока нет. Поздоровайтесь!"],
     MessagePlaceholder => ["Write a message… (Enter sends, Shift+Enter for a new line)", "Nachricht schreiben… (Enter sendet, Umschalt+Enter für neue Zeile)", "Écrire un message… (Entrée envoie, Maj+Entrée pour une nouvelle ligne)", "Escribe un mensaje… (Intro envía, Mayús+Intro para nueva línea)", "Напишите сообщение… (Enter — отправить, Shift+Enter — новая строка)"],

@@ -88,8 +88,13 @@ pub enum ServerEvent {
     /// A delivery of the receiver's log changed (admin log for admins,
     /// the user's own log otherwise).
     DeliveriesChanged,
-    /// A new message in a channel the receiver can see.
+    /// A new or edited message in a channel the receiver can see.
     ChannelMessage { message: Box<ChannelMessage> },
+    /// A message was deleted (SPEC C8).
+    ChannelMessageDeleted {
+        channel_id: String,
+        message_id: String,
+    },
     /// The receiver's channel list changed (created, added as member).
     ChannelsChanged,
     /// The receiver's chat list changed (new chat, new title, deletion).
@@ -244,6 +249,28 @@ pub struct ChannelMessage {
     pub webhook_id: Option<String>,
     /// The webhook that posted it no longer exists.
     pub webhook_deleted: bool,
+    /// When it was last edited (SPEC C8), if ever.
+    #[serde(default)]
+    pub edited_at: Option<i64>,
+}
+
+/// Puts a channel event into the open channel's list: a message is added,
+/// or replaces the one with its id (an edit); a deletion removes it.
+/// Events of other channels are ignored.
+pub fn apply_channel_event(channel_id: &str, list: &mut Vec<ChannelMessage>, event: &ServerEvent) {
+    match event {
+        ServerEvent::ChannelMessage { message } if message.channel_id == channel_id => {
+            match list.iter_mut().find(|m| m.id == message.id) {
+                Some(existing) => *existing = (**message).clone(),
+                None => list.push((**message).clone()),
+            }
+        }
+        ServerEvent::ChannelMessageDeleted {
+            channel_id: from,
+            message_id,
+        } if from == channel_id => list.retain(|m| &m.id != message_id),
+        _ => {}
+    }
 }
 
 /// SPEC R4's webhook shape.

@@ -100,9 +100,16 @@ fn open(shared: Shared, session: Session) {
             Ok(ServerEvent::SessionChanged) => session.changed.update(|n| *n += 1),
             Ok(ServerEvent::DeliveriesChanged) => session.deliveries_changed.update(|n| *n += 1),
             Ok(ServerEvent::ChannelsChanged) => session.channels_changed.update(|n| *n += 1),
-            Ok(ServerEvent::ChannelMessage { message }) => {
-                session.channel_message.set(Some(*message))
-            }
+            Ok(
+                event @ (ServerEvent::ChannelMessage { .. }
+                | ServerEvent::ChannelMessageDeleted { .. }),
+            ) => session.channel_events.update(|queue| {
+                // A busy channel with no view open: the view loads fresh.
+                if queue.len() >= MAX_QUEUED_CHAT_EVENTS {
+                    queue.drain(..queue.len() / 2);
+                }
+                queue.push(event);
+            }),
             Ok(ServerEvent::ChatsChanged) => session.chats_changed.update(|n| *n += 1),
             Ok(event @ (ServerEvent::ChatMessageSaved { .. } | ServerEvent::ChatDelta { .. })) => {
                 session.chat_events.update(|queue| {

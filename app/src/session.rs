@@ -22,8 +22,9 @@ pub struct Session {
     pub deliveries_changed: RwSignal<u64>,
     /// Bumped when the caller's channel list changed.
     pub channels_changed: RwSignal<u64>,
-    /// The latest channel message pushed by the server.
-    pub channel_message: RwSignal<Option<crate::model::ChannelMessage>>,
+    /// Channel messages new, edited or deleted, in order, until the open
+    /// channel takes them.
+    pub channel_events: RwSignal<Vec<crate::model::ServerEvent>>,
     /// Bumped when the caller's chat list changed.
     pub chats_changed: RwSignal<u64>,
     /// Chat messages and reply pieces pushed by the server, in order,
@@ -79,7 +80,7 @@ pub fn provide_session() {
         users_changed: RwSignal::new(0),
         deliveries_changed: RwSignal::new(0),
         channels_changed: RwSignal::new(0),
-        channel_message: RwSignal::new(None),
+        channel_events: RwSignal::new(Vec::new()),
         chats_changed: RwSignal::new(0),
         chat_events: RwSignal::new(Vec::new()),
         reconnected: RwSignal::new(0),

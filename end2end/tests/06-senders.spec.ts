@@ -6,7 +6,7 @@ import { ADMIN, hydrated, shots, signedIn } from './helpers';
 
 // SPEC C6/C7: Slack's own SDK and a Discord client, unchanged, pointed at a
 // Parley channel webhook. Every call succeeds and the message shows live.
-test('real Slack and Discord clients post into a channel', async ({ browser, request }) => {
+test('real Slack and Discord clients post into a channel; a message is edited and deleted through the URL', async ({ browser, request }) => {
   await request.post('/api/v1/auths/signup', { data: ADMIN });
   const signin = await request.post('/api/v1/auths/signin', { data: { email: ADMIN.email, password: ADMIN.password } });
   const bearer = { Authorization: `Bearer ${(await signin.json()).token}` };
@@ -69,6 +69,20 @@ test('real Slack and Discord clients post into a channel', async ({ browser, req
   await expect(discordMessage.locator('.message-author')).toHaveText('Grafana');
   await expect(discordMessage).toContainText('db-1 above 90 %');
   await admin.screenshot({ path: `${shots}/23-slack-and-discord-senders.png`, fullPage: true });
+  // SPEC C8: a CI tool turns "building…" into "passed", then removes it.
+  const building = await request.post(hook.url, { data: { content: 'Build 43: building…' } });
+  const buildId = (await building.json()).message_id as string;
+  const buildMessage = admin.getByTestId('message').filter({ hasText: 'Build 43' });
+  await expect(buildMessage).toContainText('building…');
+  const patched = await request.patch(`${hook.url}/messages/${buildId}`, { data: { content: 'Build 43: **passed**' } });
+  expect(patched.status()).toBe(200);
+  await expect(buildMessage.locator('strong')).toHaveText('passed');
+  await expect(buildMessage.getByTestId('edited')).toBeVisible();
+  await admin.screenshot({ path: `${shots}/25-edited-message.png`, fullPage: true });
+  const removed = await request.delete(`${hook.url}/messages/${buildId}`);
+  expect(removed.status()).toBe(204);
+  await expect(admin.getByTestId('message').filter({ hasText: 'Build 43' })).toHaveCount(0);
+
   await admin.setViewportSize({ width: 390, height: 844 });
   await admin.screenshot({ path: `${shots}/24-senders-phone.png`, fullPage: true });
   await admin.context().close();

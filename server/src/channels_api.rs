@@ -42,6 +42,7 @@ fn message_json(m: &ChannelMessage) -> Value {
         "created_at": m.created_at,
         "user": {"id": m.author.id, "name": author_name, "role": m.author.role, "profile_image_url": m.author.image},
         "meta": meta,
+        "edited_at": m.edited_at,
     })
 }
 
@@ -293,25 +294,97 @@ async fn incoming(
     .await;
     match posted {
         Ok(message_id) => Json(json!({"success": true, "message_id": message_id})).into_response(),
-        Err(err) => {
-            let (status, detail) = match &err {
-                IncomingError::Unauthorized => (StatusCode::UNAUTHORIZED, "Invalid webhook URL: unknown webhook or wrong token.".to_string()),
-                IncomingError::NotJson(e) => (StatusCode::BAD_REQUEST, format!("The body must be JSON like {{\"content\": \"…\"}}, or a form with a JSON payload ({e}).")),
-                IncomingError::NoText => (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "Nothing to show: send \"content\" (or Slack's \"text\", \"blocks\" or \"attachments\", or Discord's \"embeds\").".to_string(),
-                ),
-                IncomingError::TooLong => (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!("The message is longer than {} characters.", channels::MAX_CONTENT_CHARS),
-                ),
-                IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "Too many requests; slow down.".to_string()),
-                IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.".to_string()),
-            };
-            let mut res = (status, Json(json!({"detail": detail}))).into_response();
-            retry_after(&mut res, &err);
-            res
-        }
+        Err(err) => incoming_error(&err),
+    }
+}
+
+/// A refused incoming request as JSON `{"detail"}` (SPEC C4, R5).
+fn incoming_error(err: &IncomingError) -> Response {
+    let (status, detail) = match err {
+        IncomingError::Unauthorized => (StatusCode::UNAUTHORIZED, "Invalid webhook URL: unknown webhook or wrong token.".to_string()),
+        IncomingError::NotJson(e) => (StatusCode::BAD_REQUEST, format!("The body must be JSON like {{\"content\": \"…\"}}, or a form with a JSON payload ({e}).")),
+        IncomingError::NoText => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Nothing to show: send \"content\" (or Slack's \"text\", \"blocks\" or \"attachments\", or Discord's \"embeds\").".to_string(),
+        ),
+        IncomingError::TooLong => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("The message is longer than {} characters.", channels::MAX_CONTENT_CHARS),
+        ),
+        IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "Too many requests; slow down.".to_string()),
+        IncomingError::NotFound => (StatusCode::NOT_FOUND, "This webhook posted no message with that id.".to_string()),
+        IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.".to_string()),
+    };
+    let mut res = (status, Json(json!({"detail": detail}))).into_response();
+    retry_after(&mut res, err);
+    res
+}
+
+/// Discord's message object fields next to Parley's (SPEC C7, C8).
+fn hook_message_json(m: &ChannelMessage) -> Value {
+    use app::backend::webhooks::format::rfc3339;
+    let mut v = message_json(m);
+    v["success"] = json!(true);
+    v["message_id"] = json!(m.id);
+    v["timestamp"] = json!(rfc3339(m.created_at));
+    v["edited_timestamp"] = json!(m.edited_at.map(rfc3339));
+    v["author"] = json!({"username": m.author.name, "avatar": m.author.image, "bot": true});
+    v["embeds"] = json!([]);
+    v["edited_at"] = json!(m.edited_at);
+    v
+}
+
+type HookMessagePath = Path<(String, String, String)>;
+
+/// `GET {url}/messages/{message_id}` (SPEC C8).
+async fn get_hook_message(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Path((id, token, message_id)): HookMessagePath,
+) -> Response {
+    match hooks::own_message(&state, Some(peer.ip()), &id, &token, &message_id).await {
+        Ok(m) => Json(hook_message_json(&m)).into_response(),
+        Err(err) => incoming_error(&err),
+    }
+}
+
+/// `PATCH {url}/messages/{message_id}`: a new body in any dialect.
+async fn edit_hook_message(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Path((id, token, message_id)): HookMessagePath,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match incoming_bytes(body) {
+        Ok(body) => body,
+        Err(res) => return res,
+    };
+    let edited = hooks::edit_own_message(
+        &state,
+        Some(peer.ip()),
+        &id,
+        &token,
+        &message_id,
+        content_type(&headers),
+        &body,
+    )
+    .await;
+    match edited {
+        Ok(m) => Json(hook_message_json(&m)).into_response(),
+        Err(err) => incoming_error(&err),
+    }
+}
+
+/// `DELETE {url}/messages/{message_id}`: 204 as Discord answers.
+async fn delete_hook_message(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Path((id, token, message_id)): HookMessagePath,
+) -> Response {
+    match hooks::delete_own_message(&state, Some(peer.ip()), &id, &token, &message_id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => incoming_error(&err),
     }
 }
 
@@ -364,6 +437,7 @@ async fn incoming_slack(
                 IncomingError::NoText => (StatusCode::BAD_REQUEST, "no_text"),
                 IncomingError::TooLong => (StatusCode::BAD_REQUEST, "msg_too_long"),
                 IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+                IncomingError::NotFound => (StatusCode::NOT_FOUND, "message_not_found"),
                 IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
             };
             let mut res = (status, text).into_response();
@@ -410,6 +484,18 @@ pub fn routes() -> Router<ServerState> {
         .route(
             "/api/channels/webhooks/{id}/{token}/slack",
             post(incoming_slack),
+        )
+        .route(
+            "/api/v1/channels/webhooks/{id}/{token}/messages/{message_id}",
+            get(get_hook_message)
+                .patch(edit_hook_message)
+                .delete(delete_hook_message),
+        )
+        .route(
+            "/api/channels/webhooks/{id}/{token}/messages/{message_id}",
+            get(get_hook_message)
+                .patch(edit_hook_message)
+                .delete(delete_hook_message),
         )
         .route(
             "/api/v1/channels/webhooks/{id}/{token}/discord",

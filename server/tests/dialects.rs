@@ -225,3 +225,120 @@ async fn hook_routes_answer_json_for_every_refusal() {
     let list = w.messages().await;
     assert_eq!(list[0]["user"]["name"], "Deleted Webhook");
 }
+
+/// The next JSON event on a socket.
+async fn next_event(socket: &mut common::Socket) -> Value {
+    use futures::StreamExt;
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(15), socket.next())
+            .await
+            .expect("an event in time")
+            .expect("open")
+            .expect("frame");
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = frame {
+            return serde_json::from_str(&text).expect("json");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_webhook_edits_and_deletes_its_own_messages_live() {
+    let w = world().await;
+    let ci = w.create_hook("CI").await;
+    let other = w.create_hook("Other").await;
+    let url = hook_url(&ci);
+    let mel = w.user_id(&w.member).await;
+    let mut socket = common::open_socket(&w.s, &w.member, &mel).await;
+
+    let (status, posted, _) = w
+        .post_raw(&url, r#"{"content": "Build 7: building…"}"#)
+        .await;
+    assert_eq!(status, 200, "{posted}");
+    let id = posted["message_id"].as_str().expect("id").to_string();
+    assert_eq!(next_event(&mut socket).await["type"], "channel_message");
+    let (status, own, _) = w
+        .post_raw(&hook_url(&other), r#"{"content": "not yours"}"#)
+        .await;
+    assert_eq!(status, 200);
+    let foreign = own["message_id"].as_str().expect("id").to_string();
+    next_event(&mut socket).await;
+
+    // GET: this webhook's message, Discord's fields included.
+    let res =
+        w.s.http
+            .get(format!("{url}/messages/{id}"))
+            .send()
+            .await
+            .expect("get");
+    assert_eq!(res.status(), 200);
+    let got: Value = res.json().await.expect("json");
+    assert_eq!(got["id"], id.as_str());
+    assert_eq!(got["content"], "Build 7: building…");
+    assert_eq!(got["author"]["username"], "CI");
+    assert!(got["timestamp"].as_str().expect("timestamp").ends_with('Z'));
+    assert_eq!(got["edited_timestamp"], Value::Null);
+
+    // PATCH, in Slack's dialect: the open view gets the edit.
+    let res =
+        w.s.http
+            .patch(format!("{url}/messages/{id}"))
+            .json(&json!({"text": "Build 7: *passed* :white_check_mark:"}))
+            .send()
+            .await
+            .expect("patch");
+    assert_eq!(res.status(), 200);
+    let edited: Value = res.json().await.expect("json");
+    assert!(edited["edited_timestamp"].is_string(), "{edited}");
+    let event = next_event(&mut socket).await;
+    assert_eq!(event["type"], "channel_message");
+    assert_eq!(event["message"]["id"], id.as_str());
+    assert_eq!(event["message"]["content"], "Build 7: **passed** ✅");
+    assert!(event["message"]["edited_at"].is_i64());
+
+    // Another webhook's message, or an unknown id: 404; a wrong token: 401.
+    for target in [&foreign, &"no-such-id".to_string()] {
+        let res =
+            w.s.http
+                .patch(format!("{url}/messages/{target}"))
+                .json(&json!({"content": "hijack"}))
+                .send()
+                .await
+                .expect("patch");
+        assert_eq!(res.status(), 404);
+        let res =
+            w.s.http
+                .delete(format!("{url}/messages/{target}"))
+                .send()
+                .await
+                .expect("delete");
+        assert_eq!(res.status(), 404);
+    }
+    let wrong = format!(
+        "{}/wrong/messages/{id}",
+        url.rsplit_once('/').expect("token").0
+    );
+    let res = w.s.http.delete(wrong).send().await.expect("delete");
+    assert_eq!(res.status(), 401);
+
+    // DELETE: 204, gone from the view and the listing.
+    let res =
+        w.s.http
+            .delete(format!("{url}/messages/{id}"))
+            .send()
+            .await
+            .expect("delete");
+    assert_eq!(res.status(), 204);
+    let event = next_event(&mut socket).await;
+    assert_eq!(event["type"], "channel_message_deleted");
+    assert_eq!(event["message_id"], id.as_str());
+    let list = w.messages().await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["content"], "not yours");
+    let res =
+        w.s.http
+            .get(format!("{url}/messages/{id}"))
+            .send()
+            .await
+            .expect("get");
+    assert_eq!(res.status(), 404);
+}

@@ -93,6 +93,8 @@ pub enum IncomingError {
     NoText,
     TooLong,
     RateLimited(Duration),
+    /// No message of this webhook has that id (SPEC C8).
+    NotFound,
     Internal,
 }
 
@@ -380,16 +382,15 @@ pub async fn load_image(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, 
     }))
 }
 
-/// The incoming endpoint's work: check the token (constant time), the rate
-/// limit and the body, then store and broadcast the message.
-pub async fn post_incoming(
+/// The webhook behind `id` if `token` is its token (compared in constant
+/// time); unknown id, wrong token and deleted webhook look the same.
+/// Wrong tokens count against the client's failure budget.
+async fn authenticate(
     state: &AppState,
     client: Option<std::net::IpAddr>,
     id: &str,
     token: &str,
-    content_type: Option<&str>,
-    body: &[u8],
-) -> Result<String, IncomingError> {
+) -> Result<sqlx::any::AnyRow, IncomingError> {
     let refused = || match client.map(|ip| state.incoming_auth_failures.failed(ip)) {
         Some(Err(wait)) => IncomingError::RateLimited(wait),
         _ => IncomingError::Unauthorized,
@@ -408,6 +409,78 @@ pub async fn post_incoming(
     if !bool::from(stored.as_bytes().ct_eq(presented.as_bytes())) {
         return Err(refused());
     }
+    Ok(row)
+}
+
+/// SPEC C8: the message `message_id` as this webhook posted it.
+pub async fn own_message(
+    state: &AppState,
+    client: Option<std::net::IpAddr>,
+    id: &str,
+    token: &str,
+    message_id: &str,
+) -> Result<crate::model::ChannelMessage, IncomingError> {
+    authenticate(state, client, id, token).await?;
+    match channels::message_by_id(&state.db, message_id).await? {
+        Some(m) if m.webhook_id.as_deref() == Some(id) => Ok(m),
+        _ => Err(IncomingError::NotFound),
+    }
+}
+
+/// SPEC C8: replaces the text of one of this webhook's messages with a new
+/// body (any dialect); the edit shows live with an "edited" mark.
+pub async fn edit_own_message(
+    state: &AppState,
+    client: Option<std::net::IpAddr>,
+    id: &str,
+    token: &str,
+    message_id: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<crate::model::ChannelMessage, IncomingError> {
+    authenticate(state, client, id, token).await?;
+    if let Some(limiter) = &state.channel_webhook_limiter {
+        limiter.check(id).map_err(IncomingError::RateLimited)?;
+    }
+    let incoming = super::incoming_body::read(content_type, body).map_err(|e| match e {
+        BodyError::NotJson(why) => IncomingError::NotJson(why),
+        BodyError::NoText => IncomingError::NoText,
+    })?;
+    if incoming.markdown.chars().count() > channels::MAX_CONTENT_CHARS {
+        return Err(IncomingError::TooLong);
+    }
+    channels::edit_webhook_message(state, id, message_id, &incoming.markdown)
+        .await?
+        .ok_or(IncomingError::NotFound)
+}
+
+/// SPEC C8: deletes one of this webhook's messages; it disappears live.
+pub async fn delete_own_message(
+    state: &AppState,
+    client: Option<std::net::IpAddr>,
+    id: &str,
+    token: &str,
+    message_id: &str,
+) -> Result<(), IncomingError> {
+    authenticate(state, client, id, token).await?;
+    if channels::delete_webhook_message(state, id, message_id).await? {
+        Ok(())
+    } else {
+        Err(IncomingError::NotFound)
+    }
+}
+
+/// The incoming endpoint's work: check the token (constant time), the rate
+/// limit and the body, then store and broadcast the message.
+pub async fn post_incoming(
+    state: &AppState,
+    client: Option<std::net::IpAddr>,
+    id: &str,
+    token: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<String, IncomingError> {
+    let row = authenticate(state, client, id, token).await?;
     if let Some(limiter) = &state.channel_webhook_limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }

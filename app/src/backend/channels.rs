@@ -260,44 +260,58 @@ pub fn render_markdown(content: &str) -> String {
     let mut options = pulldown_cmark::Options::empty();
     options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
     options.insert(pulldown_cmark::Options::ENABLE_TABLES);
-    // Whether each open image was turned into a link, to close it alike.
-    let mut images_as_links: Vec<bool> = Vec::new();
+    // Each open image: turned into a link (with its URL, to show it when
+    // the alt text is empty), and whether any alt text came.
+    let mut images: Vec<(Option<String>, bool)> = Vec::new();
     // Raw HTML from a sender is shown as text, never as markup; ammonia
     // below is the second line of defence for what markdown itself emits.
-    let parser = pulldown_cmark::Parser::new_ext(content, options).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let local = crate::model::is_local_image_url(&dest_url);
-            images_as_links.push(!local);
-            if local {
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            } else {
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+    let parser = pulldown_cmark::Parser::new_ext(content, options).flat_map(|event| {
+        let one = |e: Event<'static>| vec![e];
+        match event.into_static() {
+            Event::Html(raw) | Event::InlineHtml(raw) => one(Event::Text(raw)),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if crate::model::is_local_image_url(&dest_url) {
+                    images.push((None, false));
+                    one(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }))
+                } else {
+                    images.push((Some(dest_url.to_string()), false));
+                    one(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }))
+                }
             }
-        }
-        Event::End(TagEnd::Image) => {
-            if images_as_links.pop().unwrap_or(false) {
-                Event::End(TagEnd::Link)
-            } else {
-                Event::End(TagEnd::Image)
+            Event::End(TagEnd::Image) => match images.pop() {
+                Some((Some(url), had_text)) => {
+                    let mut out = Vec::new();
+                    if !had_text {
+                        out.push(Event::Text(url.into()));
+                    }
+                    out.push(Event::End(TagEnd::Link));
+                    out
+                }
+                _ => one(Event::End(TagEnd::Image)),
+            },
+            text @ Event::Text(_) => {
+                if let Some(open) = images.last_mut() {
+                    open.1 = true;
+                }
+                one(text)
             }
+            other => one(other),
         }
-        other => other,
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, parser);
@@ -388,6 +402,7 @@ pub async fn insert_message(
         },
         webhook_id: m.webhook_id.map(str::to_string),
         webhook_deleted: false,
+        edited_at: None,
     };
     let viewers = viewers(&state.db, m.channel_id).await?;
     state.hub.send_to_users(
@@ -463,7 +478,7 @@ pub async fn messages(
     Ok(out)
 }
 
-const MESSAGE_SELECT: &str = "SELECT m.id, m.channel_id, m.user_id, m.author_role, m.author_name, m.author_image, m.webhook_id, m.content, m.created_at, \
+const MESSAGE_SELECT: &str = "SELECT m.id, m.channel_id, m.user_id, m.author_role, m.author_name, m.author_image, m.webhook_id, m.content, m.created_at, m.edited_at, \
      CASE WHEN m.webhook_id IS NOT NULL AND w.id IS NULL THEN 1 ELSE 0 END AS webhook_deleted \
      FROM channel_messages m LEFT JOIN channel_webhooks w ON w.id = m.webhook_id";
 
@@ -486,7 +501,70 @@ fn message_from_row(r: &sqlx::any::AnyRow) -> Result<ChannelMessage, AppError> {
         },
         webhook_id: r.try_get("webhook_id")?,
         webhook_deleted: deleted != 0,
+        edited_at: r.try_get("edited_at")?,
     })
+}
+
+/// Replaces the text of a message `webhook_id` posted (SPEC C8) and shows
+/// the edit live; `None` when it posted no such message.
+pub async fn edit_webhook_message(
+    state: &AppState,
+    webhook_id: &str,
+    message_id: &str,
+    content: &str,
+) -> Result<Option<ChannelMessage>, AppError> {
+    let content = super::db::storable_text(content);
+    let updated = sqlx::query(
+        "UPDATE channel_messages SET content = $1, edited_at = $2 WHERE id = $3 AND webhook_id = $4",
+    )
+    .bind(content.as_ref())
+    .bind(now_ms())
+    .bind(message_id)
+    .bind(webhook_id)
+    .execute(&state.db)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let Some(message) = message_by_id(&state.db, message_id).await? else {
+        return Ok(None);
+    };
+    let viewers = viewers(&state.db, &message.channel_id).await?;
+    state.hub.send_to_users(
+        &viewers,
+        ServerEvent::ChannelMessage {
+            message: Box::new(message.clone()),
+        },
+    );
+    Ok(Some(message))
+}
+
+/// Deletes a message `webhook_id` posted and removes it from open views;
+/// `false` when it posted no such message.
+pub async fn delete_webhook_message(
+    state: &AppState,
+    webhook_id: &str,
+    message_id: &str,
+) -> Result<bool, AppError> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "DELETE FROM channel_messages WHERE id = $1 AND webhook_id = $2 RETURNING channel_id",
+    )
+    .bind(message_id)
+    .bind(webhook_id)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((channel_id,)) = row else {
+        return Ok(false);
+    };
+    let viewers = viewers(&state.db, &channel_id).await?;
+    state.hub.send_to_users(
+        &viewers,
+        ServerEvent::ChannelMessageDeleted {
+            channel_id,
+            message_id: message_id.to_string(),
+        },
+    );
+    Ok(true)
 }
 
 /// One message, without an access check (for relaying to known viewers).
@@ -521,6 +599,11 @@ mod tests {
         assert!(
             own.contains("<img src=\"/api/v1/uploads/0b5e-11aa\""),
             "{own}"
+        );
+        let bare = render_markdown("![](https://tracker.example/p.gif)");
+        assert!(
+            bare.contains(">https://tracker.example/p.gif</a>"),
+            "an empty alt shows the URL: {bare}"
         );
         let sneaky = render_markdown("![a](/api/v1/uploads/../auths/signout)");
         assert!(!sneaky.contains("<img"), "{sneaky}");

@@ -120,17 +120,21 @@ fn ChannelView(channel: Channel) -> impl IntoView {
     let menu_open = RwSignal::new(false);
     let edit_open = RwSignal::new(false);
 
-    // New messages arrive over the socket for everyone viewing.
+    // New, edited and deleted messages arrive over the socket for everyone
+    // viewing; they are taken in order, none is lost in a burst.
     let live_id = id.clone();
     Effect::new(move |_| {
-        if let Some(m) = session.channel_message.get() {
-            if m.channel_id == live_id {
-                messages.update(|list| {
-                    if !list.iter().any(|x| x.id == m.id) {
-                        list.push(m);
-                    }
-                });
-            }
+        session.channel_events.track();
+        let events = session
+            .channel_events
+            .try_update_untracked(std::mem::take)
+            .unwrap_or_default();
+        if !events.is_empty() {
+            messages.update(|list| {
+                for event in &events {
+                    crate::model::apply_channel_event(&live_id, list, event);
+                }
+            });
         }
     });
 
@@ -193,7 +197,7 @@ fn MessageList(messages: RwSignal<Vec<ChannelMessage>>) -> impl IntoView {
             <Show when=move || messages.with(Vec::is_empty)>
                 <p class="empty">{i18n.t(Key::NoMessages)}</p>
             </Show>
-            <For each=move || messages.get() key=|m| m.id.clone() let:m>
+            <For each=move || messages.get() key=|m| (m.id.clone(), m.edited_at) let:m>
                 <MessageItem m />
             </For>
         </div>
@@ -227,6 +231,7 @@ fn MessageItem(m: ChannelMessage) -> impl IntoView {
                     </span>
                     {is_webhook.then(|| view! { <span class="badge">{i18n.t(Key::WebhookBadge)}</span> })}
                     <time class="muted">{format_time(m.created_at)}</time>
+                    {m.edited_at.map(|_| view! { <span class="muted edited" data-testid="edited">{i18n.t(Key::Edited)}</span> })}
                 </div>
                 <div class="message-body" inner_html=m.html.clone()></div>
             </div>
