@@ -479,6 +479,17 @@ pub fn apply_chat_event(
     }
 }
 
+/// Whether `url` is an image Parley serves itself (an upload). Only these
+/// are ever put in an `<img>`: a viewer's browser fetches nothing a sender
+/// chose from outside Parley, and nothing of Parley's but an image.
+pub fn is_local_image_url(url: &str) -> bool {
+    url.strip_prefix("/api/v1/uploads/").is_some_and(|id| {
+        !id.is_empty()
+            && id.len() <= 64
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    })
+}
+
 #[cfg(test)]
 mod chat_event_tests {
     use super::*;
@@ -557,15 +568,4 @@ mod chat_event_tests {
         );
         assert_eq!(list[0].content, "Hello world");
     }
-}
-
-/// Whether `url` is an image Parley serves itself (an upload). Only these
-/// are ever put in an `<img>`: a viewer's browser fetches nothing a sender
-/// chose from outside Parley, and nothing of Parley's but an image.
-pub fn is_local_image_url(url: &str) -> bool {
-    url.strip_prefix("/api/v1/uploads/").is_some_and(|id| {
-        !id.is_empty()
-            && id.len() <= 64
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    })
 }

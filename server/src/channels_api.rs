@@ -243,16 +243,14 @@ async fn get_upload(
 }
 
 /// The body of an incoming post, or the JSON 413/400 answer.
-fn incoming_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Response> {
-    match body {
-        Ok(body) => Ok(body),
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            Err(crate::guard::too_large(crate::guard::INCOMING_BODY_LIMIT))
+fn incoming_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            crate::guard::too_large_error(crate::guard::INCOMING_BODY_LIMIT)
+        } else {
+            ApiError::new(rejection.status(), rejection.body_text())
         }
-        Err(rejection) => {
-            Err(ApiError::new(rejection.status(), rejection.body_text()).into_response())
-        }
-    }
+    })
 }
 
 fn content_type(headers: &HeaderMap) -> Option<&str> {
@@ -281,7 +279,7 @@ async fn incoming(
 ) -> Response {
     let body = match incoming_bytes(body) {
         Ok(body) => body,
-        Err(res) => return res,
+        Err(err) => return err.into_response(),
     };
     let posted = hooks::post_incoming(
         &state,
@@ -358,7 +356,7 @@ async fn edit_hook_message(
 ) -> Response {
     let body = match incoming_bytes(body) {
         Ok(body) => body,
-        Err(res) => return res,
+        Err(err) => return err.into_response(),
     };
     let edited = hooks::edit_own_message(
         &state,

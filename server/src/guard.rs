@@ -42,7 +42,7 @@ pub fn body_limit_for(path: &str) -> usize {
 }
 
 /// 413 as JSON, like every other API error (SPEC R5).
-pub fn too_large(limit: usize) -> Response {
+pub fn too_large_error(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         format!(
@@ -50,7 +50,10 @@ pub fn too_large(limit: usize) -> Response {
             limit / 1024
         ),
     )
-    .into_response()
+}
+
+pub fn too_large(limit: usize) -> Response {
+    too_large_error(limit).into_response()
 }
 
 /// Refuses a body whose declared length is over the route's limit before
@@ -80,7 +83,7 @@ fn is_own_origin(origin: &str, headers: &HeaderMap, webui_url: Option<&str>) -> 
     let by_host = !host.is_empty()
         && (origin == format!("http://{host}") || origin == format!("https://{host}"));
     let by_setting = webui_url
-        .and_then(|u| origin_of(u))
+        .and_then(origin_of)
         .is_some_and(|own| own == origin);
     by_host || by_setting
 }

@@ -478,7 +478,7 @@ async fn a_sign_up_flood_gets_429_and_cannot_flood_the_admin_webhook() {
         let url = s.url("/api/v1/auths/signup");
         async move {
             // Half reuse a taken email, half are new accounts.
-            let email = if i % 2 == 0 {
+            let email = if i.is_multiple_of(2) {
                 "ada@example.com".to_string()
             } else {
                 format!("flood{i}@example.com")

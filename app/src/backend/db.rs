@@ -94,31 +94,6 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sqlite_url_gets_create_mode() {
-        let dir = std::env::temp_dir().join(format!("parley-url-{}", new_id()));
-        let url = format!("sqlite://{}/x.db", dir.display());
-        let prepared = prepare_sqlite_url(&url).expect("prepared");
-        assert!(prepared.ends_with("x.db?mode=rwc"), "{prepared}");
-        assert!(dir.is_dir());
-        assert_eq!(
-            prepare_sqlite_url("sqlite::memory:?cache=shared").expect("memory"),
-            "sqlite://:memory:?cache=shared&mode=rwc"
-        );
-    }
-
-    #[test]
-    fn backend_from_url() {
-        assert_eq!(Backend::of("sqlite://data/p.db"), Ok(Backend::Sqlite));
-        assert_eq!(Backend::of("postgres://u@h/db"), Ok(Backend::Postgres));
-        assert!(Backend::of("mysql://x").is_err());
-    }
-}
-
 /// A transaction that writes. On SQLite it takes the write lock at BEGIN
 /// (IMMEDIATE): a transaction that reads before it writes then waits its
 /// turn (busy timeout) instead of failing with SQLITE_BUSY when another
@@ -151,5 +126,30 @@ pub fn check_name_chars(name: &str) -> Result<(), crate::error::AppError> {
         ))
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_url_gets_create_mode() {
+        let dir = std::env::temp_dir().join(format!("parley-url-{}", new_id()));
+        let url = format!("sqlite://{}/x.db", dir.display());
+        let prepared = prepare_sqlite_url(&url).expect("prepared");
+        assert!(prepared.ends_with("x.db?mode=rwc"), "{prepared}");
+        assert!(dir.is_dir());
+        assert_eq!(
+            prepare_sqlite_url("sqlite::memory:?cache=shared").expect("memory"),
+            "sqlite://:memory:?cache=shared&mode=rwc"
+        );
+    }
+
+    #[test]
+    fn backend_from_url() {
+        assert_eq!(Backend::of("sqlite://data/p.db"), Ok(Backend::Sqlite));
+        assert_eq!(Backend::of("postgres://u@h/db"), Ok(Backend::Postgres));
+        assert!(Backend::of("mysql://x").is_err());
     }
 }
