@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -274,6 +274,7 @@ async fn incoming(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Path((id, token)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -291,9 +292,20 @@ async fn incoming(
     )
     .await;
     match posted {
-        Ok(message_id) => Json(json!({"success": true, "message_id": message_id})).into_response(),
+        // Discord's `?wait=true`: the stored message comes back (SPEC C7).
+        Ok(message) if wants_wait(query.as_deref()) => {
+            Json(hook_message_json(&message)).into_response()
+        }
+        Ok(message) => Json(json!({"success": true, "message_id": message.id})).into_response(),
         Err(err) => incoming_error(&err),
     }
+}
+
+fn wants_wait(query: Option<&str>) -> bool {
+    query.is_some_and(|q| {
+        q.split('&')
+            .any(|pair| pair.eq_ignore_ascii_case("wait=true") || pair == "wait=1")
+    })
 }
 
 /// A refused incoming request as JSON `{"detail"}` (SPEC C4, R5).
@@ -304,6 +316,10 @@ fn incoming_error(err: &IncomingError) -> Response {
         IncomingError::NoText => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "Nothing to show: send \"content\" (or Slack's \"text\", \"blocks\" or \"attachments\", or Discord's \"embeds\").".to_string(),
+        ),
+        IncomingError::FieldTooLong(field) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Over Discord's limits: {field}."),
         ),
         IncomingError::TooLong => (
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -393,11 +409,13 @@ async fn incoming_discord(
     state: State<AppState>,
     peer: ConnectInfo<std::net::SocketAddr>,
     path: Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let res = incoming(state, peer, path, headers, body).await;
-    if res.status() == StatusCode::OK {
+    let wait = wants_wait(query.as_deref());
+    let res = incoming(state, peer, path, RawQuery(query), headers, body).await;
+    if res.status() == StatusCode::OK && !wait {
         StatusCode::NO_CONTENT.into_response()
     } else {
         res
@@ -433,7 +451,9 @@ async fn incoming_slack(
                 IncomingError::Unauthorized => (StatusCode::FORBIDDEN, "invalid_token"),
                 IncomingError::NotJson(_) => (StatusCode::BAD_REQUEST, "invalid_payload"),
                 IncomingError::NoText => (StatusCode::BAD_REQUEST, "no_text"),
-                IncomingError::TooLong => (StatusCode::BAD_REQUEST, "msg_too_long"),
+                IncomingError::TooLong | IncomingError::FieldTooLong(_) => {
+                    (StatusCode::BAD_REQUEST, "msg_too_long")
+                }
                 IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
                 IncomingError::NotFound => (StatusCode::NOT_FOUND, "message_not_found"),
                 IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),

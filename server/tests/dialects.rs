@@ -342,3 +342,47 @@ async fn a_webhook_edits_and_deletes_its_own_messages_live() {
             .expect("get");
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn discord_wait_returns_the_message_and_limits_name_the_field() {
+    let w = world().await;
+    let url = hook_url(&w.create_hook("Grafana").await);
+    let res =
+        w.s.http
+            .post(format!("{url}?wait=true"))
+            .json(&json!({"content": "Alert **firing**", "username": "Alertmanager"}))
+            .send()
+            .await
+            .expect("post");
+    assert_eq!(res.status(), 200);
+    let m: Value = res.json().await.expect("json");
+    assert_eq!(m["success"], true);
+    assert_eq!(m["id"], m["message_id"]);
+    assert_eq!(m["channel_id"], w.channel.as_str());
+    assert_eq!(m["content"], "Alert **firing**");
+    assert_eq!(m["author"]["username"], "Alertmanager");
+    assert!(m["timestamp"].as_str().expect("timestamp").ends_with('Z'));
+    assert!(m["embeds"].is_array());
+    let res =
+        w.s.http
+            .post(format!("{url}/discord?wait=true"))
+            .json(&json!({"content": "x"}))
+            .send()
+            .await
+            .expect("post");
+    assert_eq!(
+        res.status(),
+        200,
+        "wait=true answers with the message on /discord too"
+    );
+
+    let before = w.messages().await.len();
+    let long = "t".repeat(257);
+    let (status, body, _) = w
+        .post_raw(&url, &json!({"embeds": [{"title": long}]}).to_string())
+        .await;
+    assert_eq!(status, 413);
+    let detail = body["detail"].as_str().expect("detail");
+    assert!(detail.contains("embeds[0].title"), "{detail}");
+    assert_eq!(w.messages().await.len(), before, "nothing stored");
+}

@@ -93,6 +93,8 @@ pub enum IncomingError {
     NoText,
     TooLong,
     RateLimited(Duration),
+    /// A part over Discord's limits, named (SPEC C7).
+    FieldTooLong(String),
     /// No message of this webhook has that id (SPEC C8).
     NotFound,
     Internal,
@@ -412,6 +414,22 @@ async fn authenticate(
     Ok(row)
 }
 
+/// A body in any dialect, within the limits (SPEC C4, C7).
+fn read_body(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<super::incoming_body::IncomingMessage, IncomingError> {
+    let incoming = super::incoming_body::read(content_type, body).map_err(|e| match e {
+        BodyError::NotJson(why) => IncomingError::NotJson(why),
+        BodyError::NoText => IncomingError::NoText,
+        BodyError::FieldTooLong(field) => IncomingError::FieldTooLong(field),
+    })?;
+    if incoming.markdown.chars().count() > channels::MAX_CONTENT_CHARS {
+        return Err(IncomingError::TooLong);
+    }
+    Ok(incoming)
+}
+
 /// SPEC C8: the message `message_id` as this webhook posted it.
 pub async fn own_message(
     state: &AppState,
@@ -442,13 +460,7 @@ pub async fn edit_own_message(
     if let Some(limiter) = &state.channel_webhook_limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
-    let incoming = super::incoming_body::read(content_type, body).map_err(|e| match e {
-        BodyError::NotJson(why) => IncomingError::NotJson(why),
-        BodyError::NoText => IncomingError::NoText,
-    })?;
-    if incoming.markdown.chars().count() > channels::MAX_CONTENT_CHARS {
-        return Err(IncomingError::TooLong);
-    }
+    let incoming = read_body(content_type, body)?;
     channels::edit_webhook_message(state, id, message_id, &incoming.markdown)
         .await?
         .ok_or(IncomingError::NotFound)
@@ -479,18 +491,12 @@ pub async fn post_incoming(
     token: &str,
     content_type: Option<&str>,
     body: &[u8],
-) -> Result<String, IncomingError> {
+) -> Result<crate::model::ChannelMessage, IncomingError> {
     let row = authenticate(state, client, id, token).await?;
     if let Some(limiter) = &state.channel_webhook_limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
-    let incoming = super::incoming_body::read(content_type, body).map_err(|e| match e {
-        BodyError::NotJson(why) => IncomingError::NotJson(why),
-        BodyError::NoText => IncomingError::NoText,
-    })?;
-    if incoming.markdown.chars().count() > channels::MAX_CONTENT_CHARS {
-        return Err(IncomingError::TooLong);
-    }
+    let incoming = read_body(content_type, body)?;
     let channel_id: String = row.try_get("channel_id")?;
     let hook_name: String = row.try_get("name")?;
     let hook_image: Option<String> = row.try_get("profile_image_url")?;
@@ -522,7 +528,7 @@ pub async fn post_incoming(
         .bind(id)
         .execute(&state.db)
         .await?;
-    Ok(message.id)
+    Ok(message)
 }
 
 #[cfg(test)]

@@ -35,6 +35,8 @@ pub enum BodyError {
     NotJson(String),
     /// Nothing to show: no text, block, embed or attachment.
     NoText,
+    /// A part over Discord's limits; says which (SPEC C7).
+    FieldTooLong(String),
 }
 
 /// Discord's execute-webhook body (the fields Parley uses).
@@ -209,7 +211,67 @@ fn image_link(url: Option<&String>, alt: &str) -> Option<String> {
         .map(|u| link(if alt.is_empty() { "image" } else { alt }, Some(u)))
 }
 
+/// Discord's embed limits (SPEC C7): the first part over one is named.
+fn check_discord_limits(body: &DiscordBody) -> Result<(), BodyError> {
+    let too_long = |field: String, max: usize| {
+        BodyError::FieldTooLong(format!("{field} is longer than {max} characters"))
+    };
+    let len = |s: &Option<String>| s.as_deref().map_or(0, |s| s.chars().count());
+    if body.embeds.len() > 10 {
+        return Err(BodyError::FieldTooLong("embeds: at most 10 embeds".into()));
+    }
+    let mut total = 0;
+    for (i, e) in body.embeds.iter().enumerate() {
+        let checks = [
+            (format!("embeds[{i}].title"), len(&e.title), 256),
+            (
+                format!("embeds[{i}].description"),
+                len(&e.description),
+                4096,
+            ),
+            (
+                format!("embeds[{i}].author.name"),
+                e.author.as_ref().map_or(0, |a| len(&a.name)),
+                256,
+            ),
+            (
+                format!("embeds[{i}].footer.text"),
+                e.footer.as_ref().map_or(0, |f| len(&f.text)),
+                2048,
+            ),
+        ];
+        for (field, n, max) in checks {
+            if n > max {
+                return Err(too_long(field, max));
+            }
+            total += n;
+        }
+        if e.fields.len() > 25 {
+            return Err(BodyError::FieldTooLong(format!(
+                "embeds[{i}].fields: at most 25 fields"
+            )));
+        }
+        for (j, f) in e.fields.iter().enumerate() {
+            let (name, value) = (f.name.chars().count(), f.value.chars().count());
+            if name > 256 {
+                return Err(too_long(format!("embeds[{i}].fields[{j}].name"), 256));
+            }
+            if value > 1024 {
+                return Err(too_long(format!("embeds[{i}].fields[{j}].value"), 1024));
+            }
+            total += name + value;
+        }
+    }
+    if total > 6000 {
+        return Err(BodyError::FieldTooLong(
+            "embeds: more than 6000 characters in all".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn discord(body: DiscordBody) -> Result<IncomingMessage, BodyError> {
+    check_discord_limits(&body)?;
     let mut parts = vec![nonempty(body.content.as_ref()).unwrap_or_default()];
     for embed in &body.embeds {
         parts.push(embed_markdown(embed));
@@ -580,6 +642,27 @@ mod tests {
         assert_eq!(m.markdown, "hi **there**");
         assert_eq!(m.dialect, Dialect::Slack);
         assert!(read(Some("application/x-www-form-urlencoded"), b"x=1").is_err());
+    }
+
+    #[test]
+    fn discord_limits_name_the_field() {
+        let long = "x".repeat(257);
+        assert_eq!(
+            from_json(&json!({"embeds": [{"description": "ok"}, {"title": long}]})),
+            Err(BodyError::FieldTooLong(
+                "embeds[1].title is longer than 256 characters".into()
+            ))
+        );
+        let eleven: Vec<Value> = (0..11).map(|_| json!({"description": "x"})).collect();
+        assert!(matches!(
+            from_json(&json!({"embeds": eleven})),
+            Err(BodyError::FieldTooLong(f)) if f.starts_with("embeds")
+        ));
+        let value = "v".repeat(1025);
+        assert!(matches!(
+            from_json(&json!({"embeds": [{"fields": [{"name": "n", "value": value}]}]})),
+            Err(BodyError::FieldTooLong(f)) if f.contains("fields[0].value")
+        ));
     }
 
     #[test]
