@@ -226,19 +226,8 @@ async fn hook_routes_answer_json_for_every_refusal() {
     assert_eq!(list[0]["user"]["name"], "Deleted Webhook");
 }
 
-/// The next JSON event on a socket.
 async fn next_event(socket: &mut common::Socket) -> Value {
-    use futures::StreamExt;
-    loop {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(15), socket.next())
-            .await
-            .expect("an event in time")
-            .expect("open")
-            .expect("frame");
-        if let tokio_tungstenite::tungstenite::Message::Text(text) = frame {
-            return serde_json::from_str(&text).expect("json");
-        }
-    }
+    common::next_frame(socket).await.expect("open")
 }
 
 #[tokio::test]
@@ -248,7 +237,7 @@ async fn a_webhook_edits_and_deletes_its_own_messages_live() {
     let other = w.create_hook("Other").await;
     let url = hook_url(&ci);
     let mel = w.user_id(&w.member).await;
-    let mut socket = common::open_socket(&w.s, &w.member, &mel).await;
+    let mut socket = common::synced_socket(&w.s, &w.member, &mel).await;
 
     let (status, posted, _) = w
         .post_raw(&url, r#"{"content": "Build 7: building…"}"#)

@@ -5,29 +5,14 @@ mod common;
 
 use std::time::Duration;
 
-use futures::StreamExt;
 use serde_json::{json, Value};
 
 use common::receiver::{Receiver, Reply};
 use common::world::{world, World};
-use common::{open_socket, Socket, TestServer};
+use common::{closes, synced_socket as open_socket, Socket, TestServer};
 
-/// The next event on a socket, or `None` once the server closed it.
 async fn next_event(socket: &mut Socket) -> Option<Value> {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(15), socket.next())
-            .await
-            .expect("an event or a close in time");
-        match frame {
-            Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) => {
-                return Some(serde_json::from_str(&text).expect("json event"))
-            }
-            Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) | None | Some(Err(_)) => {
-                return None
-            }
-            Some(Ok(_)) => continue,
-        }
-    }
+    common::next_frame(socket).await
 }
 
 async fn set_role(s: &TestServer, admin: &str, user_id: &str, role: &str) {
@@ -72,6 +57,10 @@ async fn a_demoted_member_stops_receiving_channel_messages_at_once() {
     post_to(&w, &url, "secret while pending").await;
     // A socket opened while pending carries nothing but session events.
     let mut pending_socket = open_socket(&w.s, &w.member, &mel).await;
+    // Opening it sent a marker to every socket of Mel's: the first socket
+    // hears it next, with nothing (the post above) before it.
+    let marker = next_event(&mut socket).await.expect("event");
+    assert_eq!(marker["type"], "session_changed", "leaked: {marker}");
     post_to(&w, &url, "another secret").await;
     let (status, _) =
         w.s.get_json(
@@ -121,7 +110,7 @@ async fn deletion_and_sign_out_close_the_socket_and_removal_stops_the_channel() 
         next_event(&mut signed_out).await.expect("event")["type"],
         "session_changed"
     );
-    assert!(next_event(&mut signed_out).await.is_none(), "closed");
+    closes(&mut signed_out).await;
     assert_eq!(
         next_event(&mut stays).await.expect("event")["type"],
         "session_changed"
@@ -174,7 +163,7 @@ async fn deletion_and_sign_out_close_the_socket_and_removal_stops_the_channel() 
         next_event(&mut stays).await.expect("event")["type"],
         "session_changed"
     );
-    assert!(next_event(&mut stays).await.is_none(), "closed");
+    closes(&mut stays).await;
     assert_eq!(w.s.state.hub.connection_count(&mel), 0);
 }
 
@@ -428,7 +417,7 @@ async fn sockets_are_capped_per_user_and_messages_are_small() {
         app::backend::realtime::MAX_TABS_PER_USER
     );
     // The oldest were closed to make room.
-    assert!(next_event(&mut sockets[0]).await.is_none());
+    closes(&mut sockets[0]).await;
     // A message over the limit ends that socket.
     use futures::SinkExt;
     let last = sockets.last_mut().expect("socket");

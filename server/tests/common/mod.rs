@@ -262,6 +262,56 @@ pub async fn admin_and_user(s: &TestServer) -> (String, String, Value) {
     (admin, tim, body)
 }
 
+/// Opens the realtime socket and waits until everything sent to the user
+/// before it has passed: on PostgreSQL events travel through NOTIFY and
+/// may reach a new socket after it opened. A `SessionChanged` marker goes
+/// the same way, in order; once it arrives, the socket is in step.
+pub async fn synced_socket(server: &TestServer, token: &str, user_id: &str) -> Socket {
+    let mut socket = open_socket(server, token, user_id).await;
+    server
+        .state
+        .hub
+        .send_to_user(user_id, app::model::ServerEvent::SessionChanged);
+    loop {
+        let event = next_frame(&mut socket)
+            .await
+            .expect("the marker before any close");
+        if event["type"] == "session_changed" {
+            return socket;
+        }
+    }
+}
+
+/// The next JSON event on a socket, or `None` once the server closed it.
+pub async fn next_frame(socket: &mut Socket) -> Option<Value> {
+    use futures::StreamExt;
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(15), socket.next())
+            .await
+            .expect("an event or a close in time");
+        match frame {
+            Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) => {
+                return Some(serde_json::from_str(&text).expect("json event"))
+            }
+            Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) | None | Some(Err(_)) => {
+                return None
+            }
+            Some(Ok(_)) => continue,
+        }
+    }
+}
+
+/// Reads until the server closes the socket (events still in flight may
+/// come first); fails if it stays open.
+pub async fn closes(socket: &mut Socket) {
+    for _ in 0..100 {
+        if next_frame(socket).await.is_none() {
+            return;
+        }
+    }
+    panic!("the socket stayed open");
+}
+
 /// Opens the realtime socket at `base` (http://…) with the session cookie.
 pub async fn connect_socket(base: &str, token: &str) -> Socket {
     let url = format!("{}/api/ws", base.replace("http://", "ws://"));
