@@ -145,17 +145,22 @@ impl Receiver {
     }
 }
 
-/// A TCP listener that accepts and then never answers.
-pub async fn black_hole() -> (String, tokio::task::JoinHandle<()>) {
+/// A TCP listener that accepts and then never answers. Every accepted
+/// connection stays open, so the count is the number of attempts that
+/// have reached it and are still waiting.
+pub async fn black_hole() -> (String, Arc<AtomicUsize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let handle = tokio::spawn(async move {
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
         let mut held = Vec::new();
         while let Ok((sock, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
             held.push(sock);
         }
     });
-    (format!("http://{addr}/hook"), handle)
+    (format!("http://{addr}/hook"), accepted)
 }
