@@ -377,7 +377,8 @@ pub async fn get_channel(channel_id: String) -> Result<Channel, AppError> {
 #[server(prefix = "/api/fn", endpoint = "channel_messages")]
 pub async fn channel_messages(channel_id: String) -> Result<Vec<ChannelMessage>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::channels::messages(&state.db, &user, &channel_id, 200, false).await
+        let page = crate::backend::channels::HistoryPage::newest(200);
+        crate::backend::channels::messages(&state.db, &user, &channel_id, &page, false).await
     })
     .await
 }

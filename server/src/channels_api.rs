@@ -2,8 +2,8 @@
 //! webhook endpoint (SPEC C2–C4).
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{ConnectInfo, Path, Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -77,13 +77,28 @@ async fn list_channels(
     Ok(Json(Value::Array(list.iter().map(channel_json).collect())))
 }
 
+/// `?skip=&limit=` (Open WebUI's) and `?before=<message id>` (SPEC W4b).
+#[derive(Deserialize)]
+struct HistoryQuery {
+    skip: Option<i64>,
+    limit: Option<i64>,
+    before: Option<String>,
+}
+
 async fn list_messages(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    query: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
     let user = require(&state, &headers, Role::Pending).await?;
-    let list = channels::messages(&state.db, &user, &id, 100, true).await?;
+    let page = channels::HistoryPage {
+        limit: q.limit.unwrap_or(100),
+        skip: q.skip.unwrap_or(0),
+        before: q.before.filter(|b| !b.is_empty()),
+    };
+    let list = channels::messages(&state.db, &user, &id, &page, true).await?;
     Ok(Json(Value::Array(list.iter().map(message_json).collect())))
 }
 

@@ -470,3 +470,66 @@ async fn members_see_webhook_messages_live() {
     assert_eq!(event["message"]["content"], "live!");
     assert_eq!(event["message"]["author"]["name"], "Tide Bot");
 }
+
+#[tokio::test]
+async fn history_pages_back_by_keyset_and_by_skip() {
+    let w = world_with(|env| env.channel_webhook_rate_limit = 0).await;
+    let hook = w.create_hook("Counter").await;
+    let url = hook["url"].as_str().expect("url");
+    for i in 0..30 {
+        let (status, _, _) = w
+            .post_raw(url, &json!({"content": format!("m{i}")}).to_string())
+            .await;
+        assert_eq!(status, 200);
+    }
+    let page = |query: String| {
+        let w = &w;
+        async move {
+            w.s.get_json(
+                &format!("/api/v1/channels/{}/messages?{query}", w.channel),
+                Some(&w.member),
+            )
+            .await
+        }
+    };
+    let contents = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .expect("list")
+            .iter()
+            .map(|m| m["content"].as_str().expect("content").to_string())
+            .collect()
+    };
+    // The whole history, newest first, is the order every page follows
+    // (messages of the same millisecond are ordered by id).
+    let (status, all) = page("limit=100".into()).await;
+    assert_eq!(status, 200);
+    let all = contents(&all);
+    let mut sorted = all.clone();
+    sorted.sort();
+    let mut expected: Vec<String> = (0..30).map(|i| format!("m{i}")).collect();
+    expected.sort();
+    assert_eq!(sorted, expected, "every message once");
+    let at = |m: &str| all.iter().position(|c| c == m).expect("present");
+    assert!(
+        at("m29") < at("m15") && at("m15") < at("m0"),
+        "newest first"
+    );
+    let (_, newest) = page("limit=10".into()).await;
+    assert_eq!(contents(&newest), all[0..10]);
+    // Keyset: the ten before the oldest of that page, then to the start.
+    let oldest = newest[9]["id"].as_str().expect("id").to_string();
+    let (_, older) = page(format!("limit=10&before={oldest}")).await;
+    assert_eq!(contents(&older), all[10..20]);
+    let last = older[9]["id"].as_str().expect("id").to_string();
+    let (_, first) = page(format!("limit=50&before={last}")).await;
+    assert_eq!(contents(&first), all[20..30]);
+    // Open WebUI's skip/limit.
+    let (_, skipped) = page("skip=25&limit=10".into()).await;
+    assert_eq!(contents(&skipped), all[25..30]);
+    // A message of no such id in this channel, and a bad number.
+    let (status, body) = page("before=no-such-message".into()).await;
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = page("limit=ten".into()).await;
+    assert_eq!(status, 400);
+    assert!(body["detail"].is_string(), "{body}");
+}

@@ -452,20 +452,62 @@ pub async fn post_as_user(
     .await
 }
 
+/// Which part of a channel's history to read (SPEC W4b): the `limit`
+/// messages older than `before` (a message id; keyset, no scan of what is
+/// newer), after skipping `skip` of them (Open WebUI's `skip`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryPage {
+    pub limit: i64,
+    pub skip: i64,
+    pub before: Option<String>,
+}
+
+impl HistoryPage {
+    pub const MAX_LIMIT: i64 = 1000;
+
+    pub fn newest(limit: i64) -> HistoryPage {
+        HistoryPage {
+            limit,
+            skip: 0,
+            before: None,
+        }
+    }
+}
+
 /// Messages oldest first (the UI) or newest first (the REST API).
 pub async fn messages(
     db: &Db,
     user: &User,
     channel_id: &str,
-    limit: i64,
+    page: &HistoryPage,
     newest_first: bool,
 ) -> Result<Vec<ChannelMessage>, AppError> {
     require(db, user, channel_id, Access::Member).await?;
+    // The position to read back from: the `before` message's, or the end.
+    let (until_at, until_id) = match &page.before {
+        Some(before) => {
+            let row: Option<(i64, String)> = sqlx::query_as(
+                "SELECT created_at, id FROM channel_messages WHERE id = $1 AND channel_id = $2",
+            )
+            .bind(before)
+            .bind(channel_id)
+            .fetch_optional(db)
+            .await?;
+            row.ok_or(AppError::NotFound)?
+        }
+        None => (i64::MAX, String::new()),
+    };
     let rows = sqlx::query(&format!(
-        "{MESSAGE_SELECT} WHERE m.channel_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT $2"
+        "{MESSAGE_SELECT} WHERE m.channel_id = $1 \
+         AND (m.created_at < $2 OR (m.created_at = $2 AND m.id < $3) OR $4) \
+         ORDER BY m.created_at DESC, m.id DESC LIMIT $5 OFFSET $6"
     ))
     .bind(channel_id)
-    .bind(limit)
+    .bind(until_at)
+    .bind(&until_id)
+    .bind(page.before.is_none())
+    .bind(page.limit.clamp(1, HistoryPage::MAX_LIMIT))
+    .bind(page.skip.max(0))
     .fetch_all(db)
     .await?;
     let mut out = rows
