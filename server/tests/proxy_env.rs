@@ -4,32 +4,16 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::receiver::Receiver;
-
-/// A loopback listener that only counts the connections it accepts.
-async fn counting_listener() -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            drop(socket);
-        }
-    });
-    (format!("http://{addr}"), accepted)
-}
+use common::receiver::{black_hole, Receiver};
 
 #[tokio::test]
 async fn environment_proxies_do_not_bypass_the_guard() {
-    let (proxy, proxy_connections) = counting_listener().await;
+    // A loopback listener that only counts the connections it accepts.
+    let (proxy, proxy_connections) = black_hole().await;
+    let proxy = proxy.trim_end_matches("/hook").to_string();
     for var in [
         "HTTP_PROXY",
         "HTTPS_PROXY",
