@@ -75,7 +75,7 @@ pub async fn body_limits(req: Request, next: Next) -> Response {
 
 /// Whether the origin `origin` is this Parley: the host the request was
 /// sent to (over http or https) or `WEBUI_URL`'s origin.
-fn is_own_origin(origin: &str, headers: &HeaderMap, webui_url: Option<&str>) -> bool {
+pub fn is_own_origin(origin: &str, headers: &HeaderMap, webui_url: Option<&str>) -> bool {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())

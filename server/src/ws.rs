@@ -12,16 +12,13 @@ use app::model::{ClientEvent, Role, ServerEvent, User};
 
 use crate::rest::{caller, ApiError};
 
-/// A page of another site must not open a socket with our cookie.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true; // not a browser
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    origin.split_once("://").map(|(_, rest)| rest) == Some(host)
+/// A page of another site must not open a socket with our cookie: the
+/// same origin rule as for writes (`guard::is_own_origin`).
+fn same_origin(headers: &HeaderMap, webui_url: Option<&str>) -> bool {
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => crate::guard::is_own_origin(origin, headers, webui_url),
+        None => true, // not a browser
+    }
 }
 
 /// Largest message a tab may send (presence reports are ~50 bytes).
@@ -34,7 +31,7 @@ pub async fn handler(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    if !same_origin(&headers) {
+    if !same_origin(&headers, state.env.webui_url.as_deref()) {
         return ApiError::new(StatusCode::FORBIDDEN, "Cross-origin socket refused.")
             .into_response();
     }

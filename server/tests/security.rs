@@ -9,21 +9,10 @@ use serde_json::{json, Value};
 
 use common::receiver::{Receiver, Reply};
 use common::world::{world, World};
-use common::{closes, synced_socket as open_socket, Socket, TestServer};
+use common::{closes, set_role, synced_socket as open_socket, Socket};
 
 async fn next_event(socket: &mut Socket) -> Option<Value> {
     common::next_frame(socket).await
-}
-
-async fn set_role(s: &TestServer, admin: &str, user_id: &str, role: &str) {
-    let (status, text, _) = s
-        .server_fn(
-            "admin_set_role",
-            &[("user_id", user_id), ("role", role)],
-            Some(admin),
-        )
-        .await;
-    assert_eq!(status, 200, "{text}");
 }
 
 async fn post_to(w: &World, url: &str, content: &str) {

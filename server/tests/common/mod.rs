@@ -201,11 +201,15 @@ impl TestServer {
 
 /// Approves a pending account (admin server function).
 pub async fn approve(s: &TestServer, admin: &str, body: &Value) {
-    let id = body["id"].as_str().expect("id");
+    set_role(s, admin, body["id"].as_str().expect("id"), "user").await;
+}
+
+/// Changes a user's role (admin server function) and expects success.
+pub async fn set_role(s: &TestServer, admin: &str, user_id: &str, role: &str) {
     let (status, text, _) = s
         .server_fn(
             "admin_set_role",
-            &[("user_id", id), ("role", "user")],
+            &[("user_id", user_id), ("role", role)],
             Some(admin),
         )
         .await;
