@@ -374,10 +374,22 @@ pub async fn get_channel(channel_id: String) -> Result<Channel, AppError> {
     .await
 }
 
+/// Messages the channel view loads at a time (SPEC W4b).
+pub const CHANNEL_PAGE: i64 = 50;
+
+/// A page of a channel's history, oldest first: the newest
+/// `CHANNEL_PAGE`, or those just older than `before` (a message id).
 #[server(prefix = "/api/fn", endpoint = "channel_messages")]
-pub async fn channel_messages(channel_id: String) -> Result<Vec<ChannelMessage>, AppError> {
+pub async fn channel_messages(
+    channel_id: String,
+    before: Option<String>,
+) -> Result<Vec<ChannelMessage>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        let page = crate::backend::channels::HistoryPage::newest(200);
+        let page = crate::backend::channels::HistoryPage {
+            limit: CHANNEL_PAGE,
+            skip: 0,
+            before: before.filter(|b| !b.is_empty()),
+        };
         crate::backend::channels::messages(&state.db, &user, &channel_id, &page, false).await
     })
     .await
@@ -468,6 +480,28 @@ pub async fn update_channel_webhook(
             &webhook_id,
             Some(&name),
             None,
+            &base,
+        )
+        .await
+    })
+    .await
+}
+
+/// Sets or (empty) clears a webhook's GitHub secret (SPEC C9).
+#[server(prefix = "/api/fn", endpoint = "set_channel_webhook_github_secret")]
+pub async fn set_channel_webhook_github_secret(
+    channel_id: String,
+    webhook_id: String,
+    secret: String,
+) -> Result<ChannelWebhook, AppError> {
+    ctx::as_caller(Role::User, |state, user| async move {
+        let base = ctx::webhook_base(&state);
+        crate::backend::channel_webhooks::set_github_secret(
+            &state,
+            &user,
+            &channel_id,
+            &webhook_id,
+            &secret,
             &base,
         )
         .await

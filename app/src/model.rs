@@ -252,6 +252,122 @@ pub struct ChannelMessage {
     /// When it was last edited (SPEC C8), if ever.
     #[serde(default)]
     pub edited_at: Option<i64>,
+    /// The rich parts a sender posted (SPEC C10), already rendered into
+    /// `html`; kept structured for the REST listing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cards: Vec<Card>,
+    /// The body the sender posted, as it came (REST only, never sent to
+    /// the page).
+    #[serde(skip)]
+    pub original: Option<serde_json::Value>,
+}
+
+/// One rich part of a webhook message (SPEC C10): a Slack attachment or
+/// block list, a Discord embed, a GitHub event. Every dialect is read into
+/// this one shape; the server renders it. Fields named `markdown` go
+/// through the sanitizer; the others are plain text. Image URLs are the
+/// sender's: pages only ever show Parley's own copy.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Card {
+    pub kind: CardKind,
+    /// `#rrggbb`, the bar at the card's edge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    pub parts: Vec<CardPart>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardKind {
+    /// Slack's legacy attachment.
+    #[default]
+    Attachment,
+    /// Slack's Block Kit blocks: the message body itself, no frame.
+    Blocks,
+    /// Discord's embed.
+    Embed,
+    /// A GitHub event (SPEC C9).
+    Github,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CardPart {
+    /// Slack's pretext: above the card.
+    Pretext {
+        markdown: String,
+    },
+    Author {
+        name: String,
+        #[serde(default)]
+        url: Option<String>,
+        #[serde(default)]
+        icon_url: Option<String>,
+    },
+    Title {
+        text: String,
+        #[serde(default)]
+        url: Option<String>,
+    },
+    Header {
+        text: String,
+    },
+    Text {
+        markdown: String,
+    },
+    Fields {
+        fields: Vec<CardField>,
+    },
+    Image {
+        url: String,
+        alt: String,
+    },
+    Thumbnail {
+        url: String,
+        alt: String,
+    },
+    Context {
+        markdown: Vec<String>,
+    },
+    Divider,
+    Links {
+        links: Vec<CardLink>,
+    },
+    Footer {
+        text: String,
+        #[serde(default)]
+        icon_url: Option<String>,
+        /// Unix milliseconds.
+        #[serde(default)]
+        timestamp: Option<i64>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardField {
+    /// Plain text; empty for Block Kit fields, which have none.
+    pub title: String,
+    pub markdown: String,
+    pub inline: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardLink {
+    pub label: String,
+    pub url: String,
+}
+
+impl Card {
+    /// Every image URL the card names (sender's URLs, to fetch).
+    pub fn image_urls(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            CardPart::Author { icon_url, .. } | CardPart::Footer { icon_url, .. } => {
+                icon_url.as_deref()
+            }
+            CardPart::Image { url, .. } | CardPart::Thumbnail { url, .. } => Some(url.as_str()),
+            _ => None,
+        })
+    }
 }
 
 /// Puts a channel event into the open channel's list: a message is added,
@@ -286,6 +402,10 @@ pub struct ChannelWebhook {
     pub last_used_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Whether GitHub deliveries must carry a valid signature (SPEC C9);
+    /// the secret itself is never shown again.
+    #[serde(default)]
+    pub github_secret_set: bool,
 }
 
 /// An API key as its owner sees it (the secret itself is shown once).
@@ -483,12 +603,18 @@ pub fn apply_chat_event(
 /// are ever put in an `<img>`: a viewer's browser fetches nothing a sender
 /// chose from outside Parley, and nothing of Parley's but an image.
 pub fn is_local_image_url(url: &str) -> bool {
-    url.strip_prefix("/api/v1/uploads/").is_some_and(|id| {
+    let id = url
+        .strip_prefix("/api/v1/uploads/")
+        .or_else(|| url.strip_prefix(MEDIA_PATH));
+    id.is_some_and(|id| {
         !id.is_empty()
             && id.len() <= 64
             && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     })
 }
+
+/// Where Parley serves its copy of an image a sender named (SPEC C10).
+pub const MEDIA_PATH: &str = "/api/v1/media/";
 
 #[cfg(test)]
 mod chat_event_tests {

@@ -35,6 +35,13 @@ fn message_json(m: &ChannelMessage) -> Value {
     if let Some(wid) = &m.webhook_id {
         meta = json!({"webhook": {"id": wid, "name": m.author.name, "profile_image_url": m.author.image, "deleted": m.webhook_deleted}});
     }
+    // SPEC C10: the structured parts, and the body as the sender posted it.
+    if !m.cards.is_empty() {
+        meta["cards"] = json!(m.cards);
+    }
+    if let Some(original) = &m.original {
+        meta["original"] = original.clone();
+    }
     json!({
         "id": m.id,
         "channel_id": m.channel_id,
@@ -128,6 +135,9 @@ struct CreateWebhook {
 #[derive(Deserialize)]
 struct UpdateWebhook {
     name: Option<String>,
+    /// SPEC C9: set, or with "" or null clear, the GitHub secret.
+    #[serde(default, deserialize_with = "some_option")]
+    github_secret: Option<Option<String>>,
     #[serde(default, deserialize_with = "some_option")]
     profile_image_url: Option<Option<String>>,
 }
@@ -177,7 +187,12 @@ async fn update_webhook(
     let user = require(&state, &headers, Role::Pending).await?;
     let base = hooks::base_url(&state, request_origin(&headers).as_deref());
     let image = body.profile_image_url.as_ref().map(|o| o.as_deref());
-    let hook = hooks::update(&state, &user, &id, &wid, body.name.as_deref(), image, &base).await?;
+    let mut hook =
+        hooks::update(&state, &user, &id, &wid, body.name.as_deref(), image, &base).await?;
+    if let Some(secret) = &body.github_secret {
+        let secret = secret.as_deref().unwrap_or_default();
+        hook = hooks::set_github_secret(&state, &user, &id, &wid, secret, &base).await?;
+    }
     Ok(Json(json!(hook)))
 }
 
@@ -237,24 +252,31 @@ async fn get_upload(
     let (content_type, bytes) = hooks::load_image(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
+    Ok(image_response(
+        &content_type,
+        bytes,
+        "public, max-age=31536000, immutable",
+    ))
+}
+
+/// An image Parley serves: its sniffed type, never sniffed again by the
+/// browser, no scripts even if opened directly.
+fn image_response(content_type: &str, bytes: Vec<u8>, cache: &'static str) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&content_type) {
+    if let Ok(v) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'"),
     );
-    Ok(res)
+    res
 }
 
 /// The body of an incoming post, or the JSON 413/400 answer.
@@ -266,6 +288,55 @@ fn incoming_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError
             ApiError::new(rejection.status(), rejection.body_text())
         }
     })
+}
+
+/// The body of a post and its content type. Discord's multipart bodies
+/// (a message with files) carry the message as the `payload_json` field,
+/// or as `content`/`username`/`avatar_url` fields; the files are ignored
+/// (SPEC C7). Any other body passes as it came.
+async fn incoming_body(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(Option<String>, Bytes), ApiError> {
+    let body = incoming_bytes(body)?;
+    let ct = content_type(headers).map(str::to_string);
+    let Some(boundary) = ct
+        .as_deref()
+        .filter(|ct| ct.starts_with("multipart/form-data"))
+        .map(multer::parse_boundary)
+    else {
+        return Ok((ct, body));
+    };
+    let bad = |e: String| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("The multipart body cannot be read ({e})."),
+        )
+    };
+    let boundary = boundary.map_err(|e| bad(e.to_string()))?;
+    let stream = futures::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    let mut fields = serde_json::Map::new();
+    while let Some(field) = parts.next_field().await.map_err(|e| bad(e.to_string()))? {
+        let name = field.name().unwrap_or_default().to_string();
+        if field.file_name().is_some()
+            || !matches!(
+                name.as_str(),
+                "payload_json" | "content" | "username" | "avatar_url"
+            )
+        {
+            continue;
+        }
+        let text = field.text().await.map_err(|e| bad(e.to_string()))?;
+        if name == "payload_json" {
+            return Ok((Some("application/json".into()), Bytes::from(text)));
+        }
+        fields.insert(name, Value::String(text));
+    }
+    Ok((
+        Some("application/json".into()),
+        Bytes::from(Value::Object(fields).to_string()),
+    ))
 }
 
 fn content_type(headers: &HeaderMap) -> Option<&str> {
@@ -293,8 +364,8 @@ async fn incoming(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let body = match incoming_bytes(body) {
-        Ok(body) => body,
+    let (content_type, body) = match incoming_body(&headers, body).await {
+        Ok(read) => read,
         Err(err) => return err.into_response(),
     };
     let posted = hooks::post_incoming(
@@ -302,7 +373,7 @@ async fn incoming(
         Some(peer.ip()),
         &id,
         &token,
-        content_type(&headers),
+        content_type.as_deref(),
         &body,
     )
     .await;
@@ -342,6 +413,14 @@ fn incoming_error(err: &IncomingError) -> Response {
         ),
         IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "Too many requests; slow down.".to_string()),
         IncomingError::NotFound => (StatusCode::NOT_FOUND, "This webhook posted no message with that id.".to_string()),
+        IncomingError::BadSignature => (
+            StatusCode::UNAUTHORIZED,
+            "X-Hub-Signature-256 does not match this webhook's GitHub secret.".to_string(),
+        ),
+        IncomingError::NoEvent => (
+            StatusCode::BAD_REQUEST,
+            "GitHub deliveries name their event in the X-GitHub-Event header.".to_string(),
+        ),
         IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.".to_string()),
     };
     let mut res = (status, Json(json!({"detail": detail}))).into_response();
@@ -358,7 +437,13 @@ fn hook_message_json(m: &ChannelMessage) -> Value {
     v["timestamp"] = json!(rfc3339(m.created_at));
     v["edited_timestamp"] = json!(m.edited_at.map(rfc3339));
     v["author"] = json!({"username": m.author.name, "avatar": m.author.image, "bot": true});
-    v["embeds"] = json!([]);
+    v["embeds"] = m
+        .original
+        .as_ref()
+        .and_then(|o| o.get("embeds"))
+        .filter(|e| e.is_array())
+        .cloned()
+        .unwrap_or_else(|| json!([]));
     v["edited_at"] = json!(m.edited_at);
     v
 }
@@ -471,6 +556,9 @@ async fn incoming_slack(
                 }
                 IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
                 IncomingError::NotFound => (StatusCode::NOT_FOUND, "message_not_found"),
+                IncomingError::BadSignature | IncomingError::NoEvent => {
+                    (StatusCode::BAD_REQUEST, "invalid_payload")
+                }
                 IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
             };
             let mut res = (status, text).into_response();
@@ -478,6 +566,49 @@ async fn incoming_slack(
             res
         }
     }
+}
+
+/// `POST {url}/github` — GitHub's deliveries as GitHub sends them (SPEC C9).
+async fn incoming_github(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Path((id, token)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match incoming_bytes(body) {
+        Ok(body) => body,
+        Err(err) => return err.into_response(),
+    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let delivery = hooks::GithubDelivery {
+        event: header("x-github-event"),
+        signature: header("x-hub-signature-256"),
+        content_type: content_type(&headers),
+        body: &body,
+    };
+    match hooks::post_github(&state, Some(peer.ip()), &id, &token, delivery).await {
+        Ok(message) => Json(json!({"success": true, "message_id": message.id})).into_response(),
+        Err(err) => incoming_error(&err),
+    }
+}
+
+/// `GET /api/v1/media/{id}` — Parley's copy of an image a sender named
+/// (SPEC C10), for signed-in users (the pages that show it).
+async fn get_media(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    require(&state, &headers, Role::User).await?;
+    let (content_type, bytes) = app::backend::media::load(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(image_response(
+        &content_type,
+        bytes,
+        "private, max-age=31536000, immutable",
+    ))
 }
 
 pub fn routes() -> Router<ServerState> {
@@ -538,5 +669,14 @@ pub fn routes() -> Router<ServerState> {
             "/api/channels/webhooks/{id}/{token}/discord",
             post(incoming_discord),
         )
+        .route(
+            "/api/v1/channels/webhooks/{id}/{token}/github",
+            post(incoming_github),
+        )
+        .route(
+            "/api/channels/webhooks/{id}/{token}/github",
+            post(incoming_github),
+        )
         .route("/api/v1/uploads/{id}", get(get_upload))
+        .route("/api/v1/media/{id}", get(get_media))
 }

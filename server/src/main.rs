@@ -34,6 +34,10 @@ async fn main() {
         eprintln!("parley: cannot start the webhook sender: {err}");
         std::process::exit(1);
     }
+    if let Err(err) = app::backend::media::MediaFetcher::spawn(state.clone()) {
+        eprintln!("parley: cannot start the image fetcher: {err}");
+        std::process::exit(1);
+    }
     app::backend::maintenance::spawn(state.clone());
     let app = parley_server::router(state, parley_server::leptos_options(addr));
     let listener = match tokio::net::TcpListener::bind(addr).await {

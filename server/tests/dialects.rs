@@ -63,11 +63,14 @@ async fn slack_bodies_from_the_docs_are_accepted_and_shown() {
     let html = att["html"].as_str().expect("html");
     assert!(html.contains("Optional pre-text"), "{html}");
     assert!(
-        html.contains(r#"<a href="https://api.slack.com/""#),
+        html.contains(r#"class="card-title-link" href="https://api.slack.com/""#),
         "{html}"
     );
     assert!(html.contains("This field's value"), "{html}");
-    assert!(!html.contains("<img"), "sender images are links: {html}");
+    assert!(
+        !html.contains("<img"),
+        "sender images are placeholders until Parley has them: {html}"
+    );
     let blk = &list[list.len() - 1];
     let html = blk["html"].as_str().expect("html");
     assert!(html.contains("New request"), "{html}");
@@ -167,7 +170,10 @@ async fn discord_embeds_from_the_docs_are_accepted() {
         html.contains("Text message. Up to 2000 characters."),
         "{html}"
     );
-    assert!(html.contains(r#"<a href="https://google.com/""#), "{html}");
+    assert!(
+        html.contains(r#"class="card-title-link" href="https://google.com/""#),
+        "{html}"
+    );
     assert!(html.contains("More text"), "{html}");
     assert!(!html.contains("<img"), "{html}");
 

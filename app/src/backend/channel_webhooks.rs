@@ -11,7 +11,7 @@ use subtle::ConstantTimeEq;
 
 use super::channels::{self, Access, NewMessage};
 use super::db::{new_id, now_ms, Db};
-use super::incoming_body::BodyError;
+use super::incoming_body::{BodyError, IncomingMessage};
 use super::sessions::{new_token, token_hash};
 use super::AppState;
 use crate::error::AppError;
@@ -97,6 +97,10 @@ pub enum IncomingError {
     FieldTooLong(String),
     /// No message of this webhook has that id (SPEC C8).
     NotFound,
+    /// A GitHub delivery whose signature does not verify (SPEC C9).
+    BadSignature,
+    /// A GitHub delivery without `X-GitHub-Event`.
+    NoEvent,
     Internal,
 }
 
@@ -163,10 +167,13 @@ fn from_row(
         last_used_at: r.try_get("last_used_at")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+        github_secret_set: r
+            .try_get::<Option<String>, _>("github_secret_sealed")?
+            .is_some(),
     })
 }
 
-const COLUMNS: &str = "id, channel_id, user_id, name, profile_image_url, token_sealed, last_used_at, created_at, updated_at";
+const COLUMNS: &str = "id, channel_id, user_id, name, profile_image_url, token_sealed, last_used_at, created_at, updated_at, github_secret_sealed";
 
 pub async fn list(
     state: &AppState,
@@ -317,6 +324,36 @@ pub async fn regenerate(
     get_in_channel(state, channel_id, id, base).await
 }
 
+/// Sets (or with an empty one, clears) the secret GitHub signs its
+/// deliveries with (SPEC C9). Managers and admins only.
+pub async fn set_github_secret(
+    state: &AppState,
+    user: &User,
+    channel_id: &str,
+    id: &str,
+    secret: &str,
+    base: &str,
+) -> Result<ChannelWebhook, AppError> {
+    channels::require(&state.db, user, channel_id, Access::Manager).await?;
+    get_in_channel(state, channel_id, id, base).await?;
+    let secret = secret.trim();
+    if secret.chars().count() > 256 {
+        return Err(AppError::Invalid(
+            "A GitHub secret can be at most 256 characters.".into(),
+        ));
+    }
+    let sealed = (!secret.is_empty()).then(|| state.secrets.seal(secret));
+    sqlx::query(
+        "UPDATE channel_webhooks SET github_secret_sealed = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(sealed)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&state.db)
+    .await?;
+    get_in_channel(state, channel_id, id, base).await
+}
+
 pub async fn delete(
     state: &AppState,
     user: &User,
@@ -397,7 +434,7 @@ async fn authenticate(
         Some(Err(wait)) => IncomingError::RateLimited(wait),
         _ => IncomingError::Unauthorized,
     };
-    let row = sqlx::query("SELECT channel_id, name, profile_image_url, token_hash FROM channel_webhooks WHERE id = $1")
+    let row = sqlx::query("SELECT channel_id, name, profile_image_url, token_hash, github_secret_sealed FROM channel_webhooks WHERE id = $1")
         .bind(id)
         .fetch_optional(&state.db)
         .await?;
@@ -414,20 +451,25 @@ async fn authenticate(
     Ok(row)
 }
 
-/// A body in any dialect, within the limits (SPEC C4, C7).
-fn read_body(
-    content_type: Option<&str>,
-    body: &[u8],
-) -> Result<super::incoming_body::IncomingMessage, IncomingError> {
-    let incoming = super::incoming_body::read(content_type, body).map_err(|e| match e {
+fn body_error(e: BodyError) -> IncomingError {
+    match e {
         BodyError::NotJson(why) => IncomingError::NotJson(why),
         BodyError::NoText => IncomingError::NoText,
         BodyError::FieldTooLong(field) => IncomingError::FieldTooLong(field),
-    })?;
-    if incoming.markdown.chars().count() > channels::MAX_CONTENT_CHARS {
+    }
+}
+
+/// A message within the limits (SPEC C4).
+fn within_limits(incoming: IncomingMessage) -> Result<IncomingMessage, IncomingError> {
+    if incoming.markdown().chars().count() > channels::MAX_CONTENT_CHARS {
         return Err(IncomingError::TooLong);
     }
     Ok(incoming)
+}
+
+/// A body in any dialect, within the limits (SPEC C4, C7).
+fn read_body(content_type: Option<&str>, body: &[u8]) -> Result<IncomingMessage, IncomingError> {
+    within_limits(super::incoming_body::read(content_type, body).map_err(body_error)?)
 }
 
 /// SPEC C8: the message `message_id` as this webhook posted it.
@@ -445,8 +487,8 @@ pub async fn own_message(
     }
 }
 
-/// SPEC C8: replaces the text of one of this webhook's messages with a new
-/// body (any dialect); the edit shows live with an "edited" mark.
+/// SPEC C8: replaces one of this webhook's messages with a new body (any
+/// dialect); the edit shows live with an "edited" mark.
 pub async fn edit_own_message(
     state: &AppState,
     client: Option<std::net::IpAddr>,
@@ -461,9 +503,16 @@ pub async fn edit_own_message(
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
     let incoming = read_body(content_type, body)?;
-    channels::edit_webhook_message(state, id, message_id, &incoming.markdown)
-        .await?
-        .ok_or(IncomingError::NotFound)
+    channels::edit_webhook_message(
+        state,
+        id,
+        message_id,
+        &incoming.markdown(),
+        &incoming.rich,
+        &incoming.original,
+    )
+    .await?
+    .ok_or(IncomingError::NotFound)
 }
 
 /// SPEC C8: deletes one of this webhook's messages; it disappears live.
@@ -497,19 +546,72 @@ pub async fn post_incoming(
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
     let incoming = read_body(content_type, body)?;
+    store_incoming(state, &row, id, incoming).await
+}
+
+/// A GitHub delivery as GitHub sends it (SPEC C9)
+pub struct GithubDelivery<'a> {
+    /// `X-GitHub-Event`.
+    pub event: Option<&'a str>,
+    /// `X-Hub-Signature-256`.
+    pub signature: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// `POST {url}/github`: the signature is checked when the webhook has a
+/// GitHub secret (401 otherwise), then the event becomes a card.
+pub async fn post_github(
+    state: &AppState,
+    client: Option<std::net::IpAddr>,
+    id: &str,
+    token: &str,
+    delivery: GithubDelivery<'_>,
+) -> Result<crate::model::ChannelMessage, IncomingError> {
+    let row = authenticate(state, client, id, token).await?;
+    let sealed: Option<String> = row.try_get("github_secret_sealed")?;
+    if let Some(sealed) = sealed {
+        let secret = state.secrets.open(&sealed).map_err(|e| {
+            tracing::error!("{e}");
+            IncomingError::Internal
+        })?;
+        if !super::github::signature_matches(&secret, delivery.body, delivery.signature) {
+            return Err(IncomingError::BadSignature);
+        }
+    }
+    if let Some(limiter) = &state.channel_webhook_limiter {
+        limiter.check(id).map_err(IncomingError::RateLimited)?;
+    }
+    let event = delivery
+        .event
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .ok_or(IncomingError::NoEvent)?;
+    let json = super::incoming_body::parse_json(delivery.content_type, delivery.body)
+        .map_err(body_error)?;
+    let incoming = within_limits(super::github::read_event(event, &json).map_err(body_error)?)?;
+    store_incoming(state, &row, id, incoming).await
+}
+
+/// Stores a read body as the webhook's message and updates "last used".
+async fn store_incoming(
+    state: &AppState,
+    row: &sqlx::any::AnyRow,
+    id: &str,
+    incoming: IncomingMessage,
+) -> Result<crate::model::ChannelMessage, IncomingError> {
     let channel_id: String = row.try_get("channel_id")?;
     let hook_name: String = row.try_get("name")?;
     let hook_image: Option<String> = row.try_get("profile_image_url")?;
     // Per-message name overrides (Slack's and Discord's `username`). A
-    // sender's image (`avatar_url`, `icon_url`) is never hot-linked: the
-    // message shows the webhook's own image (SPEC C10).
+    // sender's image (`avatar_url`, `icon_url`) is fetched by the server
+    // and shown once it is here; until then the webhook's own (SPEC C10).
     let name = incoming
         .username
         .as_deref()
         .map(|n| n.chars().take(80).collect::<String>())
         .unwrap_or(hook_name);
-    let image = hook_image;
-    let text = incoming.markdown.as_str();
+    let markdown = incoming.markdown();
     let message = channels::insert_message(
         state,
         NewMessage {
@@ -517,9 +619,11 @@ pub async fn post_incoming(
             user_id: None,
             author_role: "webhook",
             author_name: &name,
-            author_image: image.as_deref(),
+            author_image: hook_image.as_deref(),
             webhook_id: Some(id),
-            content: text,
+            content: &markdown,
+            rich: Some(&incoming.rich),
+            original: Some(&incoming.original),
         },
     )
     .await?;

@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::db::{new_id, now_ms, Db};
+use super::rich::RichBody;
 use super::AppState;
 use crate::error::AppError;
 use crate::model::{
@@ -263,6 +264,9 @@ pub fn render_markdown(content: &str) -> String {
     // Each open image: turned into a link (with its URL, to show it when
     // the alt text is empty), and whether any alt text came.
     let mut images: Vec<(Option<String>, bool)> = Vec::new();
+    // Bare URLs become links, except inside links and code (SPEC C10).
+    let mut links_open = 0usize;
+    let mut in_code_block = false;
     // Raw HTML from a sender is shown as text, never as markup; ammonia
     // below is the second line of defence for what markdown itself emits.
     let parser = pulldown_cmark::Parser::new_ext(content, options).flat_map(|event| {
@@ -304,13 +308,26 @@ pub fn render_markdown(content: &str) -> String {
                 }
                 _ => one(Event::End(TagEnd::Image)),
             },
-            text @ Event::Text(_) => {
+            Event::Text(text) => {
                 if let Some(open) = images.last_mut() {
                     open.1 = true;
                 }
-                one(text)
+                if links_open > 0 || in_code_block || !images.is_empty() {
+                    one(Event::Text(text))
+                } else {
+                    linkify_text(&text)
+                }
             }
-            other => one(other),
+            other => {
+                match &other {
+                    Event::Start(Tag::Link { .. }) => links_open += 1,
+                    Event::End(TagEnd::Link) => links_open = links_open.saturating_sub(1),
+                    Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+                    Event::End(TagEnd::CodeBlock) => in_code_block = false,
+                    _ => {}
+                }
+                one(other)
+            }
         }
     });
     let mut html = String::new();
@@ -329,6 +346,32 @@ pub fn render_markdown(content: &str) -> String {
         .to_string()
 }
 
+/// Text with its bare http(s) URLs turned into links.
+fn linkify_text(text: &str) -> Vec<pulldown_cmark::Event<'static>> {
+    use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    let mut out = Vec::new();
+    for span in finder.spans(text) {
+        let piece = span.as_str().to_string();
+        let is_web = span.kind().is_some()
+            && (piece.starts_with("http://") || piece.starts_with("https://"));
+        if is_web {
+            out.push(Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: CowStr::from(piece.clone()),
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            }));
+            out.push(Event::Text(CowStr::from(piece)));
+            out.push(Event::End(TagEnd::Link));
+        } else {
+            out.push(Event::Text(CowStr::from(piece)));
+        }
+    }
+    out
+}
+
 pub struct NewMessage<'a> {
     pub channel_id: &'a str,
     pub user_id: Option<&'a str>,
@@ -337,6 +380,10 @@ pub struct NewMessage<'a> {
     pub author_image: Option<&'a str>,
     pub webhook_id: Option<&'a str>,
     pub content: &'a str,
+    /// What a webhook sender posted, structured (SPEC C10).
+    pub rich: Option<&'a RichBody>,
+    /// The sender's body as it came, kept in meta.
+    pub original: Option<&'a serde_json::Value>,
 }
 
 pub fn validate_content(content: &str) -> Result<&str, AppError> {
@@ -350,6 +397,26 @@ pub fn validate_content(content: &str) -> Result<&str, AppError> {
         )));
     }
     Ok(content)
+}
+
+/// A message's meta column: the webhook it came from (SPEC C5), what the
+/// sender posted, structured, and the body as it came (SPEC C10).
+fn meta_json(
+    webhook: Option<(&str, &str, Option<&str>)>,
+    rich: Option<&RichBody>,
+    original: Option<&serde_json::Value>,
+) -> serde_json::Value {
+    let mut meta = serde_json::json!({});
+    if let Some((id, name, image)) = webhook {
+        meta["webhook"] = serde_json::json!({"id": id, "name": name, "profile_image_url": image});
+    }
+    if let Some(rich) = rich {
+        meta["rich"] = serde_json::to_value(rich).unwrap_or_default();
+    }
+    if let Some(original) = original {
+        meta["original"] = original.clone();
+    }
+    meta
 }
 
 /// Stores a message and pushes it to everyone who can see the channel.
@@ -366,12 +433,11 @@ pub async fn insert_message(
         author_name: &author_name,
         ..m
     };
-    let meta = match m.webhook_id {
-        Some(wid) => {
-            serde_json::json!({"webhook": {"id": wid, "name": m.author_name, "profile_image_url": m.author_image}})
-        }
-        None => serde_json::json!({}),
-    };
+    let meta = meta_json(
+        m.webhook_id.map(|wid| (wid, m.author_name, m.author_image)),
+        m.rich,
+        m.original,
+    );
     sqlx::query(
         "INSERT INTO channel_messages (id, channel_id, user_id, author_role, author_name, author_image, webhook_id, content, meta, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -388,30 +454,59 @@ pub async fn insert_message(
     .bind(now)
     .execute(&state.db)
     .await?;
-    let message = ChannelMessage {
-        id,
-        channel_id: m.channel_id.to_string(),
-        content: m.content.to_string(),
-        html: render_markdown(m.content),
-        created_at: now,
-        author: MessageAuthor {
-            id: m.user_id.map(str::to_string),
-            name: m.author_name.to_string(),
-            role: m.author_role.to_string(),
-            image: m.author_image.map(str::to_string),
+    register_images(state, &id, m.rich).await?;
+    let loaded = Loaded {
+        message: ChannelMessage {
+            id,
+            channel_id: m.channel_id.to_string(),
+            content: m.content.to_string(),
+            html: String::new(),
+            created_at: now,
+            author: MessageAuthor {
+                id: m.user_id.map(str::to_string),
+                name: m.author_name.to_string(),
+                role: m.author_role.to_string(),
+                image: m.author_image.map(str::to_string),
+            },
+            webhook_id: m.webhook_id.map(str::to_string),
+            webhook_deleted: false,
+            edited_at: None,
+            cards: Vec::new(),
+            original: m.original.cloned(),
         },
-        webhook_id: m.webhook_id.map(str::to_string),
-        webhook_deleted: false,
-        edited_at: None,
+        rich: m.rich.cloned(),
     };
-    let viewers = viewers(&state.db, m.channel_id).await?;
+    let message = render(&state.db, vec![loaded])
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)?;
+    broadcast(state, message.clone()).await?;
+    Ok(message)
+}
+
+/// The images a rich message names, queued for the fetcher.
+async fn register_images(
+    state: &AppState,
+    message_id: &str,
+    rich: Option<&RichBody>,
+) -> Result<(), AppError> {
+    let urls = rich.map(RichBody::image_urls).unwrap_or_default();
+    if !urls.is_empty() && super::media::register(&state.db, message_id, &urls).await? {
+        state.media_wake.notify_one();
+    }
+    Ok(())
+}
+
+/// Sends a new or changed message to everyone who may see its channel.
+pub async fn broadcast(state: &AppState, message: ChannelMessage) -> Result<(), AppError> {
+    let viewers = viewers(&state.db, &message.channel_id).await?;
     state.hub.send_to_users(
         &viewers,
         ServerEvent::ChannelMessage {
-            message: Box::new(message.clone()),
+            message: Box::new(message),
         },
     );
-    Ok(message)
+    Ok(())
 }
 
 /// Who may see a new message: the channel's members whose account is not
@@ -447,6 +542,8 @@ pub async fn post_as_user(
             author_image: None,
             webhook_id: None,
             content,
+            rich: None,
+            original: None,
         },
     )
     .await
@@ -510,56 +607,125 @@ pub async fn messages(
     .bind(page.skip.max(0))
     .fetch_all(db)
     .await?;
-    let mut out = rows
+    let loaded = rows
         .iter()
         .map(message_from_row)
         .collect::<Result<Vec<_>, AppError>>()?;
+    let mut out = render(db, loaded).await?;
     if !newest_first {
         out.reverse();
     }
     Ok(out)
 }
 
-const MESSAGE_SELECT: &str = "SELECT m.id, m.channel_id, m.user_id, m.author_role, m.author_name, m.author_image, m.webhook_id, m.content, m.created_at, m.edited_at, \
+const MESSAGE_SELECT: &str = "SELECT m.id, m.channel_id, m.user_id, m.author_role, m.author_name, m.author_image, m.webhook_id, m.content, m.meta, m.created_at, m.edited_at, \
      CASE WHEN m.webhook_id IS NOT NULL AND w.id IS NULL THEN 1 ELSE 0 END AS webhook_deleted \
      FROM channel_messages m LEFT JOIN channel_webhooks w ON w.id = m.webhook_id";
 
-fn message_from_row(r: &sqlx::any::AnyRow) -> Result<ChannelMessage, AppError> {
-    let content: String = r.try_get("content")?;
+/// A message as read, before its HTML is made (that needs to know which
+/// of its images Parley has by now).
+struct Loaded {
+    message: ChannelMessage,
+    rich: Option<RichBody>,
+}
+
+/// The parts of a message's meta that rendering needs.
+#[derive(serde::Deserialize, Default)]
+struct StoredMeta {
+    rich: Option<RichBody>,
+    original: Option<serde_json::Value>,
+}
+
+fn message_from_row(r: &sqlx::any::AnyRow) -> Result<Loaded, AppError> {
     let deleted = r
         .try_get::<i64, _>("webhook_deleted")
         .or_else(|_| r.try_get::<i32, _>("webhook_deleted").map(i64::from))?;
-    Ok(ChannelMessage {
-        id: r.try_get("id")?,
-        channel_id: r.try_get("channel_id")?,
-        html: render_markdown(&content),
-        content,
-        created_at: r.try_get("created_at")?,
-        author: MessageAuthor {
-            id: r.try_get("user_id")?,
-            name: r.try_get("author_name")?,
-            role: r.try_get("author_role")?,
-            image: r.try_get("author_image")?,
+    let meta: String = r.try_get("meta")?;
+    let meta: StoredMeta = serde_json::from_str(&meta).unwrap_or_default();
+    Ok(Loaded {
+        message: ChannelMessage {
+            id: r.try_get("id")?,
+            channel_id: r.try_get("channel_id")?,
+            html: String::new(),
+            content: r.try_get("content")?,
+            created_at: r.try_get("created_at")?,
+            author: MessageAuthor {
+                id: r.try_get("user_id")?,
+                name: r.try_get("author_name")?,
+                role: r.try_get("author_role")?,
+                image: r.try_get("author_image")?,
+            },
+            webhook_id: r.try_get("webhook_id")?,
+            webhook_deleted: deleted != 0,
+            edited_at: r.try_get("edited_at")?,
+            cards: Vec::new(),
+            original: meta.original,
         },
-        webhook_id: r.try_get("webhook_id")?,
-        webhook_deleted: deleted != 0,
-        edited_at: r.try_get("edited_at")?,
+        rich: meta.rich,
     })
 }
 
-/// Replaces the text of a message `webhook_id` posted (SPEC C8) and shows
-/// the edit live; `None` when it posted no such message.
+/// Makes each message's HTML: its markdown, or its text and cards with
+/// Parley's copies of the images that have arrived (placeholders for the
+/// rest), and the sender's avatar once it is here.
+async fn render(db: &Db, loaded: Vec<Loaded>) -> Result<Vec<ChannelMessage>, AppError> {
+    let urls: Vec<String> = loaded
+        .iter()
+        .filter_map(|l| l.rich.as_ref())
+        .flat_map(RichBody::image_urls)
+        .collect();
+    let ready = super::media::ready_sources(db, &urls).await?;
+    let image_src = |url: &str| ready.get(url).cloned();
+    Ok(loaded
+        .into_iter()
+        .map(|Loaded { mut message, rich }| {
+            match rich {
+                Some(rich) => {
+                    message.html = rich.html(&image_src);
+                    if let Some(src) = rich.avatar_url.as_deref().and_then(image_src) {
+                        message.author.image = Some(src);
+                    }
+                    message.cards = rich.cards;
+                }
+                None => message.html = render_markdown(&message.content),
+            }
+            message
+        })
+        .collect())
+}
+
+/// Replaces what a message `webhook_id` posted (SPEC C8) and shows the
+/// edit live; `None` when it posted no such message.
 pub async fn edit_webhook_message(
     state: &AppState,
     webhook_id: &str,
     message_id: &str,
     content: &str,
+    rich: &RichBody,
+    original: &serde_json::Value,
 ) -> Result<Option<ChannelMessage>, AppError> {
     let content = super::db::storable_text(content);
+    let current: Option<(String,)> =
+        sqlx::query_as("SELECT meta FROM channel_messages WHERE id = $1 AND webhook_id = $2")
+            .bind(message_id)
+            .bind(webhook_id)
+            .fetch_optional(&state.db)
+            .await?;
+    let Some((meta,)) = current else {
+        return Ok(None);
+    };
+    // The webhook's name and image stay as they were when it posted.
+    let mut meta: serde_json::Value = serde_json::from_str(&meta).unwrap_or_default();
+    if !meta.is_object() {
+        meta = serde_json::json!({});
+    }
+    meta["rich"] = serde_json::to_value(rich).unwrap_or_default();
+    meta["original"] = original.clone();
     let updated = sqlx::query(
-        "UPDATE channel_messages SET content = $1, edited_at = $2 WHERE id = $3 AND webhook_id = $4",
+        "UPDATE channel_messages SET content = $1, meta = $2, edited_at = $3 WHERE id = $4 AND webhook_id = $5",
     )
     .bind(content.as_ref())
+    .bind(meta.to_string())
     .bind(now_ms())
     .bind(message_id)
     .bind(webhook_id)
@@ -568,16 +734,11 @@ pub async fn edit_webhook_message(
     if updated.rows_affected() == 0 {
         return Ok(None);
     }
+    register_images(state, message_id, Some(rich)).await?;
     let Some(message) = message_by_id(&state.db, message_id).await? else {
         return Ok(None);
     };
-    let viewers = viewers(&state.db, &message.channel_id).await?;
-    state.hub.send_to_users(
-        &viewers,
-        ServerEvent::ChannelMessage {
-            message: Box::new(message.clone()),
-        },
-    );
+    broadcast(state, message.clone()).await?;
     Ok(Some(message))
 }
 
@@ -598,6 +759,10 @@ pub async fn delete_webhook_message(
     let Some((channel_id,)) = row else {
         return Ok(false);
     };
+    sqlx::query("DELETE FROM channel_message_media WHERE message_id = $1")
+        .bind(message_id)
+        .execute(&state.db)
+        .await?;
     let viewers = viewers(&state.db, &channel_id).await?;
     state.hub.send_to_users(
         &viewers,
@@ -615,7 +780,10 @@ pub async fn message_by_id(db: &Db, id: &str) -> Result<Option<ChannelMessage>, 
         .bind(id)
         .fetch_optional(db)
         .await?;
-    row.as_ref().map(message_from_row).transpose()
+    let Some(loaded) = row.as_ref().map(message_from_row).transpose()? else {
+        return Ok(None);
+    };
+    Ok(render(db, vec![loaded]).await?.pop())
 }
 
 #[cfg(test)]
@@ -649,6 +817,17 @@ mod tests {
         );
         let sneaky = render_markdown("![a](/api/v1/uploads/../auths/signout)");
         assert!(!sneaky.contains("<img"), "{sneaky}");
+        let bare_url = render_markdown("see https://ci.example/run/1 and `https://code.example`");
+        assert!(
+            bare_url.contains(r#"<a href="https://ci.example/run/1""#),
+            "{bare_url}"
+        );
+        assert!(
+            !bare_url.contains(r#"href="https://code.example""#),
+            "{bare_url}"
+        );
+        let js = render_markdown("javascript:alert(1) and data:text/html,x");
+        assert!(!js.contains("href"), "{js}");
         let link = render_markdown("[site](https://example.com)");
         assert!(
             link.contains("rel=\"noopener noreferrer nofollow\""),

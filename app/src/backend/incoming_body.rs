@@ -2,23 +2,31 @@
 //! into one message: Parley's own `{"content"}`, Slack's incoming-webhook
 //! body (mrkdwn `text`, `blocks`, legacy `attachments`, as JSON or as the
 //! form field `payload=`) and Discord's execute-webhook body (`content`,
-//! `embeds`). Rich parts become markdown for now; the original body is
-//! kept with the message so richer rendering can use it later.
+//! `embeds`). Each dialect has its serde types; all of them are read into
+//! one `RichBody` (text + `model::Card`s), rendered in `rich`.
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::mrkdwn;
+use super::rich::{escape_markdown, int_color, safe_url, slack_color, RichBody};
+use crate::model::{Card, CardField, CardKind, CardLink, CardPart};
 
-/// A body read and checked: the markdown to store and the sender's
-/// per-message overrides.
+/// A body read and checked: what to show, the sender's per-message
+/// overrides, and the body as it came.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IncomingMessage {
-    pub markdown: String,
+    pub rich: RichBody,
     pub username: Option<String>,
-    /// The image the sender asked for (never hot-linked; SPEC C10).
-    pub avatar_url: Option<String>,
     pub dialect: Dialect,
+    pub original: Value,
+}
+
+impl IncomingMessage {
+    /// The markdown stored as the message's `content`.
+    pub fn markdown(&self) -> String {
+        self.rich.markdown()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +35,8 @@ pub enum Dialect {
     Discord,
     /// `{"text"|"blocks"|"attachments": …}`, Slack's shape (mrkdwn).
     Slack,
+    /// A GitHub event (SPEC C9).
+    Github,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -54,6 +64,7 @@ struct Embed {
     title: Option<String>,
     url: Option<String>,
     description: Option<String>,
+    color: Option<Value>,
     author: Option<EmbedAuthor>,
     #[serde(default)]
     fields: Vec<EmbedField>,
@@ -67,6 +78,7 @@ struct Embed {
 struct EmbedAuthor {
     name: Option<String>,
     url: Option<String>,
+    icon_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -75,6 +87,8 @@ struct EmbedField {
     name: String,
     #[serde(default)]
     value: String,
+    #[serde(default)]
+    inline: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -85,6 +99,7 @@ struct EmbedImage {
 #[derive(Debug, Default, Deserialize)]
 struct EmbedFooter {
     text: Option<String>,
+    icon_url: Option<String>,
 }
 
 /// Slack's incoming-webhook body.
@@ -103,19 +118,26 @@ struct SlackBody {
 #[derive(Debug, Default, Deserialize)]
 struct Attachment {
     fallback: Option<String>,
+    color: Option<String>,
     pretext: Option<String>,
     author_name: Option<String>,
     author_link: Option<String>,
+    author_icon: Option<String>,
     title: Option<String>,
     title_link: Option<String>,
     text: Option<String>,
     #[serde(default)]
     fields: Vec<AttachmentField>,
     image_url: Option<String>,
+    thumb_url: Option<String>,
     footer: Option<String>,
+    footer_icon: Option<String>,
     ts: Option<Value>,
     #[serde(default)]
     blocks: Vec<Value>,
+    /// Legacy message buttons; those with a URL become links.
+    #[serde(default)]
+    actions: Vec<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,14 +146,21 @@ struct AttachmentField {
     title: String,
     #[serde(default)]
     value: Value,
+    #[serde(default)]
+    short: bool,
 }
 
 /// Reads a body as the content type says: JSON, or a form whose
 /// `payload` field holds the JSON (Slack accepts both).
 pub fn read(content_type: Option<&str>, body: &[u8]) -> Result<IncomingMessage, BodyError> {
+    from_json(&parse_json(content_type, body)?)
+}
+
+/// The JSON of a body: itself, or a form's `payload` (`payload_json`).
+pub fn parse_json(content_type: Option<&str>, body: &[u8]) -> Result<Value, BodyError> {
     let is_form =
         content_type.is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    let json: Value = if is_form {
+    if is_form {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
             .map_err(|e| BodyError::NotJson(format!("not a form: {e}")))?;
         let payload = pairs
@@ -139,11 +168,10 @@ pub fn read(content_type: Option<&str>, body: &[u8]) -> Result<IncomingMessage, 
             .find(|(k, _)| k == "payload" || k == "payload_json")
             .map(|(_, v)| v)
             .ok_or_else(|| BodyError::NotJson("the form has no payload field".into()))?;
-        serde_json::from_str(&payload).map_err(|e| BodyError::NotJson(e.to_string()))?
+        serde_json::from_str(&payload).map_err(|e| BodyError::NotJson(e.to_string()))
     } else {
-        serde_json::from_slice(body).map_err(|e| BodyError::NotJson(e.to_string()))?
-    };
-    from_json(&json)
+        serde_json::from_slice(body).map_err(|e| BodyError::NotJson(e.to_string()))
+    }
 }
 
 fn nonempty(s: Option<&String>) -> Option<String> {
@@ -163,54 +191,43 @@ pub fn from_json(json: &Value) -> Result<IncomingMessage, BodyError> {
         .iter()
         .any(|k| json.get(*k).is_some())
         && json.get("content").is_none_or(Value::is_null);
-    if slackish {
+    let (rich, username, dialect) = if slackish {
         let body: SlackBody =
             serde_json::from_value(json.clone()).map_err(|_| BodyError::NoText)?;
         slack(body)
     } else {
         let body: DiscordBody =
             serde_json::from_value(json.clone()).map_err(|_| BodyError::NoText)?;
-        discord(body)
-    }
+        discord(body)?
+    };
+    finish(rich, username, dialect, json.clone())
 }
 
-fn finish(
-    parts: Vec<String>,
+/// The checks every dialect shares: something to show, and only http(s)
+/// avatars.
+pub fn finish(
+    mut rich: RichBody,
     username: Option<String>,
-    avatar: Option<String>,
     dialect: Dialect,
+    original: Value,
 ) -> Result<IncomingMessage, BodyError> {
-    let markdown = parts
-        .into_iter()
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    if markdown.is_empty() {
+    rich.text = rich.text.trim().to_string();
+    rich.cards.retain(|c| !c.parts.is_empty());
+    rich.avatar_url = rich.avatar_url.filter(|u| safe_url(u).is_some());
+    if rich.is_empty() {
         return Err(BodyError::NoText);
     }
     Ok(IncomingMessage {
-        markdown,
+        rich,
         username,
-        avatar_url: avatar.filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         dialect,
+        original,
     })
 }
 
-fn link(label: &str, url: Option<&String>) -> String {
-    let label = label.replace('[', "\\[").replace(']', "\\]");
-    match url.filter(|u| u.starts_with("https://") || u.starts_with("http://")) {
-        Some(u) => format!("[{label}]({})", u.replace(' ', "%20").replace(')', "%29")),
-        None => label,
-    }
+fn http_url(url: Option<&String>) -> Option<String> {
+    url.filter(|u| safe_url(u).is_some()).cloned()
 }
-
-/// An image a sender names: a link to it, never an `<img>` (SPEC C10).
-fn image_link(url: Option<&String>, alt: &str) -> Option<String> {
-    url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-        .map(|u| link(if alt.is_empty() { "image" } else { alt }, Some(u)))
-}
-
 /// Discord's embed limits (SPEC C7): the first part over one is named.
 fn check_discord_limits(body: &DiscordBody) -> Result<(), BodyError> {
     let too_long = |field: String, max: usize| {
@@ -270,97 +287,130 @@ fn check_discord_limits(body: &DiscordBody) -> Result<(), BodyError> {
     Ok(())
 }
 
-fn discord(body: DiscordBody) -> Result<IncomingMessage, BodyError> {
+fn discord(body: DiscordBody) -> Result<(RichBody, Option<String>, Dialect), BodyError> {
     check_discord_limits(&body)?;
-    let mut parts = vec![nonempty(body.content.as_ref()).unwrap_or_default()];
-    for embed in &body.embeds {
-        parts.push(embed_markdown(embed));
-    }
-    finish(
-        parts,
-        nonempty(body.username.as_ref()),
-        body.avatar_url,
-        Dialect::Discord,
-    )
+    let rich = RichBody {
+        text: nonempty(body.content.as_ref()).unwrap_or_default(),
+        cards: body.embeds.iter().map(embed_card).collect(),
+        avatar_url: body.avatar_url,
+    };
+    Ok((rich, nonempty(body.username.as_ref()), Dialect::Discord))
 }
 
-fn embed_markdown(e: &Embed) -> String {
-    let mut lines = Vec::new();
-    if let Some(author) = e
-        .author
-        .as_ref()
-        .and_then(|a| nonempty(a.name.as_ref()).map(|n| (n, a)))
-    {
-        lines.push(format!("*{}*", link(&author.0, author.1.url.as_ref())));
+fn rfc3339_ms(text: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .ok()
+        .map(|d| d.timestamp_millis())
+}
+
+fn embed_card(e: &Embed) -> Card {
+    let mut parts = Vec::new();
+    if let Some(author) = &e.author {
+        if let Some(name) = nonempty(author.name.as_ref()) {
+            parts.push(CardPart::Author {
+                name,
+                url: http_url(author.url.as_ref()),
+                icon_url: http_url(author.icon_url.as_ref()),
+            });
+        }
     }
     if let Some(title) = nonempty(e.title.as_ref()) {
-        lines.push(format!("**{}**", link(&title, e.url.as_ref())));
+        parts.push(CardPart::Title {
+            text: title,
+            url: http_url(e.url.as_ref()),
+        });
     }
     if let Some(d) = nonempty(e.description.as_ref()) {
-        lines.push(d);
+        parts.push(CardPart::Text { markdown: d });
     }
-    for f in &e.fields {
-        if !f.name.trim().is_empty() || !f.value.trim().is_empty() {
-            lines.push(format!("**{}**: {}", f.name.trim(), f.value.trim()));
-        }
-    }
-    for img in [&e.image, &e.thumbnail].into_iter().flatten() {
-        if let Some(l) = image_link(img.url.as_ref(), "image") {
-            lines.push(l);
-        }
-    }
-    let footer: Vec<String> = [
-        e.footer.as_ref().and_then(|f| nonempty(f.text.as_ref())),
-        nonempty(e.timestamp.as_ref()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !footer.is_empty() {
-        lines.push(format!("_{}_", footer.join(" · ")));
-    }
-    quote(&lines.join("\n\n"))
-}
-
-/// A card's markdown as a block quote, so it stands apart from the text.
-fn quote(markdown: &str) -> String {
-    markdown
-        .lines()
-        .map(|l| {
-            if l.is_empty() {
-                ">".to_string()
-            } else {
-                format!("> {l}")
-            }
+    let fields: Vec<CardField> = e
+        .fields
+        .iter()
+        .filter(|f| !f.name.trim().is_empty() || !f.value.trim().is_empty())
+        .map(|f| CardField {
+            title: f.name.trim().to_string(),
+            markdown: f.value.trim().to_string(),
+            inline: f.inline,
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if !fields.is_empty() {
+        parts.push(CardPart::Fields { fields });
+    }
+    if let Some(url) = e.image.as_ref().and_then(|i| http_url(i.url.as_ref())) {
+        parts.push(CardPart::Image {
+            url,
+            alt: String::new(),
+        });
+    }
+    if let Some(url) = e.thumbnail.as_ref().and_then(|i| http_url(i.url.as_ref())) {
+        parts.push(CardPart::Thumbnail {
+            url,
+            alt: String::new(),
+        });
+    }
+    let footer_text = e
+        .footer
+        .as_ref()
+        .and_then(|f| nonempty(f.text.as_ref()))
+        .unwrap_or_default();
+    let timestamp = e.timestamp.as_deref().and_then(rfc3339_ms);
+    if !footer_text.is_empty() || timestamp.is_some() {
+        parts.push(CardPart::Footer {
+            text: footer_text,
+            icon_url: e
+                .footer
+                .as_ref()
+                .and_then(|f| http_url(f.icon_url.as_ref())),
+            timestamp,
+        });
+    }
+    let color = match &e.color {
+        Some(Value::Number(n)) => n.as_i64().and_then(int_color),
+        Some(Value::String(s)) => s
+            .parse::<i64>()
+            .ok()
+            .and_then(int_color)
+            .or_else(|| slack_color(s)),
+        _ => None,
+    };
+    Card {
+        kind: CardKind::Embed,
+        color,
+        parts,
+    }
 }
 
-fn slack(body: SlackBody) -> Result<IncomingMessage, BodyError> {
-    let mut parts = Vec::new();
-    let blocks = blocks_markdown(&body.blocks);
+fn slack(body: SlackBody) -> (RichBody, Option<String>, Dialect) {
+    let mut cards = Vec::new();
+    let blocks = blocks_parts(&body.blocks);
     // `text` is the notification fallback when blocks carry the message.
-    if blocks.is_empty() {
-        parts.push(
-            nonempty(body.text.as_ref())
-                .map(|t| mrkdwn::to_markdown(&t))
-                .unwrap_or_default(),
-        );
+    let text = if blocks.is_empty() {
+        nonempty(body.text.as_ref())
+            .map(|t| mrkdwn::to_markdown(&t))
+            .unwrap_or_default()
     } else {
-        parts.push(blocks);
-    }
-    for a in &body.attachments {
-        parts.push(attachment_markdown(a));
-    }
+        cards.push(Card {
+            kind: CardKind::Blocks,
+            color: None,
+            parts: blocks,
+        });
+        String::new()
+    };
+    cards.extend(body.attachments.iter().map(attachment_card));
     let username = nonempty(body.username.as_ref());
     let username = match (username, nonempty(body.icon_emoji.as_ref())) {
         (Some(name), Some(emoji)) => Some(format!("{} {name}", mrkdwn::to_markdown(&emoji))),
         (name, _) => name,
     };
-    finish(parts, username, body.icon_url, Dialect::Slack)
+    let rich = RichBody {
+        text,
+        cards,
+        avatar_url: body.icon_url,
+    };
+    (rich, username, Dialect::Slack)
 }
 
+/// A Block Kit text object: mrkdwn converted, plain text escaped.
 fn text_of(obj: Option<&Value>) -> Option<String> {
     let obj = obj?;
     let text = obj.get("text")?.as_str()?.trim();
@@ -368,48 +418,91 @@ fn text_of(obj: Option<&Value>) -> Option<String> {
         return None;
     }
     Some(match obj.get("type").and_then(Value::as_str) {
-        Some("plain_text") => text.replace('*', "\\*").replace('_', "\\_"),
+        Some("plain_text") => escape_markdown(text),
         _ => mrkdwn::to_markdown(text),
     })
 }
 
-fn blocks_markdown(blocks: &[Value]) -> String {
+/// A Block Kit text object as plain text (headers, button labels).
+fn plain_of(obj: Option<&Value>) -> Option<String> {
+    let text = obj?.get("text")?.as_str()?.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+fn str_field(v: &Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Buttons with a URL (Block Kit elements or legacy actions) as links.
+fn button_links(elements: &[Value]) -> Vec<CardLink> {
+    elements
+        .iter()
+        .filter_map(|e| {
+            let label = plain_of(e.get("text")).or_else(|| str_field(e, "text"))?;
+            let url = str_field(e, "url").filter(|u| safe_url(u).is_some())?;
+            Some(CardLink { label, url })
+        })
+        .collect()
+}
+
+fn push_links(out: &mut Vec<CardPart>, links: Vec<CardLink>) {
+    if !links.is_empty() {
+        out.push(CardPart::Links { links });
+    }
+}
+
+fn section_parts(block: &Value, out: &mut Vec<CardPart>) {
+    if let Some(t) = text_of(block.get("text")) {
+        out.push(CardPart::Text { markdown: t });
+    }
+    let fields: Vec<CardField> = block
+        .get("fields")
+        .and_then(Value::as_array)
+        .map(|f| {
+            f.iter()
+                .filter_map(|v| text_of(Some(v)))
+                .map(|markdown| CardField {
+                    title: String::new(),
+                    markdown,
+                    inline: true,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !fields.is_empty() {
+        out.push(CardPart::Fields { fields });
+    }
+    let Some(acc) = block.get("accessory") else {
+        return;
+    };
+    match acc.get("type").and_then(Value::as_str) {
+        Some("image") => {
+            if let Some(url) = str_field(acc, "image_url").filter(|u| safe_url(u).is_some()) {
+                out.push(CardPart::Thumbnail {
+                    url,
+                    alt: str_field(acc, "alt_text").unwrap_or_default(),
+                });
+            }
+        }
+        Some("button") => push_links(out, button_links(std::slice::from_ref(acc))),
+        _ => {}
+    }
+}
+
+fn blocks_parts(blocks: &[Value]) -> Vec<CardPart> {
     let mut out = Vec::new();
     for block in blocks {
         match block.get("type").and_then(Value::as_str) {
             Some("header") => {
-                if let Some(t) = text_of(block.get("text")) {
-                    out.push(format!("### {t}"));
+                if let Some(t) = plain_of(block.get("text")) {
+                    out.push(CardPart::Header { text: t });
                 }
             }
-            Some("section") => {
-                if let Some(t) = text_of(block.get("text")) {
-                    out.push(t);
-                }
-                let fields: Vec<String> = block
-                    .get("fields")
-                    .and_then(Value::as_array)
-                    .map(|f| f.iter().filter_map(|v| text_of(Some(v))).collect())
-                    .unwrap_or_default();
-                if !fields.is_empty() {
-                    out.push(fields.join("  \n"));
-                }
-                if let Some(acc) = block.get("accessory") {
-                    if acc.get("type").and_then(Value::as_str) == Some("image") {
-                        let url = acc
-                            .get("image_url")
-                            .and_then(Value::as_str)
-                            .map(str::to_string);
-                        let alt = acc
-                            .get("alt_text")
-                            .and_then(Value::as_str)
-                            .unwrap_or("image");
-                        if let Some(l) = image_link(url.as_ref(), alt) {
-                            out.push(l);
-                        }
-                    }
-                }
-            }
+            Some("section") => section_parts(block, &mut out),
             Some("context") => {
                 let texts: Vec<String> = block
                     .get("elements")
@@ -417,49 +510,128 @@ fn blocks_markdown(blocks: &[Value]) -> String {
                     .map(|els| els.iter().filter_map(|e| text_of(Some(e))).collect())
                     .unwrap_or_default();
                 if !texts.is_empty() {
-                    out.push(format!("_{}_", texts.join(" · ")));
+                    out.push(CardPart::Context { markdown: texts });
                 }
             }
-            Some("divider") => out.push("---".into()),
+            Some("divider") => out.push(CardPart::Divider),
             Some("image") => {
-                let url = block
-                    .get("image_url")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                let alt = text_of(block.get("title"))
-                    .or_else(|| {
-                        block
-                            .get("alt_text")
-                            .and_then(Value::as_str)
-                            .map(str::to_string)
-                    })
-                    .unwrap_or_default();
-                if let Some(l) = image_link(url.as_ref(), &alt) {
-                    out.push(l);
+                if let Some(url) = str_field(block, "image_url").filter(|u| safe_url(u).is_some()) {
+                    let alt = plain_of(block.get("title"))
+                        .or_else(|| str_field(block, "alt_text"))
+                        .unwrap_or_default();
+                    out.push(CardPart::Image { url, alt });
                 }
             }
             Some("actions") => {
-                let links: Vec<String> = block
-                    .get("elements")
-                    .and_then(Value::as_array)
-                    .map(|els| {
-                        els.iter()
-                            .filter_map(|e| {
-                                let label = text_of(e.get("text"))?;
-                                let url = e.get("url").and_then(Value::as_str).map(str::to_string);
-                                url.as_ref().map(|u| link(&label, Some(u)))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if !links.is_empty() {
-                    out.push(links.join(" · "));
+                let elements = block.get("elements").and_then(Value::as_array);
+                push_links(
+                    &mut out,
+                    elements.map(|e| button_links(e)).unwrap_or_default(),
+                );
+            }
+            Some("rich_text") => {
+                let md = rich_text_markdown(block);
+                if !md.trim().is_empty() {
+                    out.push(CardPart::Text { markdown: md });
                 }
             }
-            Some("rich_text") | Some("markdown") => {
-                if let Some(t) = block.get("text").and_then(Value::as_str) {
-                    out.push(t.to_string());
+            // Slack's `markdown` block holds standard markdown.
+            Some("markdown") => {
+                if let Some(t) = str_field(block, "text") {
+                    out.push(CardPart::Text { markdown: t });
                 }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn elements_of(v: &Value) -> &[Value] {
+    v.get("elements")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// One styled run of Block Kit rich text as markdown.
+fn rich_text_element(e: &Value) -> String {
+    match e.get("type").and_then(Value::as_str) {
+        Some("text") => {
+            let text = e.get("text").and_then(Value::as_str).unwrap_or_default();
+            let on = |k: &str| {
+                e.get("style")
+                    .and_then(|s| s.get(k))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+            };
+            if on("code") {
+                return format!("`{}`", text.replace('`', "'"));
+            }
+            let mut t = escape_markdown(text);
+            if on("bold") {
+                t = format!("**{t}**");
+            }
+            if on("italic") {
+                t = format!("*{t}*");
+            }
+            if on("strike") {
+                t = format!("~~{t}~~");
+            }
+            t
+        }
+        Some("link") => {
+            let url = str_field(e, "url").unwrap_or_default();
+            let label = str_field(e, "text").unwrap_or_else(|| url.clone());
+            match safe_url(&url) {
+                Some(u) => format!("[{}]({})", escape_markdown(&label), u.replace(')', "%29")),
+                None => escape_markdown(&label),
+            }
+        }
+        Some("emoji") => str_field(e, "name")
+            .map(|n| mrkdwn::to_markdown(&format!(":{n}:")))
+            .unwrap_or_default(),
+        Some("user") => format!("@{}", str_field(e, "user_id").unwrap_or_default()),
+        Some("channel") => format!("#{}", str_field(e, "channel_id").unwrap_or_default()),
+        Some("broadcast") => format!("@{}", str_field(e, "range").unwrap_or_default()),
+        _ => String::new(),
+    }
+}
+
+fn rich_text_inline(v: &Value) -> String {
+    elements_of(v).iter().map(rich_text_element).collect()
+}
+
+/// Block Kit's `rich_text`: sections, lists, quotes and preformatted
+/// parts of styled text, links and emoji, as markdown.
+fn rich_text_markdown(block: &Value) -> String {
+    let mut out = Vec::new();
+    for part in elements_of(block) {
+        match part.get("type").and_then(Value::as_str) {
+            Some("rich_text_section") => out.push(rich_text_inline(part)),
+            Some("rich_text_list") => {
+                let ordered = part.get("style").and_then(Value::as_str) == Some("ordered");
+                let items: Vec<String> = elements_of(part)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let bullet = if ordered {
+                            format!("{}.", i + 1)
+                        } else {
+                            "-".into()
+                        };
+                        format!("{bullet} {}", rich_text_inline(item))
+                    })
+                    .collect();
+                out.push(items.join("\n"));
+            }
+            Some("rich_text_quote") => out.push(format!("> {}", rich_text_inline(part))),
+            Some("rich_text_preformatted") => {
+                let code: String = elements_of(part)
+                    .iter()
+                    .filter_map(|e| e.get("text").and_then(Value::as_str))
+                    .collect();
+                out.push(format!("```\n{}\n```", code.replace("```", "` ` `")));
             }
             _ => {}
         }
@@ -475,60 +647,84 @@ fn field_value(v: &Value) -> String {
     }
 }
 
-fn attachment_markdown(a: &Attachment) -> String {
-    let mut lines = Vec::new();
+fn attachment_card(a: &Attachment) -> Card {
+    let mut parts = Vec::new();
     if let Some(p) = nonempty(a.pretext.as_ref()) {
-        lines.push(mrkdwn::to_markdown(&p));
+        parts.push(CardPart::Pretext {
+            markdown: mrkdwn::to_markdown(&p),
+        });
     }
-    let mut card = Vec::new();
     if let Some(author) = nonempty(a.author_name.as_ref()) {
-        card.push(format!("*{}*", link(&author, a.author_link.as_ref())));
+        parts.push(CardPart::Author {
+            name: author,
+            url: http_url(a.author_link.as_ref()),
+            icon_url: http_url(a.author_icon.as_ref()),
+        });
     }
     if let Some(title) = nonempty(a.title.as_ref()) {
-        card.push(format!("**{}**", link(&title, a.title_link.as_ref())));
+        parts.push(CardPart::Title {
+            text: title,
+            url: http_url(a.title_link.as_ref()),
+        });
     }
     if let Some(text) = nonempty(a.text.as_ref()) {
-        card.push(mrkdwn::to_markdown(&text));
+        parts.push(CardPart::Text {
+            markdown: mrkdwn::to_markdown(&text),
+        });
     }
-    for f in &a.fields {
-        let value = field_value(&f.value);
-        if !f.title.trim().is_empty() || !value.trim().is_empty() {
-            card.push(format!("**{}**: {}", f.title.trim(), value.trim()));
-        }
+    let fields: Vec<CardField> = a
+        .fields
+        .iter()
+        .map(|f| CardField {
+            title: f.title.trim().to_string(),
+            markdown: field_value(&f.value).trim().to_string(),
+            inline: f.short,
+        })
+        .filter(|f| !f.title.is_empty() || !f.markdown.is_empty())
+        .collect();
+    if !fields.is_empty() {
+        parts.push(CardPart::Fields { fields });
     }
-    let blocks = blocks_markdown(&a.blocks);
-    if !blocks.is_empty() {
-        card.push(blocks);
+    parts.extend(blocks_parts(&a.blocks));
+    push_links(&mut parts, button_links(&a.actions));
+    if let Some(url) = http_url(a.image_url.as_ref()) {
+        parts.push(CardPart::Image {
+            url,
+            alt: String::new(),
+        });
     }
-    if let Some(l) = image_link(a.image_url.as_ref(), "image") {
-        card.push(l);
+    if let Some(url) = http_url(a.thumb_url.as_ref()) {
+        parts.push(CardPart::Thumbnail {
+            url,
+            alt: String::new(),
+        });
     }
     let ts = a.ts.as_ref().and_then(|t| match t {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.parse().ok(),
         _ => None,
     });
-    let footer: Vec<String> = [
-        nonempty(a.footer.as_ref()).map(|f| mrkdwn::to_markdown(&f)),
-        ts.and_then(|t| chrono::DateTime::from_timestamp(t as i64, 0))
-            .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !footer.is_empty() {
-        card.push(format!("_{}_", footer.join(" · ")));
+    let footer = nonempty(a.footer.as_ref()).unwrap_or_default();
+    if !footer.is_empty() || ts.is_some() {
+        parts.push(CardPart::Footer {
+            text: footer,
+            icon_url: http_url(a.footer_icon.as_ref()),
+            timestamp: ts.map(|t| (t * 1000.0) as i64),
+        });
     }
-    if card.is_empty() && lines.is_empty() {
+    if parts.is_empty() {
         // `fallback` only when nothing else says anything.
         if let Some(f) = nonempty(a.fallback.as_ref()) {
-            card.push(mrkdwn::to_markdown(&f));
+            parts.push(CardPart::Text {
+                markdown: mrkdwn::to_markdown(&f),
+            });
         }
     }
-    if !card.is_empty() {
-        lines.push(quote(&card.join("\n\n")));
+    Card {
+        kind: CardKind::Attachment,
+        color: a.color.as_deref().and_then(slack_color),
+        parts,
     }
-    lines.join("\n\n")
 }
 
 #[cfg(test)]
@@ -537,7 +733,7 @@ mod tests {
     use serde_json::json;
 
     fn md(body: Value) -> String {
-        from_json(&body).expect("message").markdown
+        from_json(&body).expect("message").markdown()
     }
 
     #[test]
@@ -619,18 +815,26 @@ mod tests {
         .expect("message");
         assert_eq!(m.username.as_deref(), Some("CI"));
         assert_eq!(m.dialect, Dialect::Discord);
-        assert!(m.markdown.starts_with("Text message."), "{}", m.markdown);
         assert!(
-            m.markdown.contains("> **[Title](https://google.com/)**"),
+            m.markdown().starts_with("Text message."),
             "{}",
-            m.markdown
+            m.markdown()
         );
         assert!(
-            m.markdown.contains("> **Text**: More text"),
+            m.markdown().contains("> **[Title](https://google.com/)**"),
             "{}",
-            m.markdown
+            m.markdown()
         );
-        assert!(m.markdown.contains("_Woah! So cool!_"), "{}", m.markdown);
+        assert!(
+            m.markdown().contains("> **Text**: More text"),
+            "{}",
+            m.markdown()
+        );
+        assert!(
+            m.markdown().contains("_Woah! So cool!_"),
+            "{}",
+            m.markdown()
+        );
         let only_embed = md(json!({"embeds": [{"description": "alert firing"}]}));
         assert_eq!(only_embed, "> alert firing");
     }
@@ -639,7 +843,7 @@ mod tests {
     fn form_bodies_carry_the_json_in_payload() {
         let body = b"payload=%7B%22text%22%3A%22hi%20*there*%22%7D";
         let m = read(Some("application/x-www-form-urlencoded"), body).expect("form");
-        assert_eq!(m.markdown, "hi **there**");
+        assert_eq!(m.markdown(), "hi **there**");
         assert_eq!(m.dialect, Dialect::Slack);
         assert!(read(Some("application/x-www-form-urlencoded"), b"x=1").is_err());
     }

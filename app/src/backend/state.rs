@@ -28,6 +28,8 @@ pub struct AppState {
     pub delivery: DeliverySettings,
     /// Wakes the delivery worker when a delivery is queued.
     pub delivery_wake: Arc<Notify>,
+    /// Wakes the media fetcher when a message names an image to fetch.
+    pub media_wake: Arc<Notify>,
     /// Per-webhook limit of incoming channel posts; `None` = off.
     pub channel_webhook_limiter: Option<Arc<super::channel_webhooks::IncomingLimiter>>,
     /// Wrong-token posts to incoming webhooks, per client address.
@@ -63,6 +65,7 @@ impl AppState {
             secrets: SecretBox::new(&env.secret_key),
             delivery: env.delivery.clone(),
             delivery_wake: Arc::new(Notify::new()),
+            media_wake: Arc::new(Notify::new()),
             channel_webhook_limiter: super::channel_webhooks::IncomingLimiter::new(
                 env.channel_webhook_rate_limit,
                 env.channel_webhook_burst,

@@ -8,7 +8,7 @@ use super::{action_error, format_time, initials, ErrorPanel, FormError, PageLoad
 use crate::api::{
     channel_members, channel_messages, channel_webhooks, get_channel, list_channels, CreateChannel,
     CreateChannelWebhook, DeleteChannelWebhook, PostChannelMessage, RegenerateChannelWebhook,
-    RemoveChannelMember, SetChannelMember, UpdateChannelWebhook,
+    RemoveChannelMember, SetChannelMember, SetChannelWebhookGithubSecret, UpdateChannelWebhook,
 };
 use crate::i18n::{use_i18n, Key};
 use crate::model::{Channel, ChannelMessage, ChannelRole, ChannelWebhook, Role, User};
@@ -83,42 +83,62 @@ pub fn NewChannelPage() -> impl IntoView {
 pub fn ChannelPage() -> impl IntoView {
     let params = use_params_map();
     let channel_id = move || params.read().get("id").unwrap_or_default();
-    let channel = Resource::new(channel_id, get_channel);
-    // The channel view is built in the browser once hydration is done: its
-    // server-rendered markup tripped a hydration mismatch in tachys 0.2.19
-    // (see the closing note of the channels issue). The server sends the
-    // loading state; the view follows a moment later.
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
+    // The channel and its newest page load together, on the server for
+    // the first paint; the browser hydrates the same markup.
+    let page = Resource::new(channel_id, |id| async move {
+        let channel = get_channel(id.clone()).await?;
+        let messages = channel_messages(id, None).await?;
+        Ok::<_, crate::error::AppError>((channel, messages))
+    });
     view! {
-        <Show when=move || mounted.get() fallback=|| view! { <PageLoading /> }>
-            <Transition fallback=|| view! { <PageLoading /> }>
-                {move || Suspend::new(async move {
-                    match channel.await {
-                        Ok(c) => view! { <ChannelView channel=c /> }.into_any(),
-                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Show>
+        <Transition fallback=|| view! { <PageLoading /> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok((channel, messages)) => view! { <ChannelView channel messages /> }.into_any(),
+                    Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 
+/// Merges the newest page fetched after a reconnect into the list: what
+/// was missed is added, edits replace, and what was deleted in the
+/// page's span goes. A page that does not reach back to what the view
+/// has replaces it (too much was missed to stitch). Returns whether it
+/// replaced the list.
+fn merge_newest(list: &mut Vec<ChannelMessage>, page: Vec<ChannelMessage>) -> bool {
+    let Some(oldest) = page.first().map(|m| (m.created_at, m.id.clone())) else {
+        list.clear();
+        return true;
+    };
+    let overlaps = list
+        .iter()
+        .any(|m| (m.created_at, m.id.as_str()) >= (oldest.0, oldest.1.as_str()));
+    if !overlaps && !list.is_empty() {
+        *list = page;
+        return true;
+    }
+    list.retain(|m| (m.created_at, m.id.as_str()) < (oldest.0, oldest.1.as_str()));
+    list.extend(page);
+    false
+}
+
 #[component]
-fn ChannelView(channel: Channel) -> impl IntoView {
+fn ChannelView(channel: Channel, messages: Vec<ChannelMessage>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let id = channel.id.clone();
-    let messages = RwSignal::new(Vec::<ChannelMessage>::new());
-    let loaded = Resource::new(
-        {
-            let id = id.clone();
-            move || id.clone()
-        },
-        channel_messages,
-    );
+    let has_older = RwSignal::new(messages.len() as i64 >= crate::api::CHANNEL_PAGE);
+    let messages = RwSignal::new(messages);
+    let loading_older = RwSignal::new(false);
+    let older_error = RwSignal::new(None::<String>);
     let menu_open = RwSignal::new(false);
     let edit_open = RwSignal::new(false);
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    // Whether the reader is at the newest message: new ones then scroll
+    // into view; a reader further up keeps their place.
+    let at_bottom = StoredValue::new(true);
 
     // New, edited and deleted messages arrive over the socket for everyone
     // viewing; they are taken in order, none is lost in a burst.
@@ -138,6 +158,99 @@ fn ChannelView(channel: Channel) -> impl IntoView {
         }
     });
 
+    // After a (re)connect, what was missed while the socket was down.
+    let refetch_id = id.clone();
+    Effect::new(move |prev: Option<u64>| {
+        let n = session.reconnected.get();
+        if prev.is_some_and(|p| p != n) || (prev.is_none() && n > 0) {
+            let cid = refetch_id.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(page) = channel_messages(cid, None).await {
+                    let full = page.len() as i64 >= crate::api::CHANNEL_PAGE;
+                    messages.update(|list| {
+                        if merge_newest(list, page) {
+                            has_older.set(full);
+                        }
+                    });
+                }
+            });
+        }
+        n
+    });
+
+    // Follow the newest message when the reader is there.
+    Effect::new(move |_| {
+        messages.with(|_| ());
+        if at_bottom.get_value() {
+            scroll_to_bottom(scroller);
+        }
+    });
+
+    let older_id = id.clone();
+    let load_older = move || {
+        if loading_older.get_untracked() || !has_older.get_untracked() {
+            return;
+        }
+        let Some(first) = messages.with_untracked(|l| l.first().map(|m| m.id.clone())) else {
+            return;
+        };
+        loading_older.set(true);
+        older_error.set(None);
+        let cid = older_id.clone();
+        let before_height = scroller.get_untracked().map(|el| el.scroll_height());
+        leptos::task::spawn_local(async move {
+            match channel_messages(cid, Some(first)).await {
+                Ok(mut page) => {
+                    has_older.set(page.len() as i64 >= crate::api::CHANNEL_PAGE);
+                    messages.update(|list| {
+                        page.retain(|m| !list.iter().any(|x| x.id == m.id));
+                        page.append(list);
+                        *list = page;
+                    });
+                    keep_place(scroller, before_height);
+                }
+                Err(err) => older_error.set(Some(err.to_string())),
+            }
+            loading_older.set(false);
+        });
+    };
+    let load_on_scroll = load_older.clone();
+    let on_scroll = move |_| {
+        if let Some(el) = scroller.get_untracked() {
+            at_bottom.set_value(el.scroll_height() - el.scroll_top() - el.client_height() < 80);
+            if el.scroll_top() < 400 {
+                load_on_scroll();
+            }
+        }
+    };
+    let load_click = load_older.clone();
+
+    let can_manage = channel.can_manage;
+    let menu = can_manage.then(|| view! {
+        <div class="channel-menu">
+            <button
+                class="icon-btn"
+                aria-label=move || i18n.now(Key::ChannelMenu)
+                aria-haspopup="menu"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|o| *o = !*o)
+            >
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                    <circle cx="12" cy="5" r="2" fill="currentColor"></circle>
+                    <circle cx="12" cy="12" r="2" fill="currentColor"></circle>
+                    <circle cx="12" cy="19" r="2" fill="currentColor"></circle>
+                </svg>
+            </button>
+            <Show when=move || menu_open.get()>
+                <div class="menu menu-down" role="menu">
+                    <button role="menuitem" class="menu-item" on:click=move |_| { menu_open.set(false); edit_open.set(true); }>
+                        {i18n.t(Key::EditChannel)}
+                    </button>
+                </div>
+            </Show>
+        </div>
+    });
+
     view! {
         <section class="channel">
             <header class="channel-head">
@@ -145,42 +258,40 @@ fn ChannelView(channel: Channel) -> impl IntoView {
                     <h1 class="page-title">"# " {channel.name.clone()}</h1>
                     <p class="muted">{channel.description.clone()}</p>
                 </div>
-                <Show when=move || channel.can_manage>
-                    <div class="channel-menu">
-                        <button
-                            class="icon-btn"
-                            aria-label=move || i18n.now(Key::ChannelMenu)
-                            aria-haspopup="menu"
-                            aria-expanded=move || menu_open.get().to_string()
-                            on:click=move |_| menu_open.update(|o| *o = !*o)
-                        >
-                            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                                <circle cx="12" cy="5" r="2" fill="currentColor"></circle>
-                                <circle cx="12" cy="12" r="2" fill="currentColor"></circle>
-                                <circle cx="12" cy="19" r="2" fill="currentColor"></circle>
-                            </svg>
-                        </button>
-                        <Show when=move || menu_open.get()>
-                            <div class="menu menu-down" role="menu">
-                                <button role="menuitem" class="menu-item" on:click=move |_| { menu_open.set(false); edit_open.set(true); }>
-                                    {i18n.t(Key::EditChannel)}
-                                </button>
-                            </div>
-                        </Show>
-                    </div>
-                </Show>
+                {menu}
             </header>
-            <Transition fallback=|| view! { <PageLoading /> }>
-                {move || Suspend::new(async move {
-                    match loaded.await {
-                        Ok(list) => {
-                            messages.set(list);
-                            view! { <MessageList messages /> }.into_any()
+            <div class="messages" data-testid="messages" aria-live="polite" node_ref=scroller on:scroll=on_scroll>
+                <div class="history-edge">
+                    <Show
+                        when=move || has_older.get()
+                        fallback=move || view! {
+                            <Show when=move || !messages.with(Vec::is_empty)>
+                                <p class="muted history-start" data-testid="channel-start">{i18n.t(Key::ChannelStart)}</p>
+                            </Show>
                         }
-                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                    }
-                })}
-            </Transition>
+                    >
+                        <button
+                            type="button"
+                            class="btn btn-secondary btn-sm"
+                            data-testid="load-older"
+                            disabled=move || loading_older.get()
+                            on:click={
+                                let load = load_click.clone();
+                                move |_| load()
+                            }
+                        >
+                            {move || if loading_older.get() { i18n.now(Key::LoadingOlder) } else { i18n.now(Key::LoadOlder) }}
+                        </button>
+                    </Show>
+                    {move || older_error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+                </div>
+                <Show when=move || messages.with(Vec::is_empty)>
+                    <p class="empty">{i18n.t(Key::NoMessages)}</p>
+                </Show>
+                <For each=move || messages.get() key=|m| (m.id.clone(), m.edited_at, m.html.clone()) let:m>
+                    <MessageItem m />
+                </For>
+            </div>
             <Composer channel_id=id.clone() messages />
             <Show when=move || edit_open.get()>
                 <EditChannelDialog channel_id=id.clone() on_close=Callback::new(move |_| edit_open.set(false)) />
@@ -189,19 +300,23 @@ fn ChannelView(channel: Channel) -> impl IntoView {
     }
 }
 
-#[component]
-fn MessageList(messages: RwSignal<Vec<ChannelMessage>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="messages" data-testid="messages" aria-live="polite">
-            <Show when=move || messages.with(Vec::is_empty)>
-                <p class="empty">{i18n.t(Key::NoMessages)}</p>
-            </Show>
-            <For each=move || messages.get() key=|m| (m.id.clone(), m.edited_at) let:m>
-                <MessageItem m />
-            </For>
-        </div>
-    }
+/// Scrolls the message list to its end once the DOM has the new rows.
+fn scroll_to_bottom(scroller: NodeRef<leptos::html::Div>) {
+    request_animation_frame(move || {
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+}
+
+/// After older messages were put above, keeps what the reader was
+/// looking at where it was.
+fn keep_place(scroller: NodeRef<leptos::html::Div>, before_height: Option<i32>) {
+    request_animation_frame(move || {
+        if let (Some(el), Some(before)) = (scroller.get_untracked(), before_height) {
+            el.set_scroll_top(el.scroll_top() + el.scroll_height() - before);
+        }
+    });
 }
 
 #[component]
@@ -222,7 +337,7 @@ fn MessageItem(m: ChannelMessage) -> impl IntoView {
         }
     };
     view! {
-        <article class="message" data-testid="message">
+        <article class="message" data-testid="message" data-id=m.id.clone()>
             {avatar}
             <div class="message-main">
                 <div class="message-meta">
@@ -646,6 +761,37 @@ fn WebhookEditor(hook: ChannelWebhook, changed: RwSignal<u64>) -> impl IntoView 
     };
     let name_id = format!("wh-name-{}", hook.id);
     let image_id = format!("wh-image-{}", hook.id);
+    let github_id = format!("wh-github-{}", hook.id);
+    let github_secret = RwSignal::new(String::new());
+    let set_secret = ServerAction::<SetChannelWebhookGithubSecret>::new();
+    let secret_set = RwSignal::new(hook.github_secret_set);
+    let secret_error = action_error(set_secret.value());
+    Effect::new(move |_| {
+        if let Some(Ok(h)) = set_secret.value().get() {
+            secret_set.set(h.github_secret_set);
+            github_secret.set(String::new());
+        }
+    });
+    let send_secret = {
+        let (cid, wid) = (cid.clone(), wid.clone());
+        move |secret: String| {
+            set_secret.dispatch(SetChannelWebhookGithubSecret {
+                channel_id: cid.clone(),
+                webhook_id: wid.clone(),
+                secret,
+            });
+        }
+    };
+    let save_secret = {
+        let send = send_secret.clone();
+        move |_| {
+            let secret = github_secret.get_untracked();
+            if !secret.trim().is_empty() {
+                send(secret);
+            }
+        }
+    };
+    let clear_secret = move |_| send_secret(String::new());
     view! {
         <form class="form webhook-editor" on:submit=save>
             <label class="field" for=name_id.clone()>
@@ -665,6 +811,32 @@ fn WebhookEditor(hook: ChannelWebhook, changed: RwSignal<u64>) -> impl IntoView 
                 </button>
                 <button type="button" class="btn btn-secondary btn-sm" on:click=regen>{i18n.t(Key::RegenerateUrl)}</button>
             </div>
+            <label class="field" for=github_id.clone()>
+                <span class="field-label">{i18n.t(Key::GithubSecret)}</span>
+            </label>
+            <div class="input-row">
+                <input
+                    id=github_id
+                    type="password"
+                    autocomplete="off"
+                    maxlength="256"
+                    placeholder=move || if secret_set.get() { "••••••••" } else { "" }
+                    prop:value=move || github_secret.get()
+                    on:input=move |ev| github_secret.set(event_target_value(&ev))
+                />
+                <button type="button" class="btn btn-secondary btn-sm" on:click=save_secret disabled=set_secret.pending()>
+                    {i18n.t(Key::SaveSecret)}
+                </button>
+                <Show when=move || secret_set.get()>
+                    <button type="button" class="btn btn-secondary btn-sm" on:click=clear_secret.clone() disabled=set_secret.pending()>
+                        {i18n.t(Key::ClearSecret)}
+                    </button>
+                </Show>
+            </div>
+            <span class="field-hint">
+                {move || if secret_set.get() { i18n.now(Key::GithubSecretSet) } else { i18n.now(Key::GithubSecretHint) }}
+            </span>
+            <FormError message=secret_error />
             <FormError message=update_error />
             <div class="form-actions">
                 <Show when=saved>

@@ -83,6 +83,7 @@ async fn spawn_at(
     configure(&mut env);
     let state = AppState::connect(env).await.expect("database");
     app::backend::webhooks::DeliveryWorker::spawn(state.clone()).expect("worker");
+    app::backend::media::MediaFetcher::spawn(state.clone()).expect("image fetcher");
     app::backend::maintenance::spawn(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -116,7 +116,10 @@ const IDLE_HOSTS_KEPT: usize = 256;
 /// `GuardedResolver`: `no_proxy` because with `HTTP_PROXY` & co. reqwest
 /// would resolve and check only the proxy, and the proxy would reach
 /// whatever the URL names.
-fn client(settings: &DeliverySettings, policy: Policy) -> Result<reqwest::Client, reqwest::Error> {
+pub fn client(
+    settings: &DeliverySettings,
+    policy: Policy,
+) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .no_proxy()
         .timeout(settings.timeout)

@@ -1,0 +1,342 @@
+//! Images that senders name — avatars, embed and block images, icons —
+//! fetched once by the server and served as Parley's own (SPEC C10). A
+//! viewer's browser never loads a sender's URL: until the copy is here,
+//! or when the fetch is refused or fails, the page shows a placeholder.
+//!
+//! The database is the queue: `register` writes a `pending` row per URL
+//! in the message's transaction's wake, `MediaFetcher` takes pending rows,
+//! fetches each through the SSRF guard of user webhooks (D6, with
+//! `WEBHOOK_ALLOWED_HOSTS`), keeps at most 1 MiB of a real image, and
+//! re-sends the messages that show it to their open views.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use super::db::{now_ms, Db};
+use super::webhooks::ssrf::{check_literal, Policy};
+use super::AppState;
+use crate::error::AppError;
+use crate::model::MEDIA_PATH;
+
+/// The largest image kept.
+pub const MAX_MEDIA_BYTES: usize = 1024 * 1024;
+/// Redirects followed, each one checked like the first URL.
+pub const MAX_REDIRECTS: usize = 3;
+/// Rows fetched at once.
+pub const FETCH_BATCH: i64 = 8;
+/// Messages re-sent to open views when one image arrives.
+pub const MAX_RESENT_MESSAGES: i64 = 200;
+/// How long the fetcher sleeps when nothing wakes it.
+pub const IDLE_POLL: Duration = Duration::from_secs(60);
+/// Time for one image, connect included.
+pub const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The id of a URL's copy: the same URL is fetched once.
+pub fn media_id(url: &str) -> String {
+    let digest = Sha256::digest(url.as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn media_src(id: &str) -> String {
+    format!("{MEDIA_PATH}{id}")
+}
+
+/// Records that `message_id` shows `urls`: a pending row for each URL not
+/// seen before. Returns whether any is still to be fetched.
+pub async fn register(db: &Db, message_id: &str, urls: &[String]) -> Result<bool, AppError> {
+    let mut any_pending = false;
+    for url in urls {
+        let id = media_id(url);
+        sqlx::query(
+            "INSERT INTO remote_media (id, url, status, created_at) VALUES ($1, $2, 'pending', $3) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(url)
+        .bind(now_ms())
+        .execute(db)
+        .await?;
+        sqlx::query(
+            "INSERT INTO channel_message_media (message_id, media_id) VALUES ($1, $2) \
+             ON CONFLICT (message_id, media_id) DO NOTHING",
+        )
+        .bind(message_id)
+        .bind(&id)
+        .execute(db)
+        .await?;
+        let status: Option<(String,)> =
+            sqlx::query_as("SELECT status FROM remote_media WHERE id = $1")
+                .bind(&id)
+                .fetch_optional(db)
+                .await?;
+        any_pending |= status.is_some_and(|(s,)| s == "pending");
+    }
+    Ok(any_pending)
+}
+
+/// Parley's copy for each of `urls` that has one.
+pub async fn ready_sources(db: &Db, urls: &[String]) -> Result<HashMap<String, String>, AppError> {
+    let mut by_id: HashMap<String, String> = HashMap::new();
+    for url in urls {
+        by_id.insert(media_id(url), url.clone());
+    }
+    let mut out = HashMap::new();
+    if by_id.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<&String> = by_id.keys().collect();
+    // Ids are hex digests (made above), so the list is only placeholders.
+    for chunk in ids.chunks(200) {
+        let placeholders = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT id FROM remote_media WHERE status = 'ready' AND id IN ({placeholders})"
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(&sql);
+        for id in chunk {
+            q = q.bind(id.as_str());
+        }
+        for (id,) in q.fetch_all(db).await? {
+            if let Some(url) = by_id.get(&id) {
+                out.insert(url.clone(), media_src(&id));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A fetched image: its type and bytes.
+pub async fn load(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT content_type, data FROM remote_media WHERE id = $1 AND status = 'ready'",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    use base64::Engine;
+    Ok(row.and_then(|(ct, data)| {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data?)
+            .ok()?;
+        Some((ct?, bytes))
+    }))
+}
+
+/// Why an image was not kept (stored with the row, for the logs).
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error("request failed: {0}")]
+    Request(String),
+    #[error("HTTP {0}")]
+    Status(u16),
+    #[error("larger than 1 MiB")]
+    TooLarge,
+    #[error("not a PNG, JPEG, GIF or WebP image")]
+    NotAnImage,
+}
+
+/// Fetches pending images in the background for as long as the server runs.
+#[derive(Clone)]
+pub struct MediaFetcher {
+    state: AppState,
+    client: reqwest::Client,
+    policy: Policy,
+}
+
+impl MediaFetcher {
+    pub fn new(state: AppState) -> Result<MediaFetcher, reqwest::Error> {
+        let policy = Policy::user(&state.env.webhook_allowed_hosts);
+        let mut settings = state.delivery.clone();
+        settings.timeout = FETCH_TIMEOUT;
+        let client = super::webhooks::worker::client(&settings, policy.clone())?;
+        Ok(MediaFetcher {
+            state,
+            client,
+            policy,
+        })
+    }
+
+    pub fn spawn(state: AppState) -> Result<tokio::task::JoinHandle<()>, reqwest::Error> {
+        let fetcher = MediaFetcher::new(state)?;
+        Ok(tokio::spawn(async move { fetcher.run().await }))
+    }
+
+    pub async fn run(self) {
+        loop {
+            match self.fetch_pending().await {
+                Ok(0) => {
+                    let wake = self.state.media_wake.notified();
+                    let _ = tokio::time::timeout(IDLE_POLL, wake).await;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot fetch sender images");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            }
+        }
+    }
+
+    /// One batch of pending rows; how many were taken.
+    pub async fn fetch_pending(&self) -> Result<usize, AppError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, url FROM remote_media WHERE status = 'pending' ORDER BY created_at LIMIT $1",
+        )
+        .bind(FETCH_BATCH)
+        .fetch_all(&self.state.db)
+        .await?;
+        let n = rows.len();
+        let work = rows.into_iter().map(|(id, url)| async move {
+            let outcome = self.fetch(&url).await;
+            self.record(&id, outcome).await
+        });
+        for result in futures::future::join_all(work).await {
+            result?;
+        }
+        Ok(n)
+    }
+
+    #[tracing::instrument(skip(self), fields(host))]
+    async fn fetch(&self, url: &str) -> Result<(&'static str, Vec<u8>), FetchError> {
+        let mut current =
+            reqwest::Url::parse(url).map_err(|e| FetchError::Refused(e.to_string()))?;
+        for _ in 0..=MAX_REDIRECTS {
+            if !matches!(current.scheme(), "http" | "https") {
+                return Err(FetchError::Refused("not http(s)".into()));
+            }
+            tracing::Span::current().record("host", current.host_str().unwrap_or_default());
+            check_literal(&current, &self.policy)
+                .map_err(|r| FetchError::Refused(r.to_string()))?;
+            let mut res = self
+                .client
+                .get(current.clone())
+                .header(reqwest::header::ACCEPT, "image/*")
+                .send()
+                .await
+                .map_err(|e| FetchError::Request(error_chain(&e)))?;
+            let status = res.status();
+            if status.is_redirection() {
+                let next = res
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|loc| current.join(loc).ok())
+                    .ok_or(FetchError::Status(status.as_u16()))?;
+                current = next;
+                continue;
+            }
+            if !status.is_success() {
+                return Err(FetchError::Status(status.as_u16()));
+            }
+            if res
+                .content_length()
+                .is_some_and(|n| n > MAX_MEDIA_BYTES as u64)
+            {
+                return Err(FetchError::TooLarge);
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = res
+                .chunk()
+                .await
+                .map_err(|e| FetchError::Request(error_chain(&e)))?
+            {
+                if bytes.len() + chunk.len() > MAX_MEDIA_BYTES {
+                    return Err(FetchError::TooLarge);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            // The bytes decide, not the sender's Content-Type: no SVG, no HTML.
+            let content_type =
+                super::channel_webhooks::sniff_image(&bytes).ok_or(FetchError::NotAnImage)?;
+            return Ok((content_type, bytes));
+        }
+        Err(FetchError::Refused("too many redirects".into()))
+    }
+
+    async fn record(
+        &self,
+        id: &str,
+        outcome: Result<(&'static str, Vec<u8>), FetchError>,
+    ) -> Result<(), AppError> {
+        use base64::Engine;
+        match outcome {
+            Ok((content_type, bytes)) => {
+                sqlx::query(
+                    "UPDATE remote_media SET status = 'ready', content_type = $1, data = $2, error = NULL, fetched_at = $3 WHERE id = $4",
+                )
+                .bind(content_type)
+                .bind(base64::engine::general_purpose::STANDARD.encode(&bytes))
+                .bind(now_ms())
+                .bind(id)
+                .execute(&self.state.db)
+                .await?;
+                self.resend_messages(id).await?;
+            }
+            Err(e) => {
+                tracing::info!(media = id, reason = %e, "sender image not kept");
+                sqlx::query(
+                    "UPDATE remote_media SET status = 'failed', error = $1, fetched_at = $2 WHERE id = $3",
+                )
+                .bind(e.to_string())
+                .bind(now_ms())
+                .bind(id)
+                .execute(&self.state.db)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Open views of the messages showing `id` get them again, now with
+    /// the image.
+    async fn resend_messages(&self, id: &str) -> Result<(), AppError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT message_id FROM channel_message_media WHERE media_id = $1 ORDER BY message_id DESC LIMIT $2",
+        )
+        .bind(id)
+        .bind(MAX_RESENT_MESSAGES)
+        .fetch_all(&self.state.db)
+        .await?;
+        for (message_id,) in rows {
+            if let Some(message) =
+                super::channels::message_by_id(&self.state.db, &message_id).await?
+            {
+                super::channels::broadcast(&self.state, message).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An error with its causes ("error sending request: … refused 127.0.0.1").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_hex() {
+        let a = media_id("https://example.com/a.png");
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(a, media_id("https://example.com/a.png"));
+        assert_ne!(a, media_id("https://example.com/b.png"));
+        assert!(crate::model::is_local_image_url(&media_src(&a)));
+    }
+}
