@@ -22,7 +22,10 @@ pub mod ctx {
     use crate::model::{Role, User};
 
     pub fn state() -> Result<AppState, AppError> {
-        use_context::<AppState>().ok_or(AppError::Internal)
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("server function ran without the app state in its context");
+            AppError::Internal
+        })
     }
 
     pub fn headers() -> http::HeaderMap {
@@ -370,6 +373,20 @@ pub async fn create_channel(name: String, description: String) -> Result<Channel
 pub async fn get_channel(channel_id: String) -> Result<Channel, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         crate::backend::channels::get(&state.db, &user, &channel_id).await
+    })
+    .await
+}
+
+/// A channel and its newest page of messages, in one call (the channel
+/// page's first render).
+#[server(prefix = "/api/fn", endpoint = "channel_page")]
+pub async fn channel_page(channel_id: String) -> Result<(Channel, Vec<ChannelMessage>), AppError> {
+    ctx::as_caller(Role::User, |state, user| async move {
+        use crate::backend::channels;
+        let channel = channels::get(&state.db, &user, &channel_id).await?;
+        let page = channels::HistoryPage::newest(CHANNEL_PAGE);
+        let messages = channels::messages(&state.db, &user, &channel_id, &page, false).await?;
+        Ok((channel, messages))
     })
     .await
 }

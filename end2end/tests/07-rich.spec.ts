@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Browser, BrowserContext } from '@playwright/test';
 import * as http from 'http';
 import { ADMIN, fromParley, hydrated, shots, signedIn, watchConsole } from './helpers';
 
@@ -23,18 +23,32 @@ async function imageHost(): Promise<{ base: string; hits: string[]; close: () =>
   return { base: `http://127.0.0.1:${(server.address() as any).port}`, hits, close: () => server.close() };
 }
 
-async function setup(request: any, name: string) {
-  await request.post('/api/v1/auths/signup', { data: ADMIN });
-  const signin = await request.post('/api/v1/auths/signin', { data: { email: ADMIN.email, password: ADMIN.password } });
-  const bearer = { Authorization: `Bearer ${(await signin.json()).token}` };
-  const channel = await (await request.post('/api/v1/channels/create', { data: { name }, headers: bearer })).json();
-  return { bearer, channel };
+// Sign-ins are throttled per email (5, then one per 12 s): the admin signs
+// in once for this file and each test opens a context with that session.
+let adminSession: Awaited<ReturnType<BrowserContext['storageState']>>;
+
+test.beforeAll(async ({ browser }) => {
+  const ctx = await browser.newContext();
+  await ctx.request.post('/api/v1/auths/signup', { data: ADMIN });
+  await ctx.close();
+  const page = await signedIn(browser, ADMIN.email, ADMIN.password);
+  adminSession = await page.context().storageState();
+  await page.context().close();
+});
+
+/** The admin's page and a new channel, made with the page's own cookie
+ * as Parley's UI would. */
+async function adminWithChannel(browser: Browser, name: string) {
+  const ctx = await browser.newContext({ storageState: adminSession, locale: 'en-US' });
+  const admin = await ctx.newPage();
+  const res = await admin.request.post('/api/v1/channels/create', { data: { name }, headers: fromParley(admin) });
+  expect(res.status()).toBe(200);
+  return { admin, channel: await res.json() };
 }
 
 test('cards, a served sender image, a GitHub push, an edit and a delete arrive live; phone layout', async ({ browser, request }) => {
-  const { bearer, channel } = await setup(request, 'builds');
-  const admin = await signedIn(browser, ADMIN.email, ADMIN.password);
-  const hook = await (await request.post(`/api/v1/channels/${channel.id}/webhooks/create`, { data: { name: 'CI' }, headers: bearer })).json();
+  const { admin, channel } = await adminWithChannel(browser, 'builds');
+  const hook = await (await admin.request.post(`/api/v1/channels/${channel.id}/webhooks/create`, { data: { name: 'CI' }, headers: fromParley(admin) })).json();
   const added = await admin.request.post('/api/fn/admin_add_user', {
     form: { name: 'Rita Reader', email: 'rita@example.com', password: 'correct horse battery', role: 'user' },
     headers: fromParley(admin),
@@ -68,8 +82,8 @@ test('cards, a served sender image, a GitHub push, an edit and a delete arrive l
   await expect(attachment).toBeVisible();
   await expect(attachment).toHaveAttribute('style', /--card-color: #a30200/);
   await expect(attachment.getByRole('link', { name: 'db-1 disk 93 %' })).toHaveAttribute('href', 'https://nagios.example/db-1');
-  await expect(attachment.locator('.card-field')).toHaveCount(2);
-  await expect(attachment.locator('.card-field-title').first()).toHaveText('Host');
+  await expect(attachment.locator('.rc-field')).toHaveCount(2);
+  await expect(attachment.locator('.rc-field-title').first()).toHaveText('Host');
   await expect(attachment.locator('strong')).toHaveText('7 %');
 
   // A Discord embed whose image is on a loopback host: a placeholder,
@@ -86,8 +100,8 @@ test('cards, a served sender image, a GitHub push, an edit and a delete arrive l
   });
   expect(embed.status()).toBe(200);
   const embedCard = rita.locator('[data-kind="embed"]');
-  await expect(embedCard.locator('.card-title')).toHaveText('CPU high');
-  const served = embedCard.locator('img.card-image');
+  await expect(embedCard.locator('.rc-title')).toHaveText('CPU high');
+  const served = embedCard.locator('img.rc-image');
   await expect(served).toHaveAttribute('src', /^\/api\/v1\/media\/[0-9a-f]{32}$/);
   await expect.poll(() => served.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
   const embedMessage = rita.getByTestId('message').filter({ has: embedCard });
@@ -109,7 +123,7 @@ test('cards, a served sender image, a GitHub push, an edit and a delete arrive l
   });
   expect(push.status()).toBe(200);
   const github = rita.locator('[data-kind="github"]');
-  await expect(github.locator('.card-title')).toHaveText('[parley/parley] 2 new commits to main');
+  await expect(github.locator('.rc-title')).toHaveText('[parley/parley] 2 new commits to main');
   await expect(github.getByRole('link', { name: 'd4e5f6a' })).toHaveAttribute('href', 'https://github.com/parley/parley/commit/d4e5f6a');
   await expect(github).toContainText('Fetch sender images once — hubot');
 
@@ -122,7 +136,7 @@ test('cards, a served sender image, a GitHub push, an edit and a delete arrive l
   expect(patched.status()).toBe(200);
   await expect(build).toContainText('passed');
   await expect(build.getByTestId('edited')).toBeVisible();
-  await expect(build.locator('.card')).toHaveAttribute('style', /--card-color: #57f287/);
+  await expect(build.locator('.rich-card')).toHaveAttribute('style', /--card-color: #57f287/);
   await rita.screenshot({ path: `${shots}/30-rich-cards-desktop.png`, fullPage: true });
   const removed = await request.delete(`${hook.url}/messages/${buildId}`);
   expect(removed.status()).toBe(204);
@@ -137,8 +151,8 @@ test('cards, a served sender image, a GitHub push, an edit and a delete arrive l
   await rita.setViewportSize({ width: 390, height: 844 });
   await rita.reload();
   await hydrated(rita);
-  await expect(rita.locator('[data-kind="embed"] img.card-image')).toBeVisible();
-  const grid = await rita.locator('[data-kind="attachment"] .card-fields').evaluate((el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);
+  await expect(rita.locator('[data-kind="embed"] img.rc-image')).toBeVisible();
+  const grid = await rita.locator('[data-kind="attachment"] .rc-fields').evaluate((el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);
   expect(grid).toBe(1);
   await rita.screenshot({ path: `${shots}/31-rich-cards-phone.png`, fullPage: true });
   expect(problems.filter((p) => /hydrat|panicked|error/i.test(p))).toEqual([]);
@@ -147,13 +161,15 @@ test('cards, a served sender image, a GitHub push, an edit and a delete arrive l
   await rita.context().close();
 });
 
-test('a 500-message channel reads back to its first message as the reader scrolls up', async ({ browser, request }) => {
-  const { bearer, channel } = await setup(request, 'history');
+test('a 500-message channel reads back to its first message as the reader scrolls up', async ({ browser }) => {
+  const { admin, channel } = await adminWithChannel(browser, 'history');
   for (let i = 1; i <= 500; i++) {
-    const res = await request.post(`/api/v1/channels/${channel.id}/messages/post`, { data: { content: `History message ${i}` }, headers: bearer });
+    const res = await admin.request.post(`/api/v1/channels/${channel.id}/messages/post`, {
+      data: { content: `History message ${i}` },
+      headers: fromParley(admin),
+    });
     expect(res.status()).toBe(200);
   }
-  const admin = await signedIn(browser, ADMIN.email, ADMIN.password);
   const problems = watchConsole(admin);
   await admin.goto(`/channels/${channel.id}`);
   await hydrated(admin);

@@ -63,7 +63,7 @@ async fn slack_bodies_from_the_docs_are_accepted_and_shown() {
     let html = att["html"].as_str().expect("html");
     assert!(html.contains("Optional pre-text"), "{html}");
     assert!(
-        html.contains(r#"class="card-title-link" href="https://api.slack.com/""#),
+        html.contains(r#"class="rc-title-link" href="https://api.slack.com/""#),
         "{html}"
     );
     assert!(html.contains("This field's value"), "{html}");
@@ -171,7 +171,7 @@ async fn discord_embeds_from_the_docs_are_accepted() {
         "{html}"
     );
     assert!(
-        html.contains(r#"class="card-title-link" href="https://google.com/""#),
+        html.contains(r#"class="rc-title-link" href="https://google.com/""#),
         "{html}"
     );
     assert!(html.contains("More text"), "{html}");

@@ -507,7 +507,7 @@ async fn structured_parts_are_stored_and_listed() {
     let html = page[0]["html"].as_str().expect("html");
     assert!(html.contains(r#"style="--card-color: #36a64f""#), "{html}");
     assert!(
-        html.contains(r#"<div class="card-field-title">Priority</div>"#),
+        html.contains(r#"<div class="rc-field-title">Priority</div>"#),
         "{html}"
     );
     assert!(html.contains("1973-11-29 21:33 UTC"), "{html}");
@@ -706,7 +706,7 @@ async fn sender_images_are_fetched_once_and_served_by_parley() {
         app::backend::media::media_id(&a)
     );
     assert!(
-        html.contains(&format!(r#"<img class="card-image" src="{src}""#)),
+        html.contains(&format!(r#"<img class="rc-image" src="{src}""#)),
         "{html}"
     );
     assert_eq!(

@@ -286,20 +286,20 @@ fn part_html(part: &CardPart, image_src: &dyn Fn(&str) -> Option<String>) -> Str
         } => {
             let icon = icon_url
                 .as_deref()
-                .map(|u| html_image(u, "", "card-icon", image_src))
+                .map(|u| html_image(u, "", "rc-icon", image_src))
                 .unwrap_or_default();
             format!(
-                r#"<div class="card-author">{icon}{}</div>"#,
-                html_link(&escape(name), url.as_ref(), "card-author-name")
+                r#"<div class="rc-author">{icon}{}</div>"#,
+                html_link(&escape(name), url.as_ref(), "rc-author-name")
             )
         }
         CardPart::Title { text, url } => format!(
-            r#"<div class="card-title">{}</div>"#,
-            html_link(&escape(text), url.as_ref(), "card-title-link")
+            r#"<div class="rc-title">{}</div>"#,
+            html_link(&escape(text), url.as_ref(), "rc-title-link")
         ),
-        CardPart::Header { text } => format!(r#"<div class="card-header">{}</div>"#, escape(text)),
+        CardPart::Header { text } => format!(r#"<div class="rc-header">{}</div>"#, escape(text)),
         CardPart::Text { markdown } => format!(
-            r#"<div class="card-text">{}</div>"#,
+            r#"<div class="rc-text">{}</div>"#,
             render_markdown(markdown)
         ),
         CardPart::Fields { fields } => {
@@ -307,25 +307,25 @@ fn part_html(part: &CardPart, image_src: &dyn Fn(&str) -> Option<String>) -> Str
                 .iter()
                 .map(|f| {
                     let class = if f.inline {
-                        "card-field inline"
+                        "rc-field inline"
                     } else {
-                        "card-field"
+                        "rc-field"
                     };
                     let title = match f.title.trim() {
                         "" => String::new(),
-                        t => format!(r#"<div class="card-field-title">{}</div>"#, escape(t)),
+                        t => format!(r#"<div class="rc-field-title">{}</div>"#, escape(t)),
                     };
                     format!(
-                        r#"<div class="{class}">{title}<div class="card-field-value">{}</div></div>"#,
+                        r#"<div class="{class}">{title}<div class="rc-field-value">{}</div></div>"#,
                         render_markdown(&f.markdown)
                     )
                 })
                 .collect();
-            format!(r#"<div class="card-fields">{items}</div>"#)
+            format!(r#"<div class="rc-fields">{items}</div>"#)
         }
         CardPart::Image { url, alt } => format!(
-            r#"<div class="card-image-box">{}</div>"#,
-            html_image(url, alt, "card-image", image_src)
+            r#"<div class="rc-image-box">{}</div>"#,
+            html_image(url, alt, "rc-image", image_src)
         ),
         // Thumbnails are placed beside the card body by `card_html`.
         CardPart::Thumbnail { .. } => String::new(),
@@ -334,20 +334,20 @@ fn part_html(part: &CardPart, image_src: &dyn Fn(&str) -> Option<String>) -> Str
                 .iter()
                 .map(|m| {
                     format!(
-                        r#"<span class="card-context-item">{}</span>"#,
+                        r#"<span class="rc-context-item">{}</span>"#,
                         render_inline(m)
                     )
                 })
                 .collect();
-            format!(r#"<div class="card-context">{items}</div>"#)
+            format!(r#"<div class="rc-context">{items}</div>"#)
         }
-        CardPart::Divider => r#"<hr class="card-divider">"#.to_string(),
+        CardPart::Divider => r#"<hr class="rc-divider">"#.to_string(),
         CardPart::Links { links } => {
             let items: String = links
                 .iter()
-                .map(|l| html_link(&escape(&l.label), Some(&l.url), "card-button"))
+                .map(|l| html_link(&escape(&l.label), Some(&l.url), "rc-button"))
                 .collect();
-            format!(r#"<div class="card-links">{items}</div>"#)
+            format!(r#"<div class="rc-links">{items}</div>"#)
         }
         CardPart::Footer {
             text,
@@ -356,7 +356,7 @@ fn part_html(part: &CardPart, image_src: &dyn Fn(&str) -> Option<String>) -> Str
         } => {
             let icon = icon_url
                 .as_deref()
-                .map(|u| html_image(u, "", "card-icon", image_src))
+                .map(|u| html_image(u, "", "rc-icon", image_src))
                 .unwrap_or_default();
             let time = timestamp
                 .and_then(|ms| {
@@ -375,7 +375,7 @@ fn part_html(part: &CardPart, image_src: &dyn Fn(&str) -> Option<String>) -> Str
                 ""
             };
             format!(
-                r#"<div class="card-footer">{icon}<span>{}</span>{sep}{time}</div>"#,
+                r#"<div class="rc-footer">{icon}<span>{}</span>{sep}{time}</div>"#,
                 escape(text)
             )
         }
@@ -401,7 +401,7 @@ pub fn card_html(card: &Card, image_src: &dyn Fn(&str) -> Option<String>) -> Str
     for part in &card.parts {
         if let CardPart::Pretext { markdown } = part {
             html.push_str(&format!(
-                r#"<div class="card-pretext">{}</div>"#,
+                r#"<div class="rc-pretext">{}</div>"#,
                 render_markdown(markdown)
             ));
         }
@@ -411,7 +411,7 @@ pub fn card_html(card: &Card, image_src: &dyn Fn(&str) -> Option<String>) -> Str
         .parts
         .iter()
         .find_map(|p| match p {
-            CardPart::Thumbnail { url, alt } => Some(html_image(url, alt, "card-thumb", image_src)),
+            CardPart::Thumbnail { url, alt } => Some(html_image(url, alt, "rc-thumb", image_src)),
             _ => None,
         })
         .unwrap_or_default();
@@ -430,7 +430,7 @@ pub fn card_html(card: &Card, image_src: &dyn Fn(&str) -> Option<String>) -> Str
         .map(|c| format!(r#" style="--card-color: {c}""#))
         .unwrap_or_default();
     html.push_str(&format!(
-        r#"<div class="card card-{kind}" data-testid="card" data-kind="{kind}"{style}><div class="card-main">{body}</div>{thumb}</div>"#
+        r#"<div class="rich-card rc-{kind}" data-testid="card" data-kind="{kind}"{style}><div class="rc-main">{body}</div>{thumb}</div>"#
     ));
     html
 }
@@ -505,7 +505,7 @@ mod tests {
         assert!(html.contains(r#"href="https://ci.example/1""#), "{html}");
         assert!(html.contains("media-placeholder"), "{html}");
         let served = card_html(&card, &|_| Some("/api/v1/media/abc123".into()));
-        assert!(served.contains(r#"<img class="card-image" src="/api/v1/media/abc123""#));
+        assert!(served.contains(r#"<img class="rc-image" src="/api/v1/media/abc123""#));
         let foreign = card_html(&card, &|u| Some(u.to_string()));
         assert!(!foreign.contains("<img"), "only Parley's copies: {foreign}");
     }

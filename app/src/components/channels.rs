@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::{action_error, format_time, initials, ErrorPanel, FormError, PageLoading};
 use crate::api::{
-    channel_members, channel_messages, channel_webhooks, get_channel, list_channels, CreateChannel,
+    channel_members, channel_messages, channel_page, channel_webhooks, list_channels, CreateChannel,
     CreateChannelWebhook, DeleteChannelWebhook, PostChannelMessage, RegenerateChannelWebhook,
     RemoveChannelMember, SetChannelMember, SetChannelWebhookGithubSecret, UpdateChannelWebhook,
 };
@@ -85,11 +85,7 @@ pub fn ChannelPage() -> impl IntoView {
     let channel_id = move || params.read().get("id").unwrap_or_default();
     // The channel and its newest page load together, on the server for
     // the first paint; the browser hydrates the same markup.
-    let page = Resource::new(channel_id, |id| async move {
-        let channel = get_channel(id.clone()).await?;
-        let messages = channel_messages(id, None).await?;
-        Ok::<_, crate::error::AppError>((channel, messages))
-    });
+    let page = Resource::new(channel_id, channel_page);
     view! {
         <Transition fallback=|| view! { <PageLoading /> }>
             {move || Suspend::new(async move {
@@ -288,7 +284,7 @@ fn ChannelView(channel: Channel, messages: Vec<ChannelMessage>) -> impl IntoView
                 <Show when=move || messages.with(Vec::is_empty)>
                     <p class="empty">{i18n.t(Key::NoMessages)}</p>
                 </Show>
-                <For each=move || messages.get() key=|m| (m.id.clone(), m.edited_at, m.html.clone()) let:m>
+                <For each=move || messages.get() key=|m| (m.id.clone(), m.edited_at, m.html.clone(), m.author.image.clone()) let:m>
                     <MessageItem m />
                 </For>
             </div>
