@@ -23,14 +23,23 @@ CHANNEL=$(curl -s "http://127.0.0.1:$PORT/api/v1/channels/create" -H "Authorizat
 URL=$(curl -s "http://127.0.0.1:$PORT/api/v1/channels/$CHANNEL/webhooks/create" -H "Authorization: Bearer $TOKEN" \
   -H 'Content-Type: application/json' -d '{"name":"wrk"}' | json url)
 
-cat >"$DIR/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"content": "build #4711 **passed** in 3m12s"}'
-LUA
-echo "incoming webhook endpoint, SQLite (WAL), rate limit off, $(basename "$BIN") build, wrk -t2 -c16 -d10s:"
-wrk -t2 -c16 -d10s --latency -s "$DIR/post.lua" "$URL" | tee "$DIR/wrk.txt" | grep -E "Requests/sec|Non-2xx|Socket errors" || true
-p50=$(awk '/ 50%/{print $2}' "$DIR/wrk.txt"); p99=$(awk '/ 99%/{print $2}' "$DIR/wrk.txt")
-echo "latency p50 $p50, p99 $p99"
+# One wrk run of POSTs with the body in $2 (JSON), labelled $1.
+bench() {
+  python3 - "$2" >"$DIR/post.lua" <<'PY'
+import json, sys
+print('wrk.method = "POST"')
+print('wrk.headers["Content-Type"] = "application/json"')
+print('wrk.body = ' + json.dumps(sys.argv[1]))
+PY
+  echo "incoming webhook endpoint, $1, SQLite (WAL), rate limit off, $(basename "$BIN") binary ($BUILD build), wrk -t2 -c16 -d10s:"
+  wrk -t2 -c16 -d10s --latency -s "$DIR/post.lua" "$URL" | tee "$DIR/wrk.txt" | grep -E "Requests/sec|Non-2xx|Socket errors" || true
+  p50=$(awk '/ 50%/{print $2}' "$DIR/wrk.txt"); p99=$(awk '/ 99%/{print $2}' "$DIR/wrk.txt")
+  echo "latency p50 $p50, p99 $p99"
+}
+BUILD=${PARLEY_BUILD:-debug}
+bench "plain {content}" '{"content": "build #4711 **passed** in 3m12s"}'
+# A rich body as monitoring tools send it (SPEC C10): a Slack attachment
+# with fields and a footer, no images (those are fetched in the background).
+bench "Slack attachment card" '{"text": "Alert", "attachments": [{"color": "danger", "pretext": "Prometheus alert", "title": "HighCPU on db-1", "title_link": "https://prometheus.example/alerts", "text": "CPU above *90 %* for 5m", "fields": [{"title": "Severity", "value": "critical", "short": true}, {"title": "Instance", "value": "db-1:9100", "short": true}], "footer": "Alertmanager", "ts": 1764579600}]}'
 stored=$(curl -s "http://127.0.0.1:$PORT/api/v1/channels/$CHANNEL/messages" -H "Authorization: Bearer $TOKEN" | python3 -c 'import sys,json;print(len(json.load(sys.stdin)))')
 echo "messages readable afterwards: $stored (the API returns the newest 100)"
