@@ -1,5 +1,6 @@
 import { test, expect, Browser, BrowserContext } from '@playwright/test';
 import * as http from 'http';
+import * as crypto from 'crypto';
 import { ADMIN, fromParley, hydrated, shots, signedIn, watchConsole } from './helpers';
 
 // SPEC C8, C9, C10, W4b: rich cards live in a member's open view, a
@@ -156,6 +157,35 @@ test('cards, a served sender image, a GitHub push, an edit and a delete arrive l
   expect(grid).toBe(1);
   await rita.screenshot({ path: `${shots}/31-rich-cards-phone.png`, fullPage: true });
   expect(problems.filter((p) => /hydrat|panicked|error/i.test(p))).toEqual([]);
+
+  // The manager's side: a GitHub secret set in the webhooks modal makes
+  // unsigned deliveries fail (SPEC C9).
+  await admin.goto(`/channels/${channel.id}`);
+  await hydrated(admin);
+  await admin.getByRole('button', { name: 'Channel menu' }).click();
+  await admin.getByRole('menuitem', { name: 'Edit Channel' }).click();
+  await admin.getByRole('dialog', { name: 'Edit Channel' }).getByRole('button', { name: 'Manage' }).click();
+  const modal = admin.getByRole('dialog', { name: 'Webhooks' });
+  const row = modal.locator('.webhook-row[data-name="CI"]');
+  await row.getByRole('button', { name: /CI/ }).click();
+  await row.getByLabel('GitHub secret').fill('e2e-github-secret');
+  await row.getByRole('button', { name: 'Set secret' }).click();
+  await expect(row.getByText('A secret is set: GitHub deliveries must be signed.')).toBeVisible();
+  await expect(row.getByLabel('GitHub secret')).toHaveValue('');
+  await admin.screenshot({ path: `${shots}/33-github-secret-desktop.png`, fullPage: true });
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await admin.screenshot({ path: `${shots}/34-github-secret-phone.png`, fullPage: true });
+  const star = JSON.stringify({ action: 'created', repository: { full_name: 'parley/parley', html_url: 'https://github.com/parley/parley' }, sender: { login: 'octocat' } });
+  const unsigned = await request.post(`${hook.url}/github`, { headers: { 'X-GitHub-Event': 'star', 'Content-Type': 'application/json' }, data: star });
+  expect(unsigned.status()).toBe(401);
+  const signature = 'sha256=' + crypto.createHmac('sha256', 'e2e-github-secret').update(star).digest('hex');
+  const signed = await request.post(`${hook.url}/github`, {
+    headers: { 'X-GitHub-Event': 'star', 'Content-Type': 'application/json', 'X-Hub-Signature-256': signature },
+    data: star,
+  });
+  expect(signed.status()).toBe(200);
+  await expect(rita.locator('[data-kind="github"]').filter({ hasText: 'octocat starred parley/parley' })).toBeVisible();
+
   images.close();
   await admin.context().close();
   await rita.context().close();
