@@ -56,7 +56,7 @@ pub fn signature_matches(secret: &str, body: &[u8], signature: Option<&str>) -> 
 }
 
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())
@@ -137,6 +137,11 @@ fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     cur.as_str()
 }
 
+/// A GitHub identifier as words: `converted_to_draft` → `converted to draft`.
+fn words(id: &str) -> String {
+    id.replace('_', " ")
+}
+
 fn short_sha(sha: &str) -> String {
     sha.chars().take(7).collect()
 }
@@ -191,6 +196,11 @@ impl Ctx<'_> {
 
     fn action(&self) -> &str {
         self.common.action.as_deref().unwrap_or("")
+    }
+
+    /// The action as words ("ready_for_review" → "ready for review").
+    fn action_words(&self) -> String {
+        words(self.action())
     }
 
     /// The card every event starts from: the actor above, the repository
@@ -339,8 +349,9 @@ impl Ctx<'_> {
             _ => BLUE,
         };
         let title = format!(
-            "[{}] Pull request {action}: #{number} {}",
+            "[{}] Pull request {}: #{number} {}",
             self.repo(),
+            words(action),
             s(pr, &["title"]).unwrap_or_default()
         );
         let mut card = self.card(color, title, s(pr, &["html_url"]).map(str::to_string));
@@ -374,7 +385,7 @@ impl Ctx<'_> {
         let title = format!(
             "[{}] Issue {}: #{number} {}",
             self.repo(),
-            self.action(),
+            self.action_words(),
             s(issue, &["title"]).unwrap_or_default()
         );
         let mut card = self.card(color, title, s(issue, &["html_url"]).map(str::to_string));
@@ -412,7 +423,7 @@ impl Ctx<'_> {
         };
         let verb = match self.action() {
             "created" => "New comment".to_string(),
-            a => format!("Comment {a}"),
+            a => format!("Comment {}", words(a)),
         };
         let title = format!(
             "[{}] {verb} on {what} #{}: {}",
@@ -447,7 +458,7 @@ impl Ctx<'_> {
             "published" | "released" | "created" => GREEN,
             _ => BLUE,
         };
-        let title = format!("[{}] {kind} {name} {}", self.repo(), self.action());
+        let title = format!("[{}] {kind} {name} {}", self.repo(), self.action_words());
         let mut card = self.card(color, title, s(release, &["html_url"]).map(str::to_string));
         if let Some(body) = excerpt(s(release, &["body"])) {
             card.parts.push(CardPart::Text { markdown: body });
@@ -495,7 +506,7 @@ impl Ctx<'_> {
             .get("run_number")
             .map(|n| format!(" #{n}"))
             .unwrap_or_default();
-        let outcome = conclusion.unwrap_or(status);
+        let outcome = words(conclusion.unwrap_or(status));
         let title = format!("[{}] {name}{number}: {outcome}", self.repo());
         let mut card = self.card(
             Self::run_color(status, conclusion),
@@ -526,7 +537,7 @@ impl Ctx<'_> {
         let title = format!(
             "[{}] Check {name}: {}",
             self.repo(),
-            conclusion.unwrap_or(status)
+            words(conclusion.unwrap_or(status))
         );
         let mut card = self.card(
             Self::run_color(status, conclusion),

@@ -6,9 +6,10 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::{action_error, format_time, initials, ErrorPanel, FormError, PageLoading};
 use crate::api::{
-    channel_members, channel_messages, channel_page, channel_webhooks, list_channels, CreateChannel,
-    CreateChannelWebhook, DeleteChannelWebhook, PostChannelMessage, RegenerateChannelWebhook,
-    RemoveChannelMember, SetChannelMember, SetChannelWebhookGithubSecret, UpdateChannelWebhook,
+    channel_members, channel_messages, channel_page, channel_webhooks, list_channels,
+    CreateChannel, CreateChannelWebhook, DeleteChannelWebhook, PostChannelMessage,
+    RegenerateChannelWebhook, RemoveChannelMember, SetChannelMember, SetChannelWebhookGithubSecret,
+    UpdateChannelWebhook,
 };
 use crate::i18n::{use_i18n, Key};
 use crate::model::{Channel, ChannelMessage, ChannelRole, ChannelWebhook, Role, User};
