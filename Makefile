@@ -1,23 +1,39 @@
 # Parley — two commands on a fresh machine:
-#   make run    build and serve Parley on http://127.0.0.1:3000 (SQLite in data/)
+#   make run    build the optimized Parley and serve it on http://127.0.0.1:3000
+#               (SQLite in data/)
 #   make test   every test: Rust (SQLite, and PostgreSQL where installed) and
-#               the browser end-to-end suite in Chromium
+#               the browser end-to-end suite in Chromium, against that same
+#               optimized build
 # Both install what is missing first; a second run skips what is there.
+# For development, `make dev` (or `cargo leptos watch`) serves a debug build.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# wasm-opt comes from npm's binaryen, installed into .tools/ (Debian's is
+# too old and produces a wasm that crashes).
+TOOLS_BIN := $(CURDIR)/.tools/node_modules/.bin
+export PATH := $(HOME)/.cargo/bin:$(TOOLS_BIN):$(PATH)
 
 CARGO_LEPTOS_VERSION := 0.3.10
+BINARYEN_VERSION := 132.0.0
+# The optimized build (SPEC B4): server in release, the wasm with the
+# wasm-release profile and wasm-opt, hashed file names (cached for good)
+# and brotli/gzip twins of every static file, in a site of its own.
+RELEASE_BUILD := LEPTOS_HASH_FILES=true LEPTOS_SITE_ROOT=target/site-release \
+  cargo leptos build --release --precompress
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
 # Installing the tools compiles them: keep that quick on small machines.
 TOOL_BUILD_ENV := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
-.PHONY: run test setup tools browser-deps build test-rust test-rust-postgres test-e2e bench fmt lint clean
+.PHONY: run dev test setup tools browser-deps build build-dev test-rust test-rust-postgres test-e2e bench fmt lint clean
 
-run: tools
-	cargo leptos build
+run: build
 	@echo "Parley: http://127.0.0.1:3000"
+	./target/release/parley
+
+# A debug build, quick to rebuild; `cargo leptos watch` rebuilds on save.
+dev: build-dev
+	@echo "Parley (debug build): http://127.0.0.1:3000"
 	LEPTOS_SITE_ROOT=target/site ./target/debug/parley
 
 setup: tools browser-deps
@@ -33,6 +49,10 @@ tools:
 	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  $(TOOL_BUILD_ENV) cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION) --force; \
 	fi
+	@if ! "$(TOOLS_BIN)/wasm-opt" --version 2>/dev/null | grep -q "version $(firstword $(subst ., ,$(BINARYEN_VERSION)))"; then \
+	  echo "Installing wasm-opt (npm binaryen $(BINARYEN_VERSION)) into .tools/"; \
+	  npm install --no-audit --no-fund --prefix .tools binaryen@$(BINARYEN_VERSION) >/dev/null; \
+	fi
 
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -46,6 +66,9 @@ browser-deps:
 	fi
 
 build: tools
+	$(RELEASE_BUILD)
+
+build-dev: tools
 	cargo leptos build
 
 test: tools browser-deps build test-rust test-rust-postgres test-e2e
@@ -63,9 +86,10 @@ test-rust-postgres:
 	else echo "PostgreSQL not installed: skipping the PostgreSQL run (apt-get install postgresql)"; fi
 
 # Benchmarks print figures; they are not tests.
-bench: build
-	cargo run -p server --example bench_deliveries
-	scripts/bench-incoming.sh
+bench: build browser-deps
+	cargo run --release -p server --example bench_deliveries
+	PARLEY_BIN=./target/release/parley PARLEY_BUILD=release scripts/bench-incoming.sh
+	node scripts/bench-page.mjs ./target/release/parley release
 
 test-e2e:
 	cd end2end && npx playwright test

@@ -47,7 +47,8 @@ export default defineConfig({
       env: { PARLEY_E2E_OPENAI_PORT: openaiPort },
     },
     {
-    command: './target/debug/parley',
+    // The optimized build `make run` serves (hashed, precompressed files).
+    command: process.env.PARLEY_E2E_BIN ?? './target/release/parley',
     cwd: '..',
     url: `${baseURL}/signin`,
     timeout: 60_000,
@@ -57,7 +58,7 @@ export default defineConfig({
     env: {
       DATABASE_URL: `sqlite://${runDir}/parley.db`,
       PARLEY_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: 'target/site',
+      LEPTOS_SITE_ROOT: process.env.PARLEY_E2E_SITE ?? 'target/site-release',
       RUST_LOG: 'info,sqlx=warn',
       // Chat replies take seconds, so tests can walk away mid-reply.
       PARLEY_ECHO_DELAY_MS: '300',

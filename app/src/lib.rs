@@ -16,7 +16,7 @@ pub mod backend;
 mod realtime_client;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -33,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -50,7 +51,6 @@ pub fn App() -> impl IntoView {
     session::provide_session();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/parley.css" />
         <Title text="Parley" />
         <Router>
             <Routes fallback=NotFound>

@@ -1,4 +1,5 @@
 import { expect, Page, Browser, BrowserContext, ConsoleMessage } from '@playwright/test';
+import type { Cookie } from '@playwright/test';
 import * as http from 'http';
 import * as fs from 'fs';
 import * as crypto from 'crypto';
@@ -57,13 +58,29 @@ export async function hydrated(page: Page) {
   await page.waitForFunction(() => (window as any).__parley_hydrated === true, null, { timeout: 30_000 });
 }
 
+/**
+ * Session cookies by email. Sign-ins are throttled (5 per email and 30 per
+ * client address, then one per 12 s), and against the optimized build the
+ * whole suite runs in about two minutes: each account signs in once and
+ * later pages reuse its session (signing in again if it has ended).
+ */
+const sessionCookies = new Map<string, Cookie[]>();
+
 export async function signIn(page: Page, email: string, password: string) {
+  const known = sessionCookies.get(email);
+  if (known) {
+    await page.context().addCookies(known);
+    await page.goto('/');
+    await hydrated(page);
+    if ((await page.getByRole('heading', { name: /Welcome/ }).count()) > 0) return;
+  }
   await page.goto('/signin');
   await hydrated(page);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  sessionCookies.set(email, (await page.context().cookies()).filter((c) => c.name === 'parley_session'));
 }
 
 export async function signedIn(browser: Browser, email: string, password: string): Promise<Page> {

@@ -96,7 +96,12 @@ async fn wait_until(counts: &[Arc<AtomicUsize>], want: usize) -> Duration {
 
 #[tokio::main]
 async fn main() {
-    let backend = "SQLite (WAL), debug build with optimised dependencies";
+    // The label says the build this binary really is.
+    let backend = if cfg!(debug_assertions) {
+        "SQLite (WAL), debug build with optimised dependencies"
+    } else {
+        "SQLite (WAL), release build"
+    };
 
     let (s, _d1) = state().await;
     let (url, count) = sink().await;

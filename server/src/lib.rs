@@ -28,15 +28,37 @@ pub struct ServerState {
     pub app: AppState,
 }
 
+/// Where `make` puts the static files of this build: the optimized build
+/// (`cargo leptos build --release`, hashed and precompressed) has a site
+/// of its own, so a debug build never overwrites what it serves.
+pub const DEFAULT_SITE_ROOT: &str = if cfg!(debug_assertions) {
+    "target/site"
+} else {
+    "target/site-release"
+};
+
+/// cargo-leptos writes the hashes of the wasm and JS file names next to
+/// the binary when it hashes them; Leptos reads the file from there.
+fn hash_file_beside_binary() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").exists()))
+        .unwrap_or(false)
+}
+
 /// Leptos options from cargo-leptos's environment when present, else the
-/// layout `make run` builds (`target/site`).
+/// layout `make` builds.
 pub fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
     let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
+    let hash_files = std::env::var("LEPTOS_HASH_FILES")
+        .map(|v| v == "true")
+        .unwrap_or_else(|_| hash_file_beside_binary());
     LeptosOptions::builder()
         .output_name(env("LEPTOS_OUTPUT_NAME", "parley"))
-        .site_root(env("LEPTOS_SITE_ROOT", "target/site"))
+        .site_root(env("LEPTOS_SITE_ROOT", DEFAULT_SITE_ROOT))
         .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR", "pkg"))
         .site_addr(addr)
+        .hash_files(hash_files)
         .build()
 }
 
@@ -66,6 +88,9 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         ))
         // Limits are enforced by `body_limits`, per route.
         .layer(axum::extract::DefaultBodyLimit::disable())
+        // Pages and JSON compressed on the fly (SPEC B4); static files come
+        // precompressed from the build and are left as they are.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| {
             rest::ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.")
                 .into_response()
@@ -88,6 +113,45 @@ async fn fallback(State(state): State<ServerState>, req: Request<Body>) -> Respo
     if req.uri().path().starts_with("/api/") || req.uri().path() == "/api" {
         return rest::not_found().await.into_response();
     }
+    let (parts, body) = req.into_parts();
+    let file = static_file(&state.leptos_options, &parts).await;
+    if file.status() != StatusCode::NOT_FOUND {
+        return file;
+    }
     let handler = leptos_axum::file_and_error_handler::<ServerState, _>(shell);
+    let req = Request::from_parts(parts, body);
     handler(req.uri().clone(), State(state), req).await
+}
+
+/// A file of the site: its `.br` or `.gz` twin when the browser takes it
+/// (`cargo leptos build --release --precompress` writes them). Hashed
+/// bundle files never change, so they may be cached for good; anything
+/// else is checked again each time.
+async fn static_file(options: &LeptosOptions, parts: &axum::http::request::Parts) -> Response {
+    use tower::ServiceExt;
+    let mut file_req = Request::builder()
+        .method(parts.method.clone())
+        .uri(parts.uri.clone())
+        .body(Body::empty())
+        .unwrap_or_default();
+    *file_req.headers_mut() = parts.headers.clone();
+    let serve = tower_http::services::ServeDir::new(options.site_root.as_ref())
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false);
+    let Ok(res) = serve.oneshot(file_req).await;
+    let mut res = res.map(Body::new);
+    if res.status().is_success() {
+        let pkg = format!("/{}/", options.site_pkg_dir);
+        let cache = if options.hash_files && parts.uri.path().starts_with(&pkg) {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        res.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static(cache),
+        );
+    }
+    res
 }
