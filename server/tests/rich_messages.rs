@@ -526,6 +526,14 @@ async fn structured_parts_are_stored_and_listed() {
     let m: Value = res.json().await.expect("json");
     assert_eq!(m["embeds"][0]["title"], "Firing");
     assert_eq!(m["meta"]["cards"][0]["color"], "#ed4245");
+    // A body carrying much more than it shows: the message is stored, the
+    // body as it came is not kept past 64 KiB.
+    let padded = json!({"content": "small", "x_padding": "x".repeat(70 * 1024)});
+    let (status, _, _) = w.post_raw(&url, &padded.to_string()).await;
+    assert_eq!(status, 200);
+    let newest = &w.messages().await[0];
+    assert_eq!(newest["content"], "small");
+    assert!(newest["meta"].get("original").is_none(), "{}", newest["meta"]);
 }
 
 #[tokio::test]

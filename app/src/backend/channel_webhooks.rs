@@ -19,6 +19,8 @@ use crate::model::{ChannelWebhook, User};
 
 pub const DEFAULT_NAME: &str = "New Webhook";
 pub const MAX_IMAGE_BYTES: usize = 1024 * 1024;
+/// The largest sender body kept with a message as it came (JSON bytes).
+pub const MAX_ORIGINAL_BYTES: usize = 64 * 1024;
 
 /// Per-webhook rate limit; `None` when switched off.
 pub struct IncomingLimiter {
@@ -509,7 +511,7 @@ pub async fn edit_own_message(
         message_id,
         &incoming.markdown(),
         &incoming.rich,
-        &incoming.original,
+        kept_original(&incoming),
     )
     .await?
     .ok_or(IncomingError::NotFound)
@@ -593,6 +595,13 @@ pub async fn post_github(
     store_incoming(state, &row, id, incoming).await
 }
 
+/// The body as it came, kept with the message (SPEC C10) up to a size: a
+/// sender cannot make each message cost a megabyte of storage and of REST
+/// listings.
+fn kept_original(incoming: &IncomingMessage) -> Option<&serde_json::Value> {
+    (incoming.original.to_string().len() <= MAX_ORIGINAL_BYTES).then_some(&incoming.original)
+}
+
 /// Stores a read body as the webhook's message and updates "last used".
 async fn store_incoming(
     state: &AppState,
@@ -612,6 +621,7 @@ async fn store_incoming(
         .map(|n| n.chars().take(80).collect::<String>())
         .unwrap_or(hook_name);
     let markdown = incoming.markdown();
+    let original = kept_original(&incoming);
     let message = channels::insert_message(
         state,
         NewMessage {
@@ -623,7 +633,7 @@ async fn store_incoming(
             webhook_id: Some(id),
             content: &markdown,
             rich: Some(&incoming.rich),
-            original: Some(&incoming.original),
+            original,
         },
     )
     .await?;

@@ -702,7 +702,7 @@ pub async fn edit_webhook_message(
     message_id: &str,
     content: &str,
     rich: &RichBody,
-    original: &serde_json::Value,
+    original: Option<&serde_json::Value>,
 ) -> Result<Option<ChannelMessage>, AppError> {
     let content = super::db::storable_text(content);
     let current: Option<(String,)> =
@@ -720,7 +720,13 @@ pub async fn edit_webhook_message(
         meta = serde_json::json!({});
     }
     meta["rich"] = serde_json::to_value(rich).unwrap_or_default();
-    meta["original"] = original.clone();
+    match (original, meta.as_object_mut()) {
+        (Some(original), _) => meta["original"] = original.clone(),
+        (None, Some(fields)) => {
+            fields.remove("original");
+        }
+        (None, None) => {}
+    }
     let updated = sqlx::query(
         "UPDATE channel_messages SET content = $1, meta = $2, edited_at = $3 WHERE id = $4 AND webhook_id = $5",
     )

@@ -276,6 +276,13 @@ fn html_image(
     }
 }
 
+/// A small round icon (author, footer), when the card names one.
+fn icon_html(icon_url: Option<&str>, image_src: &dyn Fn(&str) -> Option<String>) -> String {
+    icon_url
+        .map(|u| html_image(u, "", "rc-icon", image_src))
+        .unwrap_or_default()
+}
+
 fn part_html(part: &CardPart, image_src: &dyn Fn(&str) -> Option<String>) -> String {
     match part {
         CardPart::Pretext { .. } => String::new(),
@@ -284,10 +291,7 @@ fn part_html(part: &CardPart, image_src: &dyn Fn(&str) -> Option<String>) -> Str
             url,
             icon_url,
         } => {
-            let icon = icon_url
-                .as_deref()
-                .map(|u| html_image(u, "", "rc-icon", image_src))
-                .unwrap_or_default();
+            let icon = icon_html(icon_url.as_deref(), image_src);
             format!(
                 r#"<div class="rc-author">{icon}{}</div>"#,
                 html_link(&escape(name), url.as_ref(), "rc-author-name")
@@ -354,10 +358,7 @@ fn part_html(part: &CardPart, image_src: &dyn Fn(&str) -> Option<String>) -> Str
             icon_url,
             timestamp,
         } => {
-            let icon = icon_url
-                .as_deref()
-                .map(|u| html_image(u, "", "rc-icon", image_src))
-                .unwrap_or_default();
+            let icon = icon_html(icon_url.as_deref(), image_src);
             let time = timestamp
                 .and_then(|ms| {
                     let shown = format_timestamp(ms)?;
