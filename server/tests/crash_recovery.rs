@@ -72,3 +72,120 @@ async fn an_attempt_in_flight_at_kill_9_is_sent_again_with_the_same_id() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(rx.count(), 2, "delivered once after the restart, no more");
 }
+
+/// SPEC B1: posts are group-committed, and a 200 still means the message
+/// is on disk. Sixteen senders post while the server is killed with
+/// SIGKILL; every message answered 200 is there after the restart.
+#[tokio::test]
+async fn every_incoming_post_answered_200_survives_kill_9() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let dir = tempfile::tempdir().expect("dir");
+    let db_url = format!("sqlite://{}/parley.db", dir.path().display());
+    let port = free_port();
+    let parley = Parley::start_with(&db_url, port, &[("CHANNEL_WEBHOOK_RATE_LIMIT", "0")]).await;
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let signup: serde_json::Value = http
+        .post(format!("{}/api/v1/auths/signup", parley.base))
+        .json(&serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": "correct horse"}))
+        .send()
+        .await
+        .expect("signup")
+        .json()
+        .await
+        .expect("json");
+    let token = signup["token"].as_str().expect("token").to_string();
+    let channel: serde_json::Value = http
+        .post(format!("{}/api/v1/channels/create", parley.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"name": "ops"}))
+        .send()
+        .await
+        .expect("channel")
+        .json()
+        .await
+        .expect("json");
+    let channel_id = channel["id"].as_str().expect("id").to_string();
+    let hook: serde_json::Value = http
+        .post(format!(
+            "{}/api/v1/channels/{channel_id}/webhooks/create",
+            parley.base
+        ))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"name": "CI"}))
+        .send()
+        .await
+        .expect("hook")
+        .json()
+        .await
+        .expect("json");
+    let url = hook["url"].as_str().expect("url").to_string();
+
+    let answered: Arc<Mutex<Vec<String>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let senders: Vec<_> = (0..16)
+        .map(|n| {
+            let (http, url, answered, stop) =
+                (http.clone(), url.clone(), answered.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut i = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    i += 1;
+                    let res = http
+                        .post(&url)
+                        .json(&serde_json::json!({"content": format!("sender {n} post {i}")}))
+                        .send()
+                        .await;
+                    let Ok(res) = res else { break };
+                    if res.status() != 200 {
+                        break;
+                    }
+                    let Ok(body) = res.json::<serde_json::Value>().await else {
+                        break;
+                    };
+                    if let Some(id) = body["message_id"].as_str() {
+                        answered.lock().expect("lock").push(id.to_string());
+                    }
+                }
+            })
+        })
+        .collect();
+    // Kill while the senders are mid-flight, once 300 posts were answered.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while answered.lock().expect("lock").len() < 300 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    parley.kill_9();
+    stop.store(true, Ordering::SeqCst);
+    for s in senders {
+        let _ = s.await;
+    }
+    let answered = answered.lock().expect("lock").clone();
+    assert!(
+        answered.len() >= 300,
+        "only {} posts answered",
+        answered.len()
+    );
+
+    // The database as a restart finds it: every answered message is there.
+    let (db, _) = app::backend::db::connect(&db_url).await.expect("db");
+    let stored: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM channel_messages WHERE channel_id = $1")
+            .bind(&channel_id)
+            .fetch_all(&db)
+            .await
+            .expect("rows");
+    db.close().await;
+    let stored: std::collections::HashSet<String> = stored.into_iter().map(|(id,)| id).collect();
+    let missing: Vec<&String> = answered.iter().filter(|id| !stored.contains(*id)).collect();
+    assert!(
+        missing.is_empty(),
+        "{} of {} answered posts lost",
+        missing.len(),
+        answered.len()
+    );
+}

@@ -533,7 +533,11 @@ async fn structured_parts_are_stored_and_listed() {
     assert_eq!(status, 200);
     let newest = &w.messages().await[0];
     assert_eq!(newest["content"], "small");
-    assert!(newest["meta"].get("original").is_none(), "{}", newest["meta"]);
+    assert!(
+        newest["meta"].get("original").is_none(),
+        "{}",
+        newest["meta"]
+    );
 }
 
 #[tokio::test]

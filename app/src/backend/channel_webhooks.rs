@@ -602,7 +602,8 @@ fn kept_original(incoming: &IncomingMessage) -> Option<&serde_json::Value> {
     (incoming.original.to_string().len() <= MAX_ORIGINAL_BYTES).then_some(&incoming.original)
 }
 
-/// Stores a read body as the webhook's message and updates "last used".
+/// Stores a read body as the webhook's message ("last used" is updated in
+/// the same commit).
 async fn store_incoming(
     state: &AppState,
     row: &sqlx::any::AnyRow,
@@ -637,11 +638,6 @@ async fn store_incoming(
         },
     )
     .await?;
-    sqlx::query("UPDATE channel_webhooks SET last_used_at = $1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(id)
-        .execute(&state.db)
-        .await?;
     Ok(message)
 }
 

@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::db::{new_id, now_ms, Db};
+use super::message_writer::MessageRow;
 use super::rich::RichBody;
 use super::AppState;
 use crate::error::AppError;
@@ -438,22 +439,23 @@ pub async fn insert_message(
         m.rich,
         m.original,
     );
-    sqlx::query(
-        "INSERT INTO channel_messages (id, channel_id, user_id, author_role, author_name, author_image, webhook_id, content, meta, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&id)
-    .bind(m.channel_id)
-    .bind(m.user_id.map(str::to_string))
-    .bind(m.author_role)
-    .bind(m.author_name)
-    .bind(m.author_image.map(str::to_string))
-    .bind(m.webhook_id.map(str::to_string))
-    .bind(m.content)
-    .bind(meta.to_string())
-    .bind(now)
-    .execute(&state.db)
-    .await?;
+    // Committed (with a webhook's "last used" time) before anyone hears of
+    // it, together with the posts arriving at the same moment.
+    state
+        .messages
+        .write(MessageRow {
+            id: id.clone(),
+            channel_id: m.channel_id.to_string(),
+            user_id: m.user_id.map(str::to_string),
+            author_role: m.author_role.to_string(),
+            author_name: m.author_name.to_string(),
+            author_image: m.author_image.map(str::to_string),
+            webhook_id: m.webhook_id.map(str::to_string),
+            content: m.content.to_string(),
+            meta: meta.to_string(),
+            created_at: now,
+        })
+        .await?;
     register_images(state, &id, m.rich).await?;
     let loaded = Loaded {
         message: ChannelMessage {

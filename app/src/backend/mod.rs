@@ -15,6 +15,7 @@ pub mod incoming_body;
 pub mod llm;
 pub mod maintenance;
 pub mod media;
+pub mod message_writer;
 pub mod mrkdwn;
 pub mod presence;
 pub mod ratelimit;

@@ -30,6 +30,8 @@ pub struct AppState {
     pub delivery_wake: Arc<Notify>,
     /// Wakes the media fetcher when a message names an image to fetch.
     pub media_wake: Arc<Notify>,
+    /// Writes channel messages, group-committed (SPEC B1).
+    pub messages: super::message_writer::MessageWriter,
     /// Per-webhook limit of incoming channel posts; `None` = off.
     pub channel_webhook_limiter: Option<Arc<super::channel_webhooks::IncomingLimiter>>,
     /// Wrong-token posts to incoming webhooks, per client address.
@@ -66,6 +68,7 @@ impl AppState {
             delivery: env.delivery.clone(),
             delivery_wake: Arc::new(Notify::new()),
             media_wake: Arc::new(Notify::new()),
+            messages: super::message_writer::MessageWriter::spawn(db.clone(), backend),
             channel_webhook_limiter: super::channel_webhooks::IncomingLimiter::new(
                 env.channel_webhook_rate_limit,
                 env.channel_webhook_burst,
