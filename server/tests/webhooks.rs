@@ -465,3 +465,22 @@ async fn new_user_event_is_written_with_the_account() {
     assert_eq!(all.len(), 2);
     assert!(all.iter().all(|d| d.event == "new_user"));
 }
+
+/// SPEC B2: a host that answers 2xx fast gets more requests in flight
+/// than it started with (4).
+#[tokio::test]
+async fn a_fast_healthy_host_gets_more_than_its_initial_slots() {
+    let rx = Receiver::start().await;
+    rx.script((0..200).map(|_| Reply::SleepThenOk(Duration::from_millis(100))));
+    let s = common::spawn().await;
+    for _ in 0..200 {
+        enqueue(&s, Target::Admin, &rx.url).await;
+    }
+    let hits = rx.wait_for(200, Duration::from_secs(60)).await;
+    assert_eq!(hits.len(), 200);
+    assert!(
+        rx.max_in_flight() > 4,
+        "the host's limit grew: at most {} in flight",
+        rx.max_in_flight()
+    );
+}

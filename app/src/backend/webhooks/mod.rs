@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod credentials;
 pub mod format;
+pub mod host_limit;
 pub mod signing;
 pub mod ssrf;
 pub mod store;

@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, Semaphore};
 
+use super::host_limit::{HostLimit, HostLimitConfig, HostSignal};
 use super::signing;
 use super::ssrf::{check_literal, GuardedResolver, Policy, Refusal};
 use super::store::{self, AttemptOutcome, Claimed, Target};
@@ -25,7 +26,12 @@ pub struct DeliverySettings {
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub max_in_flight: usize,
+    /// Requests a destination host starts with; it gets more while it
+    /// answers fast and fewer when it struggles (`host_limit`).
     pub per_host: usize,
+    /// Requests a host keeps whatever it does, and may grow to.
+    pub per_host_min: usize,
+    pub per_host_max: usize,
     /// How long a claim lasts before another sender may take the row over.
     pub lease: Duration,
 }
@@ -41,6 +47,8 @@ impl Default for DeliverySettings {
             connect_timeout: Duration::from_secs(5),
             max_in_flight: 64,
             per_host: 4,
+            per_host_min: 2,
+            per_host_max: 64,
             lease: Duration::from_secs(60),
         }
     }
@@ -106,7 +114,27 @@ pub struct DeliveryWorker {
     user_client: reqwest::Client,
     user_policy: Policy,
     global: Arc<Semaphore>,
-    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    hosts: Arc<Mutex<HashMap<String, Arc<Mutex<HostLimit>>>>>,
+}
+
+/// A request slot of one host, given back with what the attempt said.
+struct HostPermit {
+    host: Arc<Mutex<HostLimit>>,
+    signal: HostSignal,
+}
+
+impl HostPermit {
+    fn finish(mut self, signal: HostSignal) {
+        self.signal = signal;
+    }
+}
+
+impl Drop for HostPermit {
+    fn drop(&mut self) {
+        if let Ok(mut host) = self.host.lock() {
+            host.finish(self.signal, Instant::now());
+        }
+    }
 }
 
 /// Host slots kept for idle hosts before the map is pruned.
@@ -203,7 +231,17 @@ impl DeliveryWorker {
         }
     }
 
-    fn host_slot(&self, url: &str) -> Option<OwnedSemaphorePermit> {
+    fn host_config(&self) -> HostLimitConfig {
+        let d = &self.state.delivery;
+        HostLimitConfig {
+            initial: d.per_host.max(1),
+            min: d.per_host_min.min(d.per_host).max(1),
+            max: d.per_host_max.max(d.per_host),
+            ..HostLimitConfig::default()
+        }
+    }
+
+    fn host_slot(&self, url: &str) -> Option<HostPermit> {
         let key = reqwest::Url::parse(url)
             .ok()
             .map(|u| {
@@ -214,19 +252,27 @@ impl DeliveryWorker {
                 )
             })
             .unwrap_or_default();
-        let sem = {
+        let host = {
             let mut hosts = self.hosts.lock().ok()?;
             if hosts.len() > IDLE_HOSTS_KEPT {
-                // A slot set nobody holds a permit of is idle: drop it, so
-                // the map stays as small as the hosts in flight.
-                hosts.retain(|_, sem| Arc::strong_count(sem) > 1);
+                // A host with nothing in flight is idle: forget it (it
+                // starts again from the initial limit), so the map stays
+                // as small as the hosts in flight.
+                hosts.retain(|_, h| h.lock().map(|h| h.in_flight() > 0).unwrap_or(false));
             }
+            let config = self.host_config();
             hosts
                 .entry(key)
-                .or_insert_with(|| Arc::new(Semaphore::new(self.state.delivery.per_host.max(1))))
+                .or_insert_with(|| Arc::new(Mutex::new(HostLimit::new(config))))
                 .clone()
         };
-        sem.try_acquire_owned().ok()
+        // `then`, not `then_some`: a permit built and dropped for a host
+        // with no free slot would give back a slot it never took.
+        let started = host.lock().ok()?.try_start();
+        started.then(|| HostPermit {
+            host,
+            signal: HostSignal::Neutral,
+        })
     }
 
     async fn dispatch(&self, delivery: Claimed) {
@@ -243,6 +289,12 @@ impl DeliveryWorker {
         let worker = self.clone();
         tokio::spawn(async move {
             let outcome = worker.attempt(&delivery).await;
+            let latency = Duration::from_millis(outcome.latency_ms.unwrap_or(0).max(0) as u64);
+            host_permit.finish(HostSignal::of(
+                outcome.http_status,
+                latency,
+                HostLimitConfig::default().fast,
+            ));
             match store::record_attempt(&worker.state.db, &delivery.id, &outcome).await {
                 Ok(Some(target)) => worker.state.deliveries_changed(&target).await,
                 Ok(None) => {}
@@ -250,7 +302,6 @@ impl DeliveryWorker {
                     tracing::error!(error = %e, delivery = %delivery.id, "cannot record attempt")
                 }
             }
-            drop(host_permit);
             drop(global_permit);
             worker.state.delivery_wake.notify_one();
         });
