@@ -86,10 +86,17 @@ test-rust-postgres:
 	else echo "PostgreSQL not installed: skipping the PostgreSQL run (apt-get install postgresql)"; fi
 
 # Benchmarks print figures; they are not tests.
+# Each benchmark prints its figures, then one table of all of them (SPEC §9).
 bench: build browser-deps
-	cargo run --release -p server --example bench_deliveries
-	PARLEY_BIN=./target/release/parley PARLEY_BUILD=release scripts/bench-incoming.sh
-	node scripts/bench-page.mjs ./target/release/parley release
+	@rm -f target/bench.txt
+	PARLEY_BIN=./target/release/parley PARLEY_BUILD=release scripts/bench-incoming.sh | tee -a target/bench.txt
+	cargo run --release -p server --example bench_deliveries | tee -a target/bench.txt
+	cargo run --release -p server --example bench_fanout | tee -a target/bench.txt
+	node scripts/bench-page.mjs ./target/release/parley release | tee -a target/bench.txt
+	@echo
+	@echo "| SPEC | Figure | Value | Goal | Build | Database |"
+	@echo "|---|---|---|---|---|---|"
+	@grep -E '^B[0-9] \| ' target/bench.txt | sed 's/^/| /; s/$$/ |/'
 
 test-e2e:
 	cd end2end && npx playwright test

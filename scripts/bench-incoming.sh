@@ -31,10 +31,12 @@ print('wrk.method = "POST"')
 print('wrk.headers["Content-Type"] = "application/json"')
 print('wrk.body = ' + json.dumps(sys.argv[1]))
 PY
-  echo "incoming webhook endpoint, $1, SQLite (WAL), rate limit off, $(basename "$BIN") binary ($BUILD build), wrk -t2 -c16 -d10s:"
-  wrk -t2 -c16 -d10s --latency -s "$DIR/post.lua" "$URL" | tee "$DIR/wrk.txt" | grep -E "Requests/sec|Non-2xx|Socket errors" || true
+  echo "incoming webhook endpoint, $1, SQLite (WAL), rate limit off, $(basename "$BIN") binary ($BUILD build), wrk -t2 -c16 -d15s:"
+  wrk -t2 -c16 -d15s --latency -s "$DIR/post.lua" "$URL" | tee "$DIR/wrk.txt" | grep -E "Requests/sec|Non-2xx|Socket errors" || true
   p50=$(awk '/ 50%/{print $2}' "$DIR/wrk.txt"); p99=$(awk '/ 99%/{print $2}' "$DIR/wrk.txt")
+  rps=$(awk '/Requests\/sec/{printf "%.0f", $2}' "$DIR/wrk.txt")
   echo "latency p50 $p50, p99 $p99"
+  echo "B1 | incoming webhook, $1, wrk 16 connections | $rps req/s, p50 $p50, p99 $p99 | >= 5,000 req/s, p99 < 50 ms | $BUILD | SQLite (WAL)"
 }
 BUILD=${PARLEY_BUILD:-debug}
 bench "plain {content}" '{"content": "build #4711 **passed** in 3m12s"}'
