@@ -25,7 +25,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 # Installing the tools compiles them: keep that quick on small machines.
 TOOL_BUILD_ENV := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
-.PHONY: run dev test setup tools browser-deps build build-dev test-rust test-rust-postgres test-e2e bench fmt lint clean
+.PHONY: run dev test setup tools browser-deps build build-dev test-rust test-rust-postgres test-e2e bench bench-postgres fmt lint clean
 
 run: build
 	@echo "Parley: http://127.0.0.1:3000"
@@ -97,6 +97,12 @@ bench: build browser-deps
 	@echo "| SPEC | Figure | Value | Goal | Build | Database |"
 	@echo "|---|---|---|---|---|---|"
 	@grep -E '^B[0-9] \| ' target/bench.txt | sed 's/^/| /; s/$$/ |/'
+
+# The incoming figures on a throwaway PostgreSQL cluster with fsync on.
+bench-postgres: build
+	PARLEY_PG_FSYNC=on scripts/with-postgres.sh bash -c 'BENCH_DATABASE_URL=$$PARLEY_TEST_POSTGRES_URL \
+	  BENCH_DATABASE_LABEL="PostgreSQL (fsync on, loopback)" PARLEY_BIN=./target/release/parley \
+	  PARLEY_BUILD=release scripts/bench-incoming.sh'
 
 test-e2e:
 	cd end2end && npx playwright test

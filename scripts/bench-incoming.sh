@@ -10,7 +10,10 @@ PORT=${PORT:-3191}
 DIR=$(mktemp -d)
 trap 'kill $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
 
-DATABASE_URL="sqlite://$DIR/bench.db" PARLEY_ADDR="127.0.0.1:$PORT" CHANNEL_WEBHOOK_RATE_LIMIT=0 \
+# BENCH_DATABASE_URL runs it on another database (make bench-postgres).
+DB_URL=${BENCH_DATABASE_URL:-sqlite://$DIR/bench.db}
+DB_LABEL=${BENCH_DATABASE_LABEL:-SQLite (WAL)}
+DATABASE_URL="$DB_URL" PARLEY_ADDR="127.0.0.1:$PORT" CHANNEL_WEBHOOK_RATE_LIMIT=0 \
   RUST_LOG=warn "$BIN" >"$DIR/log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/auths/" && break; sleep 0.1; done
@@ -31,12 +34,12 @@ print('wrk.method = "POST"')
 print('wrk.headers["Content-Type"] = "application/json"')
 print('wrk.body = ' + json.dumps(sys.argv[1]))
 PY
-  echo "incoming webhook endpoint, $1, SQLite (WAL), rate limit off, $(basename "$BIN") binary ($BUILD build), wrk -t2 -c16 -d15s:"
+  echo "incoming webhook endpoint, $1, $DB_LABEL, rate limit off, $(basename "$BIN") binary ($BUILD build), wrk -t2 -c16 -d15s:"
   wrk -t2 -c16 -d15s --latency -s "$DIR/post.lua" "$URL" | tee "$DIR/wrk.txt" | grep -E "Requests/sec|Non-2xx|Socket errors" || true
   p50=$(awk '/ 50%/{print $2}' "$DIR/wrk.txt"); p99=$(awk '/ 99%/{print $2}' "$DIR/wrk.txt")
   rps=$(awk '/Requests\/sec/{printf "%.0f", $2}' "$DIR/wrk.txt")
   echo "latency p50 $p50, p99 $p99"
-  echo "B1 | incoming webhook, $1, wrk 16 connections | $rps req/s, p50 $p50, p99 $p99 | >= 5,000 req/s, p99 < 50 ms | $BUILD | SQLite (WAL)"
+  echo "B1 | incoming webhook, $1, wrk 16 connections | $rps req/s, p50 $p50, p99 $p99 | >= 5,000 req/s, p99 < 50 ms | $BUILD | $DB_LABEL"
 }
 BUILD=${PARLEY_BUILD:-debug}
 bench "plain {content}" '{"content": "build #4711 **passed** in 3m12s"}'
