@@ -599,6 +599,30 @@ pub fn apply_chat_event(
     }
 }
 
+/// Merges the newest page fetched after a reconnect into the list: what
+/// was missed is added, edits replace, and what was deleted in the
+/// page's span goes; messages that arrived live while the page was on
+/// its way (newer than the page) stay. A page that does not reach back to
+/// what the view has replaces it (too much was missed to stitch).
+/// Returns whether it replaced the list.
+pub fn merge_newest_page(list: &mut Vec<ChannelMessage>, page: Vec<ChannelMessage>) -> bool {
+    let key = |m: &ChannelMessage| (m.created_at, m.id.clone());
+    let (Some(oldest), Some(newest)) = (page.first().map(key), page.last().map(key)) else {
+        list.clear();
+        return true;
+    };
+    let overlaps = list.iter().any(|m| key(m) >= oldest);
+    if !overlaps && !list.is_empty() {
+        *list = page;
+        return true;
+    }
+    let newer: Vec<ChannelMessage> = list.iter().filter(|m| key(m) > newest).cloned().collect();
+    list.retain(|m| key(m) < oldest);
+    list.extend(page);
+    list.extend(newer);
+    false
+}
+
 /// Whether `url` is an image Parley serves itself (an upload). Only these
 /// are ever put in an `<img>`: a viewer's browser fetches nothing a sender
 /// chose from outside Parley, and nothing of Parley's but an image.
@@ -693,5 +717,63 @@ mod chat_event_tests {
             ChatApply::Applied
         );
         assert_eq!(list[0].content, "Hello world");
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+
+    fn msg(id: &str, at: i64) -> ChannelMessage {
+        ChannelMessage {
+            id: id.into(),
+            channel_id: "c".into(),
+            content: id.into(),
+            html: String::new(),
+            created_at: at,
+            author: MessageAuthor {
+                id: None,
+                name: "n".into(),
+                role: "user".into(),
+                image: None,
+            },
+            webhook_id: None,
+            webhook_deleted: false,
+            edited_at: None,
+            cards: Vec::new(),
+            original: None,
+        }
+    }
+
+    fn ids(list: &[ChannelMessage]) -> Vec<&str> {
+        list.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_reconnect_page_fills_what_was_missed_and_keeps_what_arrived_live() {
+        // The view had 1..4 (3 was deleted meanwhile, 5 and 6 were missed);
+        // 7 arrived live while the page was on its way.
+        let mut list = vec![
+            msg("1", 1),
+            msg("2", 2),
+            msg("3", 3),
+            msg("4", 4),
+            msg("7", 7),
+        ];
+        let page = vec![msg("2", 2), msg("4", 4), msg("5", 5), msg("6", 6)];
+        assert!(!merge_newest_page(&mut list, page));
+        assert_eq!(ids(&list), ["1", "2", "4", "5", "6", "7"]);
+    }
+
+    #[test]
+    fn a_page_that_does_not_reach_back_replaces_the_list() {
+        let mut list = vec![msg("1", 1), msg("2", 2)];
+        assert!(merge_newest_page(&mut list, vec![msg("8", 8), msg("9", 9)]));
+        assert_eq!(ids(&list), ["8", "9"]);
+        assert!(
+            merge_newest_page(&mut list, Vec::new()),
+            "an emptied channel"
+        );
+        assert!(list.is_empty());
     }
 }

@@ -99,28 +99,6 @@ pub fn ChannelPage() -> impl IntoView {
     }
 }
 
-/// Merges the newest page fetched after a reconnect into the list: what
-/// was missed is added, edits replace, and what was deleted in the
-/// page's span goes. A page that does not reach back to what the view
-/// has replaces it (too much was missed to stitch). Returns whether it
-/// replaced the list.
-fn merge_newest(list: &mut Vec<ChannelMessage>, page: Vec<ChannelMessage>) -> bool {
-    let Some(oldest) = page.first().map(|m| (m.created_at, m.id.clone())) else {
-        list.clear();
-        return true;
-    };
-    let overlaps = list
-        .iter()
-        .any(|m| (m.created_at, m.id.as_str()) >= (oldest.0, oldest.1.as_str()));
-    if !overlaps && !list.is_empty() {
-        *list = page;
-        return true;
-    }
-    list.retain(|m| (m.created_at, m.id.as_str()) < (oldest.0, oldest.1.as_str()));
-    list.extend(page);
-    false
-}
-
 #[component]
 fn ChannelView(channel: Channel, messages: Vec<ChannelMessage>) -> impl IntoView {
     let i18n = use_i18n();
@@ -165,7 +143,7 @@ fn ChannelView(channel: Channel, messages: Vec<ChannelMessage>) -> impl IntoView
                 if let Ok(page) = channel_messages(cid, None).await {
                     let full = page.len() as i64 >= crate::api::CHANNEL_PAGE;
                     messages.update(|list| {
-                        if merge_newest(list, page) {
+                        if crate::model::merge_newest_page(list, page) {
                             has_older.set(full);
                         }
                     });

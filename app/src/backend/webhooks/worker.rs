@@ -155,7 +155,9 @@ pub fn client(
         .redirect(reqwest::redirect::Policy::none())
         .dns_resolver(Arc::new(GuardedResolver { policy }))
         .user_agent(concat!("Parley-Webhooks/", env!("CARGO_PKG_VERSION")))
-        .pool_max_idle_per_host(8)
+        // As many idle connections as a host may have requests in flight:
+        // a busy host keeps reusing them (SPEC B2).
+        .pool_max_idle_per_host(settings.per_host_max.max(8))
         .build()
 }
 
