@@ -7,7 +7,6 @@
 //! 3. 100 events queued one at a time while the worker idles: the time
 //!    from the commit of each to its first attempt reaching the sink.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,13 +18,17 @@ use serde_json::json;
 
 const EVENTS: usize = 1000;
 
-async fn sink() -> (String, Arc<AtomicUsize>) {
-    let count = Arc::new(AtomicUsize::new(0));
-    let c = count.clone();
+/// Arrival times of the requests a sink answered.
+type Arrivals = Arc<std::sync::Mutex<Vec<Instant>>>;
+
+/// A sink that answers 200 and notes when each request arrived.
+async fn sink() -> (String, Arrivals) {
+    let arrivals: Arrivals = Arc::default();
+    let a = arrivals.clone();
     let app = axum::Router::new().fallback(move || {
-        let c = c.clone();
+        let a = a.clone();
         async move {
-            c.fetch_add(1, Ordering::Relaxed);
+            a.lock().expect("lock").push(Instant::now());
             "ok"
         }
     });
@@ -36,7 +39,7 @@ async fn sink() -> (String, Arc<AtomicUsize>) {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    (format!("http://{addr}/hook"), count)
+    (format!("http://{addr}/hook"), arrivals)
 }
 
 async fn dead_sink() -> String {
@@ -80,11 +83,11 @@ async fn enqueue_all(state: &AppState, urls: &[String]) {
     tx.commit().await.expect("commit");
 }
 
-async fn wait_until(counts: &[Arc<AtomicUsize>], want: usize) -> Duration {
+async fn wait_until(sinks: &[Arrivals], want: usize) -> Duration {
     let start = Instant::now();
-    while counts
+    while sinks
         .iter()
-        .map(|c| c.load(Ordering::Relaxed))
+        .map(|a| a.lock().expect("lock").len())
         .sum::<usize>()
         < want
     {
@@ -135,7 +138,7 @@ async fn main() {
         took.as_secs_f64(),
     );
     let (s, _d3) = state().await;
-    let (url, arrivals) = timed_sink().await;
+    let (url, arrivals) = sink().await;
     DeliveryWorker::spawn(s.clone()).expect("worker");
     let mut latencies = Vec::new();
     for _ in 0..100 {
@@ -177,25 +180,4 @@ async fn main() {
     println!("B2 | deliveries to one healthy sink (1,000 queued) | {one_sink:.0}/s | >= 2,000/s | {build} | SQLite (WAL)");
     println!("B2 | deliveries to 3 healthy sinks beside one that never answers | {with_dead:.0}/s | dead sink costs < 10 % | {build} | SQLite (WAL)");
     println!("B2 | event committed -> first attempt at the sink, p95 | {p95:.1} ms | < 50 ms | {build} | SQLite (WAL)");
-}
-
-/// A sink that notes when each request arrived.
-async fn timed_sink() -> (String, Arc<std::sync::Mutex<Vec<Instant>>>) {
-    let arrivals: Arc<std::sync::Mutex<Vec<Instant>>> = Arc::default();
-    let a = arrivals.clone();
-    let app = axum::Router::new().fallback(move || {
-        let a = a.clone();
-        async move {
-            a.lock().expect("lock").push(Instant::now());
-            "ok"
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (format!("http://{addr}/hook"), arrivals)
 }
