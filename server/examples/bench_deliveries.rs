@@ -42,6 +42,18 @@ async fn sink() -> (String, Arrivals) {
     (format!("http://{addr}/hook"), arrivals)
 }
 
+/// `n` healthy sinks: their URLs and arrivals.
+async fn healthy_sinks(n: usize) -> (Vec<String>, Vec<Arrivals>) {
+    let mut urls = Vec::new();
+    let mut arrivals = Vec::new();
+    for _ in 0..n {
+        let (u, a) = sink().await;
+        urls.push(u);
+        arrivals.push(a);
+    }
+    (urls, arrivals)
+}
+
 async fn dead_sink() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -123,25 +135,13 @@ async fn main() {
     // with a fourth sink that never answers beside them.
     let healthy = EVENTS * 3 / 4;
     let (s, _d2a) = state().await;
-    let mut urls = Vec::new();
-    let mut counts = Vec::new();
-    for _ in 0..3 {
-        let (u, c) = sink().await;
-        urls.push(u);
-        counts.push(c);
-    }
+    let (urls, counts) = healthy_sinks(3).await;
     enqueue_all(&s, &urls, healthy).await;
     DeliveryWorker::spawn(s.clone()).expect("worker");
     let took = wait_until(&counts, healthy).await;
     let without_dead = healthy as f64 / took.as_secs_f64();
     let (s, _d2) = state().await;
-    let mut urls = Vec::new();
-    let mut counts = Vec::new();
-    for _ in 0..3 {
-        let (u, c) = sink().await;
-        urls.push(u);
-        counts.push(c);
-    }
+    let (mut urls, counts) = healthy_sinks(3).await;
     urls.push(dead_sink().await);
     enqueue_all(&s, &urls, EVENTS).await;
     DeliveryWorker::spawn(s.clone()).expect("worker");

@@ -89,40 +89,41 @@ async fn every_incoming_post_answered_200_survives_kill_9() {
         .no_proxy()
         .build()
         .expect("client");
-    let signup: serde_json::Value = http
-        .post(format!("{}/api/v1/auths/signup", parley.base))
-        .json(&serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": "correct horse"}))
-        .send()
-        .await
-        .expect("signup")
-        .json()
-        .await
-        .expect("json");
+    // A JSON POST as the admin (or anyone, before there is a token).
+    let post = |path: String, body: serde_json::Value, token: Option<String>| {
+        let mut req = http.post(format!("{}{path}", parley.base)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move {
+            req.send()
+                .await
+                .expect("request")
+                .json::<serde_json::Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let signup = post(
+        "/api/v1/auths/signup".into(),
+        serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": "correct horse"}),
+        None,
+    )
+    .await;
     let token = signup["token"].as_str().expect("token").to_string();
-    let channel: serde_json::Value = http
-        .post(format!("{}/api/v1/channels/create", parley.base))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"name": "ops"}))
-        .send()
-        .await
-        .expect("channel")
-        .json()
-        .await
-        .expect("json");
+    let channel = post(
+        "/api/v1/channels/create".into(),
+        serde_json::json!({"name": "ops"}),
+        Some(token.clone()),
+    )
+    .await;
     let channel_id = channel["id"].as_str().expect("id").to_string();
-    let hook: serde_json::Value = http
-        .post(format!(
-            "{}/api/v1/channels/{channel_id}/webhooks/create",
-            parley.base
-        ))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"name": "CI"}))
-        .send()
-        .await
-        .expect("hook")
-        .json()
-        .await
-        .expect("json");
+    let hook = post(
+        format!("/api/v1/channels/{channel_id}/webhooks/create"),
+        serde_json::json!({"name": "CI"}),
+        Some(token.clone()),
+    )
+    .await;
     let url = hook["url"].as_str().expect("url").to_string();
 
     let answered: Arc<Mutex<Vec<String>>> = Arc::default();
