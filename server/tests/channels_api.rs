@@ -450,7 +450,7 @@ async fn members_see_webhook_messages_live() {
         .await
         .expect("db")
         .expect("user");
-    let mut socket = common::open_socket(&w.s, &w.member, &me.id).await;
+    let mut socket = common::synced_socket(&w.s, &w.member, &me.id).await;
     assert_eq!(
         w.post_raw(
             hook["url"].as_str().expect("url"),

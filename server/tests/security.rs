@@ -33,7 +33,8 @@ async fn a_demoted_member_stops_receiving_channel_messages_at_once() {
     let w = world().await;
     let url = hook_url(&w.create_hook("Alerts").await);
     let mel = w.user_id(&w.member).await;
-    let mut socket = open_socket(&w.s, &w.member, &mel).await;
+    // In step with the setup events (on PostgreSQL they come through NOTIFY).
+    let mut socket = common::synced_socket(&w.s, &w.member, &mel).await;
     post_to(&w, &url, "before").await;
     let before = next_event(&mut socket).await.expect("event");
     assert_eq!(before["message"]["content"], "before");
