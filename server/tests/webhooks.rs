@@ -484,3 +484,45 @@ async fn a_fast_healthy_host_gets_more_than_its_initial_slots() {
         rx.max_in_flight()
     );
 }
+
+#[tokio::test]
+async fn claims_leave_out_the_urls_of_a_busy_host() {
+    let (state, _dir) = common::database().await;
+    let busy = "http://busy.example/hook".to_string();
+    let free = "http://free.example/hook";
+    let body = json!({"event": "test"});
+    let mut conn = state.db.acquire().await.expect("conn");
+    for url in [busy.as_str(), free, busy.as_str(), free] {
+        let d = NewDelivery {
+            target: Target::Admin,
+            event: "test",
+            url,
+            body: &body,
+        };
+        store::enqueue(&mut conn, d).await.expect("enqueue");
+    }
+    drop(conn);
+    let skip = std::slice::from_ref(&busy);
+    let claimed = store::claim_due(&state.db, state.backend, 10, 60_000, skip)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 2);
+    assert!(
+        claimed.iter().all(|c| c.url == free),
+        "only the free host's rows"
+    );
+    assert_eq!(
+        store::next_due_at(&state.db, skip).await.expect("due"),
+        None,
+        "nothing else is due for the loop to wake for"
+    );
+    assert!(store::next_due_at(&state.db, &[])
+        .await
+        .expect("due")
+        .is_some());
+    let rest = store::claim_due(&state.db, state.backend, 10, 60_000, &[])
+        .await
+        .expect("claim");
+    assert_eq!(rest.len(), 2, "once the host is free its rows are claimed");
+    assert!(rest.iter().all(|c| c.url == busy));
+}

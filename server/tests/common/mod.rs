@@ -53,6 +53,15 @@ pub async fn spawn_with(configure: impl FnOnce(&mut EnvConfig)) -> TestServer {
     spawn_at(url, dir, configure).await
 }
 
+/// A fresh database with no worker or server running on it: for tests of
+/// the store itself.
+pub async fn database() -> (AppState, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut env = EnvConfig::for_database(fresh_database_url(&dir).await);
+    env.secret_key = "test-secret".into();
+    (AppState::connect(env).await.expect("database"), dir)
+}
+
 /// Two instances on one fresh PostgreSQL database, when the suite has one.
 pub async fn postgres_pair() -> Option<(TestServer, TestServer)> {
     if std::env::var("PARLEY_TEST_POSTGRES_URL").map_or(true, |v| v.is_empty()) {

@@ -93,6 +93,11 @@ impl HostLimit {
         self.in_flight
     }
 
+    /// Every slot the host may use now is taken.
+    pub fn is_full(&self) -> bool {
+        self.in_flight >= self.limit()
+    }
+
     /// Takes a slot if the host has one free.
     pub fn try_start(&mut self) -> bool {
         if self.in_flight < self.limit() {

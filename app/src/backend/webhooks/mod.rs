@@ -5,6 +5,7 @@ pub mod admin;
 pub mod credentials;
 pub mod format;
 pub mod host_limit;
+pub mod outcome_writer;
 pub mod signing;
 pub mod ssrf;
 pub mod store;

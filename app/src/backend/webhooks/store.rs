@@ -4,7 +4,7 @@
 use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
-use crate::backend::db::{new_id, now_ms, Backend, Db};
+use crate::backend::db::{begin_write, new_id, now_ms, Backend, Db};
 use crate::error::AppError;
 use crate::model::{Delivery, DeliveryStatus};
 
@@ -77,12 +77,14 @@ pub struct Claimed {
 }
 
 /// Claims up to `limit` due deliveries (and ones whose claim lapsed because
-/// their sender died). PostgreSQL skips rows another instance holds.
+/// their sender died), except those to `skip_urls` (their host is busy).
+/// PostgreSQL skips rows another instance holds.
 pub async fn claim_due(
     db: &Db,
     backend: Backend,
     limit: usize,
     lease_ms: i64,
+    skip_urls: &[String],
 ) -> Result<Vec<Claimed>, AppError> {
     let now = now_ms();
     let lock = if backend == Backend::Postgres {
@@ -90,20 +92,23 @@ pub async fn claim_due(
     } else {
         ""
     };
+    let skip = skip_clause(skip_urls.len(), 4);
     let sql = format!(
         "UPDATE webhook_deliveries SET status = 'delivering', locked_until = $1, updated_at = $2 \
          WHERE id IN (SELECT id FROM webhook_deliveries \
-            WHERE (status IN ('pending', 'retrying') AND next_attempt_at <= $2) \
-               OR (status = 'delivering' AND locked_until < $2) \
+            WHERE ((status IN ('pending', 'retrying') AND next_attempt_at <= $2) \
+               OR (status = 'delivering' AND locked_until < $2)) {skip} \
             ORDER BY next_attempt_at LIMIT $3 {lock}) \
          RETURNING id, target, owner_id, url, payload, attempts"
     );
-    let rows = sqlx::query(&sql)
+    let mut query = sqlx::query(&sql)
         .bind(now + lease_ms)
         .bind(now)
-        .bind(limit as i64)
-        .fetch_all(db)
-        .await?;
+        .bind(limit as i64);
+    for url in skip_urls {
+        query = query.bind(url);
+    }
+    let rows = query.fetch_all(db).await?;
     rows.iter()
         .map(|r| {
             let kind: String = r.try_get("target")?;
@@ -116,6 +121,16 @@ pub async fn claim_due(
             })
         })
         .collect()
+}
+
+/// `AND url NOT IN ($first, …)` for `count` bound URLs: only placeholders
+/// are generated, every value is bound.
+fn skip_clause(count: usize, first: usize) -> String {
+    if count == 0 {
+        return String::new();
+    }
+    let params: Vec<String> = (first..first + count).map(|i| format!("${i}")).collect();
+    format!("AND url NOT IN ({})", params.join(", "))
 }
 
 /// After a crash of the only instance (SQLite), nothing is really in flight.
@@ -153,32 +168,43 @@ pub struct AttemptOutcome {
     pub next_attempt_at: Option<i64>,
 }
 
-pub async fn record_attempt(
+/// Records attempts in one transaction; for each, whose log changed (none:
+/// the delivery is gone).
+pub async fn record_attempts(
     db: &Db,
-    id: &str,
-    outcome: &AttemptOutcome,
-) -> Result<Option<Target>, AppError> {
-    let status = outcome.status.unwrap_or(DeliveryStatus::Failed);
-    let row = sqlx::query(
-        "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, \
-         locked_until = NULL, last_status_code = $3, last_latency_ms = $4, last_error = $5, \
-         response_excerpt = $6, updated_at = $7 WHERE id = $8 RETURNING target, owner_id",
-    )
-    .bind(status.as_str())
-    .bind(outcome.next_attempt_at)
-    .bind(outcome.http_status)
-    .bind(outcome.latency_ms)
-    .bind(outcome.error.clone())
-    .bind(outcome.excerpt.clone())
-    .bind(now_ms())
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
-    row.map(|r| {
-        let kind: String = r.try_get("target")?;
-        Ok(Target::from_row(&kind, r.try_get("owner_id")?))
-    })
-    .transpose()
+    backend: Backend,
+    attempts: &[(&str, &AttemptOutcome)],
+) -> Result<Vec<Option<Target>>, AppError> {
+    let mut tx = begin_write(db, backend).await?;
+    let now = now_ms();
+    let mut targets = Vec::with_capacity(attempts.len());
+    for (id, outcome) in attempts {
+        let status = outcome.status.unwrap_or(DeliveryStatus::Failed);
+        let row = sqlx::query(
+            "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, \
+             locked_until = NULL, last_status_code = $3, last_latency_ms = $4, last_error = $5, \
+             response_excerpt = $6, updated_at = $7 WHERE id = $8 RETURNING target, owner_id",
+        )
+        .bind(status.as_str())
+        .bind(outcome.next_attempt_at)
+        .bind(outcome.http_status)
+        .bind(outcome.latency_ms)
+        .bind(outcome.error.clone())
+        .bind(outcome.excerpt.clone())
+        .bind(now)
+        .bind(*id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        targets.push(
+            row.map(|r| {
+                let kind: String = r.try_get("target")?;
+                Ok::<_, AppError>(Target::from_row(&kind, r.try_get("owner_id")?))
+            })
+            .transpose()?,
+        );
+    }
+    tx.commit().await?;
+    Ok(targets)
 }
 
 /// "Redeliver": the same message (same webhook-id) goes out again now.
@@ -200,13 +226,17 @@ pub async fn redeliver(db: &Db, target: &Target, id: &str) -> Result<(), AppErro
     Ok(())
 }
 
-pub async fn next_due_at(db: &Db) -> Result<Option<i64>, AppError> {
-    let row: (Option<i64>,) = sqlx::query_as(
-        "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status IN ('pending', 'retrying')",
-    )
-    .fetch_one(db)
-    .await?;
-    Ok(row.0)
+/// When the next delivery not to `skip_urls` falls due.
+pub async fn next_due_at(db: &Db, skip_urls: &[String]) -> Result<Option<i64>, AppError> {
+    let sql = format!(
+        "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status IN ('pending', 'retrying') {}",
+        skip_clause(skip_urls.len(), 1)
+    );
+    let mut query = sqlx::query_as::<_, (Option<i64>,)>(&sql);
+    for url in skip_urls {
+        query = query.bind(url);
+    }
+    Ok(query.fetch_one(db).await?.0)
 }
 
 pub async fn list(db: &Db, target: &Target, limit: i64) -> Result<Vec<Delivery>, AppError> {

@@ -10,6 +10,7 @@ use rand::Rng;
 use tokio::sync::{Notify, Semaphore};
 
 use super::host_limit::{HostLimit, HostLimitConfig, HostSignal};
+use super::outcome_writer::OutcomeWriter;
 use super::signing;
 use super::ssrf::{check_literal, GuardedResolver, Policy, Refusal};
 use super::store::{self, AttemptOutcome, Claimed, Target};
@@ -114,12 +115,27 @@ pub struct DeliveryWorker {
     user_client: reqwest::Client,
     user_policy: Policy,
     global: Arc<Semaphore>,
-    hosts: Arc<Mutex<HashMap<String, Arc<Mutex<HostLimit>>>>>,
+    hosts: Arc<Mutex<HashMap<String, Arc<Mutex<HostState>>>>>,
+    outcomes: OutcomeWriter,
 }
+
+/// One destination host: its adaptive limit and the URLs of deliveries
+/// that found it full. While it stays full those URLs are left out of the
+/// claim, so its backlog stays in the table instead of being claimed and
+/// handed back over and over (a dead host would cost the others).
+struct HostState {
+    limit: HostLimit,
+    parked_urls: Vec<String>,
+}
+
+/// URLs remembered per full host; more only cost a claim and a hand-back.
+const PARKED_URLS_PER_HOST: usize = 8;
+/// URLs left out of one claim at most (each is a bound parameter).
+const PARKED_URLS_PER_CLAIM: usize = 64;
 
 /// A request slot of one host, given back with what the attempt said.
 struct HostPermit {
-    host: Arc<Mutex<HostLimit>>,
+    host: Arc<Mutex<HostState>>,
     signal: HostSignal,
 }
 
@@ -132,7 +148,7 @@ impl HostPermit {
 impl Drop for HostPermit {
     fn drop(&mut self) {
         if let Ok(mut host) = self.host.lock() {
-            host.finish(self.signal, Instant::now());
+            host.limit.finish(self.signal, Instant::now());
         }
     }
 }
@@ -173,6 +189,7 @@ impl DeliveryWorker {
             user_policy,
             global: Arc::new(Semaphore::new(settings.max_in_flight.max(1))),
             hosts: Arc::default(),
+            outcomes: OutcomeWriter::spawn(state.db.clone(), state.backend),
             state,
         })
     }
@@ -205,19 +222,27 @@ impl DeliveryWorker {
                 continue;
             }
             let lease = i64::try_from(self.state.delivery.lease.as_millis()).unwrap_or(60_000);
-            let claimed =
-                match store::claim_due(&self.state.db, self.state.backend, free.min(100), lease)
-                    .await
-                {
-                    Ok(c) => c,
-                    Err(e) => {
-                        tracing::error!(error = %e, "cannot claim deliveries");
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                        continue;
-                    }
-                };
+            let skipped = self.parked_urls();
+            let claimed = match store::claim_due(
+                &self.state.db,
+                self.state.backend,
+                free.min(100),
+                lease,
+                &skipped,
+            )
+            .await
+            {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot claim deliveries");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
             if claimed.is_empty() {
-                let wait = match store::next_due_at(&self.state.db).await {
+                // Parked rows are due but wait for their host: a freed slot
+                // wakes the loop (`delivery_wake`), not the clock.
+                let wait = match store::next_due_at(&self.state.db, &skipped).await {
                     Ok(Some(at)) => Duration::from_millis((at - now_ms()).clamp(10, 1000) as u64),
                     _ => Duration::from_secs(1),
                 };
@@ -243,6 +268,23 @@ impl DeliveryWorker {
         }
     }
 
+    /// The URLs whose host has no free slot now: the claim leaves them out.
+    fn parked_urls(&self) -> Vec<String> {
+        let Ok(hosts) = self.hosts.lock() else {
+            return Vec::new();
+        };
+        let mut urls = Vec::new();
+        for host in hosts.values() {
+            if let Ok(host) = host.lock() {
+                if host.limit.is_full() {
+                    urls.extend(host.parked_urls.iter().cloned());
+                }
+            }
+        }
+        urls.truncate(PARKED_URLS_PER_CLAIM);
+        urls
+    }
+
     fn host_slot(&self, url: &str) -> Option<HostPermit> {
         let key = reqwest::Url::parse(url)
             .ok()
@@ -260,17 +302,33 @@ impl DeliveryWorker {
                 // A host with nothing in flight is idle: forget it (it
                 // starts again from the initial limit), so the map stays
                 // as small as the hosts in flight.
-                hosts.retain(|_, h| h.lock().map(|h| h.in_flight() > 0).unwrap_or(false));
+                hosts.retain(|_, h| h.lock().map(|h| h.limit.in_flight() > 0).unwrap_or(false));
             }
             let config = self.host_config();
             hosts
                 .entry(key)
-                .or_insert_with(|| Arc::new(Mutex::new(HostLimit::new(config))))
+                .or_insert_with(|| {
+                    Arc::new(Mutex::new(HostState {
+                        limit: HostLimit::new(config),
+                        parked_urls: Vec::new(),
+                    }))
+                })
                 .clone()
+        };
+        let started = {
+            let mut state = host.lock().ok()?;
+            let started = state.limit.try_start();
+            if started {
+                state.parked_urls.clear();
+            } else if !state.parked_urls.iter().any(|u| u == url)
+                && state.parked_urls.len() < PARKED_URLS_PER_HOST
+            {
+                state.parked_urls.push(url.to_string());
+            }
+            started
         };
         // `then`, not `then_some`: a permit built and dropped for a host
         // with no free slot would give back a slot it never took.
-        let started = host.lock().ok()?.try_start();
         started.then(|| HostPermit {
             host,
             signal: HostSignal::Neutral,
@@ -280,8 +338,9 @@ impl DeliveryWorker {
     async fn dispatch(&self, delivery: Claimed) {
         let Some(host_permit) = self.host_slot(&delivery.url) else {
             // Its host already has all the requests it may have in flight:
-            // hand the row back for a moment instead of waiting here.
-            let _ = store::postpone(&self.state.db, &delivery.id, now_ms() + 200).await;
+            // hand the row back, still due; its URL is parked, so the next
+            // claims skip it until the host has a free slot again.
+            let _ = store::postpone(&self.state.db, &delivery.id, now_ms()).await;
             return;
         };
         let Ok(global_permit) = self.global.clone().try_acquire_owned() else {
@@ -297,7 +356,7 @@ impl DeliveryWorker {
                 latency,
                 HostLimitConfig::default().fast,
             ));
-            match store::record_attempt(&worker.state.db, &delivery.id, &outcome).await {
+            match worker.outcomes.record(delivery.id.clone(), outcome).await {
                 Ok(Some(target)) => worker.state.deliveries_changed(&target).await,
                 Ok(None) => {}
                 Err(e) => {

@@ -1,0 +1,84 @@
+//! Attempt outcomes are written by one task that commits the outcomes
+//! finishing together in one transaction (SPEC B2): one commit — one fsync
+//! on SQLite — for a burst of answers instead of one per delivery. A sender
+//! waits for its commit before it frees its slot, so a crash before the
+//! commit only means the delivery is attempted again (at least once, same
+//! `webhook-id`).
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::store::{self, AttemptOutcome, Target};
+use crate::backend::db::{Backend, Db};
+use crate::error::AppError;
+
+/// Outcomes waiting for the writer; a full queue makes senders wait.
+pub const QUEUE: usize = 1024;
+/// Outcomes committed together at most.
+pub const MAX_BATCH: usize = 256;
+
+struct Job {
+    id: String,
+    outcome: AttemptOutcome,
+    done: oneshot::Sender<Result<Option<Target>, AppError>>,
+}
+
+/// The handle every sender holds; cheap to clone.
+#[derive(Clone)]
+pub struct OutcomeWriter {
+    queue: mpsc::Sender<Job>,
+}
+
+impl OutcomeWriter {
+    /// Starts the writer task on the current runtime.
+    pub fn spawn(db: Db, backend: Backend) -> OutcomeWriter {
+        let (queue, jobs) = mpsc::channel(QUEUE);
+        tokio::spawn(run(db, backend, jobs));
+        OutcomeWriter { queue }
+    }
+
+    /// Records one attempt; returns once it is committed, with whose log
+    /// changed (none: the delivery is gone).
+    pub async fn record(
+        &self,
+        id: String,
+        outcome: AttemptOutcome,
+    ) -> Result<Option<Target>, AppError> {
+        let (done, committed) = oneshot::channel();
+        self.queue
+            .send(Job { id, outcome, done })
+            .await
+            .map_err(|_| AppError::Internal)?;
+        committed.await.map_err(|_| AppError::Internal)?
+    }
+}
+
+async fn run(db: Db, backend: Backend, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let rows: Vec<(&str, &AttemptOutcome)> =
+            batch.iter().map(|j| (j.id.as_str(), &j.outcome)).collect();
+        match store::record_attempts(&db, backend, &rows).await {
+            Ok(targets) => {
+                for (job, target) in batch.into_iter().zip(targets) {
+                    let _ = job.done.send(Ok(target));
+                }
+            }
+            // A failed batch is tried row by row, so one bad row fails alone.
+            Err(e) => {
+                tracing::warn!(error = %e, rows = batch.len(), "outcome batch failed; writing one by one");
+                for job in batch {
+                    let result = store::record_attempts(&db, backend, &[(&job.id, &job.outcome)])
+                        .await
+                        .map(|mut t| t.pop().flatten());
+                    let _ = job.done.send(result);
+                }
+            }
+        }
+    }
+}
