@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Key, Locale};
+use crate::i18n::{Arg, Key, Locale, Message};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -25,8 +25,10 @@ pub enum AppError {
     RateLimited(u64),
     #[error("A reply is still being written in this chat.")]
     ReplyInProgress,
+    /// Bad input: what to fix, as a message every reader gets in their
+    /// own language.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Message),
     #[error("Something went wrong on the server.")]
     Internal,
     #[error("{0}")]
@@ -34,6 +36,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Bad input, said by a message without arguments.
+    pub fn invalid(key: Key) -> AppError {
+        AppError::Invalid(Message::new(key))
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
@@ -46,8 +53,8 @@ impl AppError {
         }
     }
 
-    /// The message in the reader's language where we have one; validation
-    /// details stay as the server wrote them.
+    /// The message in the reader's language. Only a server-function
+    /// transport error has no key (it comes from Leptos).
     pub fn localized(&self, locale: Locale) -> String {
         let key = match self {
             AppError::Unauthorized => Key::ErrUnauthorized,
@@ -58,12 +65,11 @@ impl AppError {
             AppError::ReplyInProgress => Key::ErrReplyInProgress,
             AppError::SignupDisabled => Key::ErrSignupDisabled,
             AppError::RateLimited(secs) => {
-                return Key::ErrRateLimited
-                    .text(locale)
-                    .replace("{n}", &secs.to_string())
+                return Key::ErrRateLimited.with(locale, &[("n", Arg::from(*secs))])
             }
             AppError::Internal => Key::ErrInternal,
-            AppError::Invalid(msg) | AppError::ServerFn(msg) => return msg.clone(),
+            AppError::Invalid(message) => return message.text(locale),
+            AppError::ServerFn(msg) => return msg.clone(),
         };
         key.text(locale).to_string()
     }

@@ -3,6 +3,10 @@
 //! `Key::all` is one exhaustive `match` returning one text per language, so
 //! a key cannot be added without all five translations.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -73,201 +77,449 @@ impl Locale {
         best.map(|(_, _, l)| l).unwrap_or_default()
     }
 
-    fn index(self) -> usize {
-        self as usize
+    /// The language id the locale files are named by.
+    pub fn language(self) -> fluent_templates::LanguageIdentifier {
+        use fluent_templates::langid;
+        match self {
+            Locale::En => langid!("en"),
+            Locale::De => langid!("de"),
+            Locale::Fr => langid!("fr"),
+            Locale::Es => langid!("es"),
+            Locale::Ru => langid!("ru"),
+        }
     }
 }
 
-macro_rules! keys {
-    ($($key:ident => [$en:expr, $de:expr, $fr:expr, $es:expr, $ru:expr $(,)?]),* $(,)?) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Key { $($key),* }
-
-        impl Key {
-            pub const ALL: &'static [Key] = &[$(Key::$key),*];
-
-            fn all(self) -> [&'static str; 5] {
-                match self { $(Key::$key => [$en, $de, $fr, $es, $ru]),* }
-            }
-        }
-    };
+/// Every UI text. The enum names a message of the locale files
+/// (`app/locales/<language>/parley.ftl`, Fluent syntax); the message id is
+/// the variant in kebab case (`SignIn` → `sign-in`). A test checks that
+/// every language has every key and no other.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Key {
+    AppTagline,
+    SignIn,
+    SignUp,
+    SignOut,
+    SignInTitle,
+    SignUpTitle,
+    FirstAccountHint,
+    Name,
+    Email,
+    Password,
+    PasswordHint,
+    CreateAccount,
+    NoAccount,
+    HaveAccount,
+    Working,
+    Loading,
+    SignupClosed,
+    PendingTitle,
+    PendingBody,
+    Chats,
+    Channels,
+    NewChat,
+    NoChats,
+    Model,
+    BuiltIn,
+    PromptPlaceholder,
+    NewChatHeading,
+    NewChatHint,
+    Writing,
+    ReplyFailed,
+    EndpointUnavailable,
+    DeleteChat,
+    ConfirmDeleteChat,
+    SendHint,
+    YouLabel,
+    NoChannels,
+    Welcome,
+    WelcomeBody,
+    Settings,
+    AdminPanel,
+    Users,
+    General,
+    Account,
+    Language,
+    LanguageHint,
+    Save,
+    Saving,
+    Saved,
+    Role,
+    Created,
+    Actions,
+    Delete,
+    Cancel,
+    ConfirmDeleteUser,
+    You,
+    NoUsers,
+    Authentication,
+    EnableSignup,
+    DefaultRole,
+    Features,
+    UserWebhooks,
+    UserWebhooksHint,
+    RolePending,
+    RoleUser,
+    RoleAdmin,
+    Profile,
+    Live,
+    Offline,
+    NotFoundTitle,
+    BackHome,
+    Menu,
+    NewUserSignedUp,
+    WebhookTestMessage,
+    Webhook,
+    WebhookUrl,
+    WebhookUrlHint,
+    FromEnv,
+    SigningSecret,
+    SigningSecretHint,
+    SecretSet,
+    NoSecret,
+    GenerateSecret,
+    RegenerateSecret,
+    RemoveSecret,
+    SecretOnce,
+    CustomHeaders,
+    CustomHeadersHint,
+    HeaderName,
+    HeaderValue,
+    AddHeader,
+    Remove,
+    KeepValue,
+    DeliveryLog,
+    NoDeliveries,
+    SendTest,
+    Redeliver,
+    Event,
+    Status,
+    Attempts,
+    HttpStatus,
+    Latency,
+    NextAttempt,
+    Response,
+    StatusPending,
+    StatusDelivering,
+    StatusDelivered,
+    StatusRetrying,
+    StatusFailed,
+    Copy,
+    Copied,
+    NewChannel,
+    ChannelName,
+    Description,
+    CreateChannel,
+    ChannelMenu,
+    EditChannel,
+    Members,
+    AddMember,
+    MemberRole,
+    ManagerRole,
+    Webhooks,
+    WebhooksHint,
+    Manage,
+    NewWebhook,
+    NoWebhooks,
+    LastUsed,
+    Never,
+    ProfileImage,
+    ImageHint,
+    CopyUrl,
+    RegenerateUrl,
+    ConfirmRegenerate,
+    ConfirmDeleteWebhook,
+    Close,
+    WebhookBadge,
+    Edited,
+    DeletedWebhook,
+    LoadOlder,
+    LoadingOlder,
+    ChannelStart,
+    GithubSecret,
+    GithubSecretHint,
+    GithubSecretSet,
+    SaveSecret,
+    ClearSecret,
+    NoMessages,
+    MessagePlaceholder,
+    Send,
+    ApiKeys,
+    ApiKeysHint,
+    KeyName,
+    CreateKey,
+    NoApiKeys,
+    NotificationWebhook,
+    NotificationWebhookHint,
+    NotifyWhen,
+    NotifyAway,
+    NotifyAlways,
+    NoUserDeliveries,
+    ErrUnauthorized,
+    ErrForbidden,
+    ErrNotFound,
+    ErrInvalidCredentials,
+    ErrReplyInProgress,
+    ErrEmailTaken,
+    ErrSignupDisabled,
+    ErrRateLimited,
+    ErrInternal,
+    DateTime,
+    DeliveriesShown,
+    ErrEmailInvalid,
+    ErrNameMissing,
+    ErrNameTooLong,
+    ErrPasswordTooShort,
+    ErrPasswordTooLong,
+    ErrOwnRole,
+    ErrDeleteSelf,
+    ErrKeyName,
+    ErrTooManyKeys,
+    ErrWebhookNameMissing,
+    ErrWebhookNameTooLong,
+    ErrProfileImage,
+    ErrGithubSecretTooLong,
+    ErrImageType,
+    ErrImageTooLarge,
+    ErrAccountPending,
+    ErrMessageTooLong,
+    ErrChannelNameMissing,
+    ErrChannelNameTooLong,
+    ErrMessageEmpty,
+    ErrNoAccountWithEmail,
+    ErrPromptTooLong,
+    ErrPromptMissing,
+    ErrUnknownModel,
+    ErrDefaultRole,
+    ErrControlChars,
+    ErrUrlTooLong,
+    ErrUrlInvalid,
+    ErrUrlScheme,
+    ErrUrlNoHost,
+    ErrUrlRefused,
+    ErrNoAdminUrl,
+    ErrHeaderName,
+    ErrHeaderReserved,
+    ErrHeaderTwice,
+    ErrHeaderValueChars,
+    ErrTooManyHeaders,
+    ErrHeaderValueMissing,
+    ErrUserWebhooksOff,
+    ErrNoUserUrl,
+    AdminSections,
+    SettingsSections,
+    Sidebar,
+    UploadFailedStatus,
+    UploadUnreachable,
 }
 
 impl Key {
-    pub fn text(self, locale: Locale) -> &'static str {
-        self.all()[locale.index()]
+    pub const ALL: &'static [Key] = <Key as strum::VariantArray>::VARIANTS;
+
+    /// The message id in the locale files.
+    pub fn id(self) -> &'static str {
+        self.into()
+    }
+
+    /// The text in `locale`.
+    pub fn text(self, locale: Locale) -> String {
+        lookup(locale, self.id(), None)
+    }
+
+    /// The text in `locale` with its arguments (`{ $name }`, plural
+    /// selectors on numbers).
+    pub fn with(self, locale: Locale, args: &[(&str, Arg)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
+            .iter()
+            .map(|(name, value)| (Cow::Owned(name.to_string()), value.fluent()))
+            .collect();
+        lookup(locale, self.id(), Some(&args))
     }
 }
 
-keys! {
-    AppTagline => ["Your team's chat workspace", "Der Chat-Arbeitsbereich deines Teams", "L'espace de discussion de votre équipe", "El espacio de chat de tu equipo", "Рабочее пространство для общения вашей команды"],
-    SignIn => ["Sign in", "Anmelden", "Se connecter", "Iniciar sesión", "Войти"],
-    SignUp => ["Sign up", "Registrieren", "S'inscrire", "Registrarse", "Зарегистрироваться"],
-    SignOut => ["Sign out", "Abmelden", "Se déconnecter", "Cerrar sesión", "Выйти"],
-    SignInTitle => ["Sign in to Parley", "Bei Parley anmelden", "Se connecter à Parley", "Inicia sesión en Parley", "Вход в Parley"],
-    SignUpTitle => ["Create your Parley account", "Parley-Konto erstellen", "Créer votre compte Parley", "Crea tu cuenta de Parley", "Создайте аккаунт Parley"],
-    FirstAccountHint => ["The first account becomes the administrator.", "Das erste Konto wird Administrator.", "Le premier compte devient administrateur.", "La primera cuenta será la de administrador.", "Первый аккаунт становится администратором."],
-    Name => ["Name", "Name", "Nom", "Nombre", "Имя"],
-    Email => ["Email", "E-Mail", "E-mail", "Correo electrónico", "Электронная почта"],
-    Password => ["Password", "Passwort", "Mot de passe", "Contraseña", "Пароль"],
-    PasswordHint => ["At least 8 characters.", "Mindestens 8 Zeichen.", "Au moins 8 caractères.", "Al menos 8 caracteres.", "Не менее 8 символов."],
-    CreateAccount => ["Create account", "Konto erstellen", "Créer le compte", "Crear cuenta", "Создать аккаунт"],
-    NoAccount => ["Don't have an account?", "Noch kein Konto?", "Pas encore de compte ?", "¿No tienes cuenta?", "Нет аккаунта?"],
-    HaveAccount => ["Already have an account?", "Schon ein Konto?", "Vous avez déjà un compte ?", "¿Ya tienes cuenta?", "Уже есть аккаунт?"],
-    Working => ["Please wait…", "Bitte warten…", "Veuillez patienter…", "Espera…", "Подождите…"],
-    Loading => ["Loading…", "Wird geladen…", "Chargement…", "Cargando…", "Загрузка…"],
-    SignupClosed => ["New sign-ups are turned off. Ask an administrator for an account.", "Neue Registrierungen sind deaktiviert. Bitte einen Administrator um ein Konto.", "Les inscriptions sont fermées. Demandez un compte à un administrateur.", "Los registros están desactivados. Pide una cuenta a un administrador.", "Регистрация отключена. Попросите администратора создать аккаунт."],
-    PendingTitle => ["Account activation pending", "Kontoaktivierung ausstehend", "Activation du compte en attente", "Activación de cuenta pendiente", "Ожидается активация аккаунта"],
-    PendingBody => ["Your account is waiting for an administrator's approval. This page changes by itself as soon as you are approved.", "Dein Konto wartet auf die Freigabe durch einen Administrator. Diese Seite ändert sich von selbst, sobald du freigeschaltet bist.", "Votre compte attend l'approbation d'un administrateur. Cette page se met à jour d'elle-même dès que vous êtes approuvé.", "Tu cuenta espera la aprobación de un administrador. Esta página cambiará sola en cuanto te aprueben.", "Ваш аккаунт ожидает одобрения администратора. Страница обновится сама, как только вас одобрят."],
-    Chats => ["Chats", "Chats", "Discussions", "Chats", "Чаты"],
-    Channels => ["Channels", "Kanäle", "Canaux", "Canales", "Каналы"],
-    NewChat => ["New chat", "Neuer Chat", "Nouvelle discussion", "Nuevo chat", "Новый чат"],
-    NoChats => ["No chats yet.", "Noch keine Chats.", "Aucune discussion pour l'instant.", "Aún no hay chats.", "Чатов пока нет."],
-    Model => ["Model", "Modell", "Modèle", "Modelo", "Модель"],
-    BuiltIn => ["built-in, offline", "integriert, offline", "intégré, hors ligne", "integrado, sin conexión", "встроенная, офлайн"],
-    PromptPlaceholder => ["Send a message…", "Nachricht senden…", "Envoyer un message…", "Enviar un mensaje…", "Отправить сообщение…"],
-    NewChatHeading => ["What shall we talk about?", "Worüber wollen wir sprechen?", "De quoi parlons-nous ?", "¿De qué hablamos?", "О чём поговорим?"],
-    NewChatHint => ["Pick a model and send your first prompt; it becomes the chat's title. Replies keep being written if you close the tab.", "Wähle ein Modell und sende deine erste Nachricht; sie wird zum Titel des Chats. Antworten werden weitergeschrieben, auch wenn du den Tab schließt.", "Choisissez un modèle et envoyez votre premier message ; il devient le titre de la discussion. Les réponses continuent de s'écrire si vous fermez l'onglet.", "Elige un modelo y envía tu primer mensaje; será el título del chat. Las respuestas se siguen escribiendo aunque cierres la pestaña.", "Выберите модель и отправьте первое сообщение — оно станет названием чата. Ответ допишется, даже если закрыть вкладку."],
-    Writing => ["Writing…", "Schreibt…", "Rédaction…", "Escribiendo…", "Пишет…"],
-    ReplyFailed => ["The model could not finish this reply:", "Das Modell konnte diese Antwort nicht beenden:", "Le modèle n'a pas pu terminer cette réponse :", "El modelo no pudo terminar esta respuesta:", "Модель не смогла закончить ответ:"],
-    EndpointUnavailable => ["The OpenAI-compatible endpoint could not be listed; only built-in models are offered.", "Der OpenAI-kompatible Endpunkt ließ sich nicht abfragen; nur eingebaute Modelle stehen bereit.", "Le point d'accès compatible OpenAI est injoignable ; seuls les modèles intégrés sont proposés.", "No se pudo consultar el endpoint compatible con OpenAI; solo se ofrecen los modelos integrados.", "OpenAI-совместимый сервер недоступен; доступны только встроенные модели."],
-    DeleteChat => ["Delete chat", "Chat löschen", "Supprimer la discussion", "Eliminar chat", "Удалить чат"],
-    ConfirmDeleteChat => ["Delete this chat and all its messages? This cannot be undone.", "Diesen Chat mit allen Nachrichten löschen? Das lässt sich nicht rückgängig machen.", "Supprimer cette discussion et tous ses messages ? Action irréversible.", "¿Eliminar este chat y todos sus mensajes? No se puede deshacer.", "Удалить этот чат со всеми сообщениями? Это необратимо."],
-    SendHint => ["Enter sends, Shift+Enter adds a line.", "Enter sendet, Umschalt+Enter fügt eine Zeile ein.", "Entrée envoie, Maj+Entrée ajoute une ligne.", "Intro envía, Mayús+Intro añade una línea.", "Enter — отправить, Shift+Enter — новая строка."],
-    YouLabel => ["You", "Du", "Vous", "Tú", "Вы"],
-    NoChannels => ["No channels yet.", "Noch keine Kanäle.", "Aucun canal pour l'instant.", "Aún no hay canales.", "Каналов пока нет."],
-    Welcome => ["Welcome, {name}", "Willkommen, {name}", "Bienvenue, {name}", "Bienvenido, {name}", "Добро пожаловать, {name}"],
-    WelcomeBody => ["Start a chat or open a channel from the sidebar.", "Starte einen Chat oder öffne einen Kanal in der Seitenleiste.", "Commencez une discussion ou ouvrez un canal depuis la barre latérale.", "Empieza un chat o abre un canal desde la barra lateral.", "Начните чат или откройте канал на боковой панели."],
-    Settings => ["Settings", "Einstellungen", "Paramètres", "Ajustes", "Настройки"],
-    AdminPanel => ["Admin Panel", "Admin-Bereich", "Panneau d'administration", "Panel de administración", "Панель администратора"],
-    Users => ["Users", "Benutzer", "Utilisateurs", "Usuarios", "Пользователи"],
-    General => ["General", "Allgemein", "Général", "General", "Общие"],
-    Account => ["Account", "Konto", "Compte", "Cuenta", "Аккаунт"],
-    Language => ["Language", "Sprache", "Langue", "Idioma", "Язык"],
-    LanguageHint => ["Used for the interface and for your notifications.", "Gilt für die Oberfläche und deine Benachrichtigungen.", "Utilisée pour l'interface et vos notifications.", "Se usa en la interfaz y en tus notificaciones.", "Используется в интерфейсе и в ваших уведомлениях."],
-    Save => ["Save", "Speichern", "Enregistrer", "Guardar", "Сохранить"],
-    Saving => ["Saving…", "Wird gespeichert…", "Enregistrement…", "Guardando…", "Сохранение…"],
-    Saved => ["Saved", "Gespeichert", "Enregistré", "Guardado", "Сохранено"],
-    Role => ["Role", "Rolle", "Rôle", "Rol", "Роль"],
-    Created => ["Created", "Erstellt", "Créé", "Creado", "Создан"],
-    Actions => ["Actions", "Aktionen", "Actions", "Acciones", "Действия"],
-    Delete => ["Delete", "Löschen", "Supprimer", "Eliminar", "Удалить"],
-    Cancel => ["Cancel", "Abbrechen", "Annuler", "Cancelar", "Отмена"],
-    ConfirmDeleteUser => ["Delete this user and everything they own? This cannot be undone.", "Diesen Benutzer und alle seine Daten löschen? Das lässt sich nicht rückgängig machen.", "Supprimer cet utilisateur et tout ce qu'il possède ? Action irréversible.", "¿Eliminar este usuario y todo lo suyo? No se puede deshacer.", "Удалить этого пользователя и все его данные? Это необратимо."],
-    You => ["you", "du", "vous", "tú", "вы"],
-    NoUsers => ["No users.", "Keine Benutzer.", "Aucun utilisateur.", "No hay usuarios.", "Нет пользователей."],
-    Authentication => ["Authentication", "Authentifizierung", "Authentification", "Autenticación", "Аутентификация"],
-    EnableSignup => ["Enable new sign-ups", "Neue Registrierungen erlauben", "Autoriser les inscriptions", "Permitir nuevos registros", "Разрешить регистрацию"],
-    DefaultRole => ["Default user role", "Standardrolle für neue Benutzer", "Rôle par défaut des utilisateurs", "Rol predeterminado", "Роль по умолчанию"],
-    Features => ["Features", "Funktionen", "Fonctionnalités", "Funciones", "Функции"],
-    UserWebhooks => ["User Webhooks", "Benutzer-Webhooks", "Webhooks utilisateur", "Webhooks de usuario", "Пользовательские вебхуки"],
-    UserWebhooksHint => ["Let users get a webhook notification when a chat reply is ready while they are away.", "Benutzer können per Webhook benachrichtigt werden, wenn eine Chat-Antwort fertig ist, während sie abwesend sind.", "Permet aux utilisateurs d'être notifiés par webhook quand une réponse est prête pendant leur absence.", "Permite a los usuarios recibir un webhook cuando una respuesta esté lista mientras están ausentes.", "Пользователи получают уведомление по вебхуку, когда ответ в чате готов, пока их нет."],
-    RolePending => ["pending", "ausstehend", "en attente", "pendiente", "ожидает"],
-    RoleUser => ["user", "Benutzer", "utilisateur", "usuario", "пользователь"],
-    RoleAdmin => ["admin", "Administrator", "administrateur", "administrador", "администратор"],
-    Profile => ["Profile", "Profil", "Profil", "Perfil", "Профиль"],
-    Live => ["Live", "Live", "En direct", "En vivo", "В реальном времени"],
-    Offline => ["Reconnecting…", "Verbindung wird hergestellt…", "Reconnexion…", "Reconectando…", "Переподключение…"],
-    NotFoundTitle => ["Page not found", "Seite nicht gefunden", "Page introuvable", "Página no encontrada", "Страница не найдена"],
-    BackHome => ["Back to Parley", "Zurück zu Parley", "Retour à Parley", "Volver a Parley", "Вернуться в Parley"],
-    Menu => ["Menu", "Menü", "Menu", "Menú", "Меню"],
-    NewUserSignedUp => ["New user signed up: {name}", "Neuer Benutzer registriert: {name}", "Nouvel utilisateur inscrit : {name}", "Nuevo usuario registrado: {name}", "Новый пользователь зарегистрировался: {name}"],
-    WebhookTestMessage => ["Parley test notification: your webhook works.", "Parley-Testbenachrichtigung: Dein Webhook funktioniert.", "Notification de test Parley : votre webhook fonctionne.", "Notificación de prueba de Parley: tu webhook funciona.", "Тестовое уведомление Parley: ваш вебхук работает."],
-    Webhook => ["Webhook", "Webhook", "Webhook", "Webhook", "Вебхук"],
-    WebhookUrl => ["Webhook URL", "Webhook-URL", "URL du webhook", "URL del webhook", "URL вебхука"],
-    WebhookUrlHint => ["Parley posts here when a new user signs up. Slack, Discord, Google Chat and Teams URLs get their own message format. Leave empty to turn it off.", "Parley sendet hierhin, wenn sich jemand registriert. Slack-, Discord-, Google-Chat- und Teams-URLs erhalten ihr eigenes Format. Leer lassen zum Abschalten.", "Parley envoie ici chaque nouvelle inscription. Les URL Slack, Discord, Google Chat et Teams reçoivent leur propre format. Laisser vide pour désactiver.", "Parley envía aquí cada nuevo registro. Las URL de Slack, Discord, Google Chat y Teams reciben su propio formato. Déjalo vacío para desactivarlo.", "Parley отправляет сюда уведомление о каждой регистрации. Для Slack, Discord, Google Chat и Teams используется их формат. Оставьте пустым, чтобы отключить."],
-    FromEnv => ["Set by WEBHOOK_URL until you save one here.", "Aus WEBHOOK_URL, bis hier eine gespeichert wird.", "Défini par WEBHOOK_URL jusqu'à ce que vous en enregistriez une ici.", "Definida por WEBHOOK_URL hasta que guardes una aquí.", "Задано через WEBHOOK_URL, пока вы не сохраните своё значение."],
-    SigningSecret => ["Signing secret", "Signaturschlüssel", "Secret de signature", "Secreto de firma", "Секрет подписи"],
-    SigningSecretHint => ["With a secret, every request carries Standard Webhooks signature headers (webhook-id, webhook-timestamp, webhook-signature).", "Mit einem Schlüssel trägt jede Anfrage Standard-Webhooks-Signaturen (webhook-id, webhook-timestamp, webhook-signature).", "Avec un secret, chaque requête porte les en-têtes de signature Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).", "Con un secreto, cada petición lleva las cabeceras de firma de Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).", "С секретом каждый запрос несёт заголовки подписи Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)."],
-    SecretSet => ["A secret is set.", "Ein Schlüssel ist gesetzt.", "Un secret est défini.", "Hay un secreto configurado.", "Секрет задан."],
-    NoSecret => ["No secret: requests are not signed.", "Kein Schlüssel: Anfragen werden nicht signiert.", "Pas de secret : les requêtes ne sont pas signées.", "Sin secreto: las peticiones no se firman.", "Секрета нет: запросы не подписываются."],
-    GenerateSecret => ["Generate secret", "Schlüssel erzeugen", "Générer un secret", "Generar secreto", "Создать секрет"],
-    RegenerateSecret => ["Regenerate secret", "Schlüssel neu erzeugen", "Régénérer le secret", "Regenerar secreto", "Пересоздать секрет"],
-    RemoveSecret => ["Remove secret", "Schlüssel entfernen", "Supprimer le secret", "Quitar secreto", "Удалить секрет"],
-    SecretOnce => ["Copy it now: it is shown only once.", "Jetzt kopieren: Er wird nur einmal angezeigt.", "Copiez-le maintenant : il ne s'affiche qu'une fois.", "Cópialo ahora: solo se muestra una vez.", "Скопируйте сейчас: он показывается один раз."],
-    CustomHeaders => ["Custom headers", "Eigene Header", "En-têtes personnalisés", "Cabeceras personalizadas", "Свои заголовки"],
-    CustomHeadersHint => ["Sent with every request, e.g. Authorization. Stored encrypted; values are never shown again — leave a value empty to keep it.", "Werden mit jeder Anfrage gesendet, z. B. Authorization. Verschlüsselt gespeichert; Werte werden nie wieder angezeigt — leer lassen, um sie zu behalten.", "Envoyés avec chaque requête, p. ex. Authorization. Stockés chiffrés ; les valeurs ne sont jamais réaffichées — laisser vide pour les conserver.", "Se envían con cada petición, p. ej. Authorization. Se guardan cifradas; los valores no se vuelven a mostrar: déjalo vacío para conservarlo.", "Отправляются с каждым запросом, например Authorization. Хранятся зашифрованными; значения больше не показываются — оставьте пустым, чтобы сохранить."],
-    HeaderName => ["Header", "Header", "En-tête", "Cabecera", "Заголовок"],
-    HeaderValue => ["Value", "Wert", "Valeur", "Valor", "Значение"],
-    AddHeader => ["Add header", "Header hinzufügen", "Ajouter un en-tête", "Añadir cabecera", "Добавить заголовок"],
-    Remove => ["Remove", "Entfernen", "Retirer", "Quitar", "Убрать"],
-    KeepValue => ["(unchanged)", "(unverändert)", "(inchangée)", "(sin cambios)", "(без изменений)"],
-    DeliveryLog => ["Deliveries", "Zustellungen", "Livraisons", "Entregas", "Доставки"],
-    NoDeliveries => ["Nothing sent yet. New sign-ups and tests appear here.", "Noch nichts gesendet. Registrierungen und Tests erscheinen hier.", "Rien d'envoyé pour l'instant. Les inscriptions et les tests apparaissent ici.", "Aún no se ha enviado nada. Los registros y las pruebas aparecen aquí.", "Пока ничего не отправлено. Здесь появятся регистрации и тесты."],
-    SendTest => ["Send test", "Test senden", "Envoyer un test", "Enviar prueba", "Отправить тест"],
-    Redeliver => ["Redeliver", "Erneut senden", "Renvoyer", "Reenviar", "Отправить снова"],
-    Event => ["Event", "Ereignis", "Événement", "Evento", "Событие"],
-    Status => ["Status", "Status", "Statut", "Estado", "Статус"],
-    Attempts => ["Attempts", "Versuche", "Tentatives", "Intentos", "Попытки"],
-    HttpStatus => ["HTTP", "HTTP", "HTTP", "HTTP", "HTTP"],
-    Latency => ["Latency", "Latenz", "Latence", "Latencia", "Задержка"],
-    NextAttempt => ["Next attempt", "Nächster Versuch", "Prochaine tentative", "Próximo intento", "Следующая попытка"],
-    Response => ["Response", "Antwort", "Réponse", "Respuesta", "Ответ"],
-    StatusPending => ["pending", "wartend", "en attente", "pendiente", "ожидает"],
-    StatusDelivering => ["sending", "wird gesendet", "envoi", "enviando", "отправка"],
-    StatusDelivered => ["delivered", "zugestellt", "livré", "entregado", "доставлено"],
-    StatusRetrying => ["retrying", "neuer Versuch", "nouvel essai", "reintentando", "повтор"],
-    StatusFailed => ["failed", "fehlgeschlagen", "échec", "fallido", "ошибка"],
-    Copy => ["Copy", "Kopieren", "Copier", "Copiar", "Копировать"],
-    Copied => ["Copied", "Kopiert", "Copié", "Copiado", "Скопировано"],
-    NewChannel => ["New channel", "Neuer Kanal", "Nouveau canal", "Nuevo canal", "Новый канал"],
-    ChannelName => ["Channel name", "Kanalname", "Nom du canal", "Nombre del canal", "Название канала"],
-    Description => ["Description", "Beschreibung", "Description", "Descripción", "Описание"],
-    CreateChannel => ["Create channel", "Kanal erstellen", "Créer le canal", "Crear canal", "Создать канал"],
-    ChannelMenu => ["Channel menu", "Kanalmenü", "Menu du canal", "Menú del canal", "Меню канала"],
-    EditChannel => ["Edit Channel", "Kanal bearbeiten", "Modifier le canal", "Editar canal", "Изменить канал"],
-    Members => ["Members", "Mitglieder", "Membres", "Miembros", "Участники"],
-    AddMember => ["Add member", "Mitglied hinzufügen", "Ajouter un membre", "Añadir miembro", "Добавить участника"],
-    MemberRole => ["member", "Mitglied", "membre", "miembro", "участник"],
-    ManagerRole => ["manager", "Verwalter", "gestionnaire", "gestor", "менеджер"],
-    Webhooks => ["Webhooks", "Webhooks", "Webhooks", "Webhooks", "Вебхуки"],
-    WebhooksHint => ["Let outside tools post into this channel.", "Externe Tools können in diesen Kanal posten.", "Permet à des outils externes de publier dans ce canal.", "Permite que herramientas externas publiquen en este canal.", "Внешние сервисы смогут писать в этот канал."],
-    Manage => ["Manage", "Verwalten", "Gérer", "Gestionar", "Управлять"],
-    NewWebhook => ["New Webhook", "Neuer Webhook", "Nouveau webhook", "Nuevo webhook", "Новый вебхук"],
-    NoWebhooks => ["No webhooks yet.", "Noch keine Webhooks.", "Aucun webhook pour l'instant.", "Aún no hay webhooks.", "Вебхуков пока нет."],
-    LastUsed => ["Last used", "Zuletzt benutzt", "Dernière utilisation", "Último uso", "Последнее использование"],
-    Never => ["never", "nie", "jamais", "nunca", "никогда"],
-    ProfileImage => ["Profile Image", "Profilbild", "Image de profil", "Imagen de perfil", "Изображение профиля"],
-    ImageHint => ["PNG, JPEG, GIF or WebP, up to 1 MiB.", "PNG, JPEG, GIF oder WebP, bis 1 MiB.", "PNG, JPEG, GIF ou WebP, 1 Mio maximum.", "PNG, JPEG, GIF o WebP, hasta 1 MiB.", "PNG, JPEG, GIF или WebP, до 1 МиБ."],
-    CopyUrl => ["Copy URL", "URL kopieren", "Copier l'URL", "Copiar URL", "Копировать URL"],
-    RegenerateUrl => ["Regenerate URL", "URL neu erzeugen", "Régénérer l'URL", "Regenerar URL", "Пересоздать URL"],
-    ConfirmRegenerate => ["Make a new URL? The current one stops working at once.", "Neue URL erzeugen? Die bisherige funktioniert sofort nicht mehr.", "Créer une nouvelle URL ? L'actuelle cessera aussitôt de fonctionner.", "¿Crear una URL nueva? La actual dejará de funcionar al instante.", "Создать новый URL? Текущий сразу перестанет работать."],
-    ConfirmDeleteWebhook => ["Delete this webhook? Its URL stops working; its messages stay.", "Diesen Webhook löschen? Seine URL funktioniert dann nicht mehr; seine Nachrichten bleiben.", "Supprimer ce webhook ? Son URL cessera de fonctionner ; ses messages restent.", "¿Eliminar este webhook? Su URL dejará de funcionar; sus mensajes se quedan.", "Удалить вебхук? Его URL перестанет работать, сообщения останутся."],
-    Close => ["Close", "Schließen", "Fermer", "Cerrar", "Закрыть"],
-    WebhookBadge => ["Webhook", "Webhook", "Webhook", "Webhook", "Вебхук"],
-    Edited => ["(edited)", "(bearbeitet)", "(modifié)", "(editado)", "(изменено)"],
-    DeletedWebhook => ["Deleted Webhook", "Gelöschter Webhook", "Webhook supprimé", "Webhook eliminado", "Удалённый вебхук"],
-    LoadOlder => ["Load older messages", "Ältere Nachrichten laden", "Charger les messages plus anciens", "Cargar mensajes anteriores", "Загрузить более ранние сообщения"],
-    LoadingOlder => ["Loading older messages…", "Ältere Nachrichten werden geladen…", "Chargement des messages plus anciens…", "Cargando mensajes anteriores…", "Загрузка более ранних сообщений…"],
-    ChannelStart => ["This is the beginning of the channel.", "Hier beginnt der Kanal.", "C'est le début du canal.", "Este es el comienzo del canal.", "Это начало канала."],
-    GithubSecret => ["GitHub secret", "GitHub-Secret", "Secret GitHub", "Secreto de GitHub", "Секрет GitHub"],
-    GithubSecretHint => ["For GitHub's deliveries to this URL + /github: the secret set in GitHub's webhook settings. Deliveries without a matching X-Hub-Signature-256 are refused.", "Für GitHubs Zustellungen an diese URL + /github: das Secret aus GitHubs Webhook-Einstellungen. Zustellungen ohne passende X-Hub-Signature-256 werden abgewiesen.", "Pour les envois de GitHub vers cette URL + /github : le secret défini dans les réglages du webhook GitHub. Les envois sans X-Hub-Signature-256 valide sont refusés.", "Para los envíos de GitHub a esta URL + /github: el secreto de la configuración del webhook en GitHub. Se rechazan los envíos sin una X-Hub-Signature-256 válida.", "Для доставок GitHub на этот URL + /github: секрет из настроек вебхука в GitHub. Доставки без верной X-Hub-Signature-256 отклоняются."],
-    GithubSecretSet => ["A secret is set: GitHub deliveries must be signed.", "Ein Secret ist gesetzt: GitHub-Zustellungen müssen signiert sein.", "Un secret est défini : les envois GitHub doivent être signés.", "Hay un secreto: los envíos de GitHub deben ir firmados.", "Секрет задан: доставки GitHub должны быть подписаны."],
-    SaveSecret => ["Set secret", "Secret setzen", "Définir le secret", "Establecer secreto", "Задать секрет"],
-    ClearSecret => ["Remove secret", "Secret entfernen", "Retirer le secret", "Quitar secreto", "Удалить секрет"],
-    NoMessages => ["No messages yet. Say hello!", "Noch keine Nachrichten. Sag Hallo!", "Aucun message pour l'instant. Dites bonjour !", "Aún no hay mensajes. ¡Saluda!", "Сообщений пока нет. Поздоровайтесь!"],
-    MessagePlaceholder => ["Write a message… (Enter sends, Shift+Enter for a new line)", "Nachricht schreiben… (Enter sendet, Umschalt+Enter für neue Zeile)", "Écrire un message… (Entrée envoie, Maj+Entrée pour une nouvelle ligne)", "Escribe un mensaje… (Intro envía, Mayús+Intro para nueva línea)", "Напишите сообщение… (Enter — отправить, Shift+Enter — новая строка)"],
-    Send => ["Send", "Senden", "Envoyer", "Enviar", "Отправить"],
-    ApiKeys => ["API keys", "API-Schlüssel", "Clés API", "Claves API", "API-ключи"],
-    ApiKeysHint => ["For scripts: send a key as Authorization: Bearer sk-… to the REST API.", "Für Skripte: Schlüssel als Authorization: Bearer sk-… an die REST-API senden.", "Pour les scripts : envoyez une clé en Authorization: Bearer sk-… à l'API REST.", "Para scripts: envía una clave como Authorization: Bearer sk-… a la API REST.", "Для скриптов: передавайте ключ как Authorization: Bearer sk-… в REST API."],
-    KeyName => ["Key name", "Name des Schlüssels", "Nom de la clé", "Nombre de la clave", "Название ключа"],
-    CreateKey => ["Create key", "Schlüssel erstellen", "Créer la clé", "Crear clave", "Создать ключ"],
-    NoApiKeys => ["No API keys yet.", "Noch keine API-Schlüssel.", "Aucune clé API pour l'instant.", "Aún no hay claves API.", "API-ключей пока нет."],
-    NotificationWebhook => ["Notification Webhook", "Benachrichtigungs-Webhook", "Webhook de notification", "Webhook de notificación", "Вебхук уведомлений"],
-    NotificationWebhookHint => ["Parley posts here when a chat reply is ready. Slack, Discord, Google Chat and Teams URLs get their own format.", "Parley sendet hierhin, wenn eine Chat-Antwort fertig ist. Slack-, Discord-, Google-Chat- und Teams-URLs erhalten ihr eigenes Format.", "Parley envoie ici quand une réponse est prête. Les URL Slack, Discord, Google Chat et Teams reçoivent leur propre format.", "Parley envía aquí cuando una respuesta está lista. Las URL de Slack, Discord, Google Chat y Teams reciben su propio formato.", "Parley отправляет сюда уведомление, когда ответ в чате готов. Для Slack, Discord, Google Chat и Teams используется их формат."],
-    NotifyWhen => ["Notify me", "Benachrichtigen", "Me notifier", "Notificarme", "Уведомлять"],
-    NotifyAway => ["only when I'm away", "nur wenn ich abwesend bin", "seulement en mon absence", "solo cuando no estoy", "только когда меня нет"],
-    NotifyAlways => ["always", "immer", "toujours", "siempre", "всегда"],
-    NoUserDeliveries => ["Nothing sent yet. Chat reply notifications and tests appear here.", "Noch nichts gesendet. Benachrichtigungen zu Chat-Antworten und Tests erscheinen hier.", "Rien d'envoyé pour l'instant. Les notifications de réponses et les tests apparaissent ici.", "Aún no se ha enviado nada. Los avisos de respuestas y las pruebas aparecen aquí.", "Пока ничего не отправлено. Здесь появятся уведомления об ответах и тесты."],
-    ErrUnauthorized => ["Please sign in.", "Bitte melde dich an.", "Veuillez vous connecter.", "Inicia sesión.", "Пожалуйста, войдите."],
-    ErrForbidden => ["You do not have permission to do this.", "Dafür fehlt dir die Berechtigung.", "Vous n'avez pas la permission de faire cela.", "No tienes permiso para hacer esto.", "У вас нет прав на это действие."],
-    ErrNotFound => ["Not found.", "Nicht gefunden.", "Introuvable.", "No encontrado.", "Не найдено."],
-    ErrInvalidCredentials => ["Incorrect email or password.", "E-Mail oder Passwort ist falsch.", "E-mail ou mot de passe incorrect.", "Correo o contraseña incorrectos.", "Неверная почта или пароль."],
-    ErrReplyInProgress => ["A reply is still being written in this chat. Wait for it to finish.", "In diesem Chat wird noch eine Antwort geschrieben. Bitte warte, bis sie fertig ist.", "Une réponse est encore en cours dans cette discussion. Attendez qu'elle se termine.", "Todavía se está escribiendo una respuesta en este chat. Espera a que termine.", "В этом чате ещё пишется ответ. Дождитесь его завершения."],
-    ErrEmailTaken => ["An account with this email already exists.", "Mit dieser E-Mail gibt es bereits ein Konto.", "Un compte existe déjà avec cet e-mail.", "Ya existe una cuenta con este correo.", "Аккаунт с такой почтой уже существует."],
-    ErrSignupDisabled => ["New sign-ups are turned off on this server.", "Neue Registrierungen sind auf diesem Server deaktiviert.", "Les inscriptions sont fermées sur ce serveur.", "Los registros están desactivados en este servidor.", "Регистрация на этом сервере отключена."],
-    ErrRateLimited => ["Too many attempts. Try again in {n} seconds.", "Zu viele Versuche. Versuche es in {n} Sekunden erneut.", "Trop de tentatives. Réessayez dans {n} secondes.", "Demasiados intentos. Inténtalo de nuevo en {n} segundos.", "Слишком много попыток. Повторите через {n} с."],
-    ErrInternal => ["Something went wrong on the server.", "Auf dem Server ist ein Fehler aufgetreten.", "Une erreur est survenue sur le serveur.", "Algo salió mal en el servidor.", "На сервере произошла ошибка."],
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Placeables without Unicode isolation marks: webhook texts must be
+        // byte-identical to the seed's ("New user signed up: Tim").
+        customise: |bundle| {
+            bundle.set_use_isolating(false);
+            let language = bundle.locales.first().map(|l| l.language.as_str().to_string());
+            bundle.set_formatter(Some(match language.as_deref() {
+                Some("de") => format_number_de,
+                Some("fr") => format_number_fr,
+                Some("es") => format_number_es,
+                Some("ru") => format_number_ru,
+                _ => format_number_en,
+            }));
+        },
+    };
+}
+
+fn lookup(
+    locale: Locale,
+    id: &str,
+    args: Option<&HashMap<Cow<'static, str>, FluentValue<'static>>>,
+) -> String {
+    use fluent_templates::Loader;
+    // A missing message shows its id, which the raw-key checks look for.
+    LOCALES
+        .try_lookup_complete(&locale.language(), id, args)
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// An argument of a message: text, or a number (which selects plural
+/// forms and is written with the language's digit grouping).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Arg {
+    Number(i64),
+    Text(String),
+}
+
+impl Arg {
+    fn fluent(&self) -> FluentValue<'static> {
+        match self {
+            Arg::Number(n) => FluentValue::from(*n),
+            Arg::Text(t) => FluentValue::from(t.clone()),
+        }
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(value: &str) -> Self {
+        Arg::Text(value.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(value: String) -> Self {
+        Arg::Text(value)
+    }
+}
+
+macro_rules! number_args {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(value: $t) -> Self {
+                Arg::Number(i64::try_from(value).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+number_args!(u16, i32, i64, u32, u64, usize);
+
+/// A text to show later in the reader's language: a key and its arguments.
+/// Server errors carry one, so the browser and REST clients each get their
+/// own language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub key: Key,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<(String, Arg)>,
+}
+
+impl Message {
+    pub fn new(key: Key) -> Message {
+        Message {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, name: &str, value: impl Into<Arg>) -> Message {
+        self.args.push((name.to_string(), value.into()));
+        self
+    }
+
+    pub fn text(&self, locale: Locale) -> String {
+        let args: Vec<(&str, Arg)> = self
+            .args
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.clone()))
+            .collect();
+        self.key.with(locale, &args)
+    }
+}
+
+/// English, for logs.
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Locale::En))
+    }
+}
+
+/// Integers with the language's digit grouping (CLDR): 12,345 · 12.345 ·
+/// 12 345. Other values keep Fluent's own formatting.
+fn group_digits(value: &FluentValue, separator: &str, min_digits: usize) -> Option<String> {
+    let FluentValue::Number(n) = value else {
+        return None;
+    };
+    if n.value.fract() != 0.0 || n.value.abs() >= 1e15 {
+        return None;
+    }
+    let digits = (n.value.abs() as u64).to_string();
+    if digits.len() < min_digits {
+        return None;
+    }
+    let mut out = String::new();
+    if n.value < 0.0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(separator);
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
+fn format_number_en(
+    v: &FluentValue,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    group_digits(v, ",", 4)
+}
+fn format_number_de(
+    v: &FluentValue,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    group_digits(v, ".", 4)
+}
+fn format_number_fr(
+    v: &FluentValue,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    group_digits(v, "\u{202F}", 4)
+}
+/// Spanish groups only from five digits (CLDR minimum grouping digits 2).
+fn format_number_es(
+    v: &FluentValue,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    group_digits(v, ".", 5)
+}
+fn format_number_ru(
+    v: &FluentValue,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    group_digits(v, "\u{A0}", 4)
 }
 
 /// The current UI language, provided once at the top of the app.
@@ -279,19 +531,84 @@ pub fn use_i18n() -> I18n {
 }
 
 impl I18n {
+    /// The language now: tracked inside a reactive closure, read without
+    /// tracking elsewhere (an event handler), which Leptos would warn about.
     pub fn locale(self) -> Locale {
-        self.0.get()
+        if leptos::reactive::graph::Observer::get().is_some() {
+            self.0.get()
+        } else {
+            self.0.get_untracked()
+        }
     }
 
     /// A reactive text: re-renders when the language changes.
-    pub fn t(self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-        let signal = self.0;
-        move || key.text(signal.get())
+    pub fn t(self, key: Key) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        move || key.text(self.locale())
+    }
+
+    /// A reactive text with arguments.
+    pub fn t_with(
+        self,
+        key: Key,
+        args: impl Fn() -> Vec<(&'static str, Arg)> + Send + Sync + 'static,
+    ) -> impl Fn() -> String + Send + Sync + 'static {
+        move || key.with(self.locale(), &args())
     }
 
     /// The text now (tracked when read inside a reactive closure).
-    pub fn now(self, key: Key) -> &'static str {
-        key.text(self.0.get())
+    pub fn now(self, key: Key) -> String {
+        key.text(self.locale())
+    }
+
+    /// A date and time in the language's format (UTC, the same on the
+    /// server and in the browser), reactive.
+    pub fn date(self, ms: i64) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        move || format_date(self.locale(), ms)
+    }
+
+    /// A date and time now (tracked inside a reactive closure).
+    pub fn date_now(self, ms: i64) -> String {
+        format_date(self.locale(), ms)
+    }
+}
+
+/// `ms` since the epoch through the language's `date-time` message.
+pub fn format_date(locale: Locale, ms: i64) -> String {
+    let Some(t) = chrono::DateTime::from_timestamp_millis(ms) else {
+        return String::new();
+    };
+    let two = |n: u32| format!("{n:02}");
+    use chrono::{Datelike, Timelike};
+    Key::DateTime.with(
+        locale,
+        &[
+            ("year", Arg::Text(t.year().to_string())),
+            ("month", Arg::Text(two(t.month()))),
+            ("day", Arg::Text(two(t.day()))),
+            ("hour", Arg::Text(two(t.hour()))),
+            ("minute", Arg::Text(two(t.minute()))),
+        ],
+    )
+}
+
+/// The language of a page request, found by the server before rendering
+/// (the account's setting, the cookie, `Accept-Language`).
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLocale(pub Locale);
+
+/// The language the server found for this page request; English outside
+/// one (and in the browser, which never renders the shell).
+pub fn request_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<RequestLocale>().copied())
+            .map(|l| l.0)
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Locale::default()
     }
 }
 
@@ -302,6 +619,8 @@ pub fn provide_i18n() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
 
     #[test]
     fn accept_language_picks_highest_quality_supported() {
@@ -322,29 +641,154 @@ mod tests {
         assert_eq!(Locale::from_accept_language("es-419"), Locale::Es);
     }
 
-    #[test]
-    fn every_key_is_translated_in_every_language() {
-        for key in Key::ALL {
-            let texts = key.all();
-            for (i, text) in texts.iter().enumerate() {
-                assert!(
-                    !text.trim().is_empty(),
-                    "{key:?} is empty in {:?}",
-                    Locale::ALL[i]
-                );
-            }
-            // Placeholders must survive translation.
-            for ph in ["{name}", "{n}"] {
-                let in_en = texts[0].contains(ph);
-                for (i, text) in texts.iter().enumerate() {
-                    assert_eq!(
-                        text.contains(ph),
-                        in_en,
-                        "{key:?} placeholder {ph} in {:?}",
-                        Locale::ALL[i]
-                    );
+    /// The `$variables` each message of a Fluent file uses.
+    fn messages_and_variables(code: &str) -> BTreeMap<String, BTreeSet<String>> {
+        use fluent_syntax::ast;
+        fn walk_pattern(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+            for el in &p.elements {
+                if let ast::PatternElement::Placeable { expression } = el {
+                    walk_expr(expression, out);
                 }
             }
         }
+        fn walk_expr(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+            match e {
+                ast::Expression::Select { selector, variants } => {
+                    walk_inline(selector, out);
+                    for v in variants {
+                        walk_pattern(&v.value, out);
+                    }
+                }
+                ast::Expression::Inline(i) => walk_inline(i, out),
+            }
+        }
+        fn walk_inline(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
+            match i {
+                ast::InlineExpression::VariableReference { id } => {
+                    out.insert(id.name.to_string());
+                }
+                ast::InlineExpression::Placeable { expression } => walk_expr(expression, out),
+                _ => {}
+            }
+        }
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(code)
+            .join("parley.ftl");
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let resource = fluent_syntax::parser::parse(text.as_str())
+            .unwrap_or_else(|(_, errors)| panic!("{}: {errors:?}", path.display()));
+        let mut out = BTreeMap::new();
+        for entry in &resource.body {
+            match entry {
+                ast::Entry::Message(m) => {
+                    let mut vars = BTreeSet::new();
+                    if let Some(p) = &m.value {
+                        walk_pattern(p, &mut vars);
+                    }
+                    assert!(
+                        out.insert(m.id.name.to_string(), vars).is_none(),
+                        "{code}: {} twice",
+                        m.id.name
+                    );
+                }
+                ast::Entry::Junk { content } => panic!("{code}: cannot read {content:?}"),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_locale_file_has_every_key_and_no_other() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+            .expect("locales directory")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        let offered: BTreeSet<String> = Locale::ALL.iter().map(|l| l.code().to_string()).collect();
+        assert_eq!(on_disk, offered, "a directory per language Parley offers");
+
+        let keys: BTreeSet<String> = Key::ALL.iter().map(|k| k.id().to_string()).collect();
+        let english = messages_and_variables("en");
+        for locale in Locale::ALL {
+            let messages = messages_and_variables(locale.code());
+            let ids: BTreeSet<String> = messages.keys().cloned().collect();
+            let missing: Vec<_> = keys.difference(&ids).collect();
+            let extra: Vec<_> = ids.difference(&keys).collect();
+            assert!(missing.is_empty(), "{}: missing {missing:?}", locale.code());
+            assert!(extra.is_empty(), "{}: not a key {extra:?}", locale.code());
+            for (id, vars) in &messages {
+                assert_eq!(
+                    Some(vars),
+                    english.get(id),
+                    "{}: {id} uses other arguments than English",
+                    locale.code()
+                );
+            }
+            for key in Key::ALL {
+                let text = key.text(locale);
+                assert!(!text.trim().is_empty(), "{key:?} is empty in {locale:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn plurals_follow_each_language() {
+        let secs = |locale, n: i64| Key::ErrRateLimited.with(locale, &[("n", Arg::Number(n))]);
+        assert_eq!(
+            secs(Locale::En, 1),
+            "Too many attempts. Try again in 1 second."
+        );
+        assert_eq!(
+            secs(Locale::En, 5),
+            "Too many attempts. Try again in 5 seconds."
+        );
+        assert!(
+            secs(Locale::Ru, 1).ends_with("через 1 секунду."),
+            "{}",
+            secs(Locale::Ru, 1)
+        );
+        assert!(
+            secs(Locale::Ru, 2).ends_with("через 2 секунды."),
+            "{}",
+            secs(Locale::Ru, 2)
+        );
+        assert!(
+            secs(Locale::Ru, 5).ends_with("через 5 секунд."),
+            "{}",
+            secs(Locale::Ru, 5)
+        );
+        assert!(secs(Locale::Ru, 21).ends_with("через 21 секунду."));
+        assert!(secs(Locale::Ru, 12).ends_with("через 12 секунд."));
+    }
+
+    #[test]
+    fn numbers_and_dates_follow_each_language() {
+        let n = |locale, n: i64| Key::DeliveriesShown.with(locale, &[("n", Arg::Number(n))]);
+        assert!(
+            n(Locale::En, 12345).starts_with("12,345 "),
+            "{}",
+            n(Locale::En, 12345)
+        );
+        assert!(n(Locale::De, 12345).starts_with("12.345 "));
+        assert!(n(Locale::Ru, 12345).starts_with("12\u{A0}345 "));
+        assert!(
+            n(Locale::Es, 1234).starts_with("1234 "),
+            "Spanish groups from 5 digits"
+        );
+        let ms = 1_795_341_600_000; // 2026-11-22 10:00 UTC
+        assert_eq!(format_date(Locale::En, ms), "2026-11-22 10:00");
+        assert_eq!(format_date(Locale::De, ms), "22.11.2026, 10:00");
+        assert_eq!(format_date(Locale::Fr, ms), "22/11/2026 10:00");
+    }
+
+    #[test]
+    fn webhook_texts_have_no_isolation_marks() {
+        let text = Key::NewUserSignedUp.with(Locale::En, &[("name", "Tim".into())]);
+        assert_eq!(text, "New user signed up: Tim");
     }
 }

@@ -26,7 +26,7 @@ use components::{admin, auth, channels, chats, layout, settings, NotFound};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=i18n::request_locale().code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -50,6 +50,15 @@ pub fn App() -> impl IntoView {
     i18n::provide_i18n();
     session::provide_session();
 
+    let i18n = i18n::use_i18n();
+    // The page's language follows the reader's (screen readers, spelling);
+    // the server wrote it into `<html lang>` (`shell`).
+    Effect::new(move |_| {
+        let code = i18n.locale().code();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", code);
+        }
+    });
     view! {
         <Title text="Parley" />
         <Router>

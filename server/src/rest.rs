@@ -25,6 +25,9 @@ pub struct ApiError {
     status: StatusCode,
     detail: String,
     retry_after: Option<u64>,
+    /// The app's error, so `localize_errors` can say it in the caller's
+    /// language (the handler does not know who reads it).
+    source: Option<AppError>,
 }
 
 impl ApiError {
@@ -33,8 +36,40 @@ impl ApiError {
             status,
             detail: detail.into(),
             retry_after: None,
+            source: None,
         }
     }
+}
+
+/// Marks a response whose `detail` is an app error to translate.
+#[derive(Clone)]
+struct Untranslated(AppError);
+
+/// Rewrites `{"detail": …}` of an app error in the caller's language: the
+/// account's setting (bearer token or session cookie), then the language
+/// cookie, then `Accept-Language`, then the instance default.
+pub async fn localize_errors(
+    State(state): State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let headers = req.headers().clone();
+    let mut res = next.run(req).await;
+    let Some(Untranslated(err)) = res.extensions_mut().remove::<Untranslated>() else {
+        return res;
+    };
+    let user = match sessions::token_from_headers(&headers) {
+        Some(token) => sessions::user_for_token(&state.db, &token)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let locale = sessions::locale_for(user.as_ref(), &headers, state.env.default_locale);
+    let (mut parts, _) = res.into_parts();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let body = json!({ "detail": err.localized(locale) }).to_string();
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 impl From<AppError> for ApiError {
@@ -49,6 +84,7 @@ impl From<AppError> for ApiError {
             status,
             detail: err.to_string(),
             retry_after,
+            source: Some(err),
         }
     }
 }
@@ -56,6 +92,9 @@ impl From<AppError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut res = (self.status, Json(json!({ "detail": self.detail }))).into_response();
+        if let Some(err) = self.source {
+            res.extensions_mut().insert(Untranslated(err));
+        }
         if let Some(secs) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);

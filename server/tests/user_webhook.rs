@@ -108,7 +108,10 @@ async fn switching_user_webhooks_off_refuses_saving_and_sending() {
         )
         .await;
     assert_eq!(status, 400, "{text}");
-    assert!(text.contains("turned off"), "{text}");
+    assert!(
+        text.contains("err-user-webhooks-off"),
+        "the reason travels as a key: {text}"
+    );
     let (status, _, _) = s
         .server_fn("send_test_delivery", &[("scope", "mine")], Some(&tim))
         .await;

@@ -393,7 +393,7 @@ async fn admin_webhook_url_over_rest_validates_and_persists() {
     for (bad, needle) in [
         ("ftp://example.com/x", "http"),
         ("not a url", "valid URL"),
-        ("http://169.254.169.254/", "refused"),
+        ("http://169.254.169.254/", "will not send webhooks there"),
     ] {
         let (status, body) = s
             .post_json("/api/webhook", json!({"url": bad}), Some(&admin))

@@ -13,7 +13,7 @@ use super::webhooks::{
 };
 use super::AppState;
 use crate::error::AppError;
-use crate::i18n::Locale;
+use crate::i18n::{Key, Locale, Message};
 use crate::model::{Role, ServerEvent, User};
 
 #[derive(Clone, Debug)]
@@ -53,24 +53,24 @@ impl NewAccount {
         let name = self.name.trim().to_string();
         let email = normalize_email(&self.email);
         if name.is_empty() {
-            return Err(AppError::Invalid("Enter your name.".into()));
+            return Err(AppError::invalid(Key::ErrNameMissing));
         }
         super::db::check_name_chars(&name)?;
         if name.chars().count() > 100 {
             return Err(AppError::Invalid(
-                "The name can be at most 100 characters.".into(),
+                Message::new(Key::ErrNameTooLong).arg("max", 100),
             ));
         }
         validate_email(&email)?;
         let len = self.password.chars().count();
         if len < 8 {
             return Err(AppError::Invalid(
-                "The password must have at least 8 characters.".into(),
+                Message::new(Key::ErrPasswordTooShort).arg("min", 8),
             ));
         }
         if len > 256 {
             return Err(AppError::Invalid(
-                "The password can be at most 256 characters.".into(),
+                Message::new(Key::ErrPasswordTooLong).arg("max", 256),
             ));
         }
         Ok(NewAccount {
@@ -101,9 +101,7 @@ fn validate_email(email: &str) -> Result<(), AppError> {
     if ok {
         Ok(())
     } else {
-        Err(AppError::Invalid(
-            "Enter a valid email address, like tim@example.com.".into(),
-        ))
+        Err(AppError::invalid(Key::ErrEmailInvalid))
     }
 }
 
@@ -314,7 +312,7 @@ pub async fn set_role(
     role: Role,
 ) -> Result<User, AppError> {
     if acting.id == user_id && role != Role::Admin {
-        return Err(AppError::Invalid("You cannot change your own role.".into()));
+        return Err(AppError::invalid(Key::ErrOwnRole));
     }
     let updated = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
         .bind(role.as_str())
@@ -336,9 +334,7 @@ pub async fn set_role(
 
 pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Result<(), AppError> {
     if acting.id == user_id {
-        return Err(AppError::Invalid(
-            "You cannot delete your own account here.".into(),
-        ));
+        return Err(AppError::invalid(Key::ErrDeleteSelf));
     }
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")

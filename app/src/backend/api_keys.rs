@@ -5,6 +5,7 @@ use sqlx::Row;
 use super::db::{new_id, now_ms, Db};
 use super::sessions::{new_token, token_hash};
 use crate::error::AppError;
+use crate::i18n::{Key, Message};
 use crate::model::{ApiKey, Role, User};
 
 pub const PREFIX: &str = "sk-";
@@ -18,7 +19,7 @@ pub async fn create(db: &Db, user: &User, name: &str) -> Result<(ApiKey, String)
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(AppError::Invalid(
-            "Give the key a name of 1 to 80 characters.".into(),
+            Message::new(Key::ErrKeyName).arg("max", 80),
         ));
     }
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM api_keys WHERE user_id = $1")
@@ -26,9 +27,9 @@ pub async fn create(db: &Db, user: &User, name: &str) -> Result<(ApiKey, String)
         .fetch_one(db)
         .await?;
     if count >= MAX_KEYS {
-        return Err(AppError::Invalid(format!(
-            "At most {MAX_KEYS} API keys; delete one first."
-        )));
+        return Err(AppError::Invalid(
+            Message::new(Key::ErrTooManyKeys).arg("max", MAX_KEYS),
+        ));
     }
     let secret = format!("{PREFIX}{}", new_token());
     let key = ApiKey {

@@ -15,6 +15,7 @@ use super::incoming_body::{BodyError, IncomingMessage};
 use super::sessions::{new_token, token_hash};
 use super::AppState;
 use crate::error::AppError;
+use crate::i18n::{Key, Message};
 use crate::model::{ChannelWebhook, User};
 
 pub const DEFAULT_NAME: &str = "New Webhook";
@@ -215,12 +216,12 @@ async fn get_in_channel(
 fn validate_name(name: &str) -> Result<String, AppError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::Invalid("Give the webhook a name.".into()));
+        return Err(AppError::invalid(Key::ErrWebhookNameMissing));
     }
     super::db::check_name_chars(name)?;
     if name.chars().count() > 80 {
         return Err(AppError::Invalid(
-            "A webhook name can be at most 80 characters.".into(),
+            Message::new(Key::ErrWebhookNameTooLong).arg("max", 80),
         ));
     }
     Ok(name.to_string())
@@ -236,9 +237,7 @@ fn validate_image_url(url: Option<&str>) -> Result<Option<String>, AppError> {
         {
             Ok(Some(u.chars().take(2048).collect()))
         }
-        Some(_) => Err(AppError::Invalid(
-            "The profile image must be an uploaded image or an http(s) URL.".into(),
-        )),
+        Some(_) => Err(AppError::invalid(Key::ErrProfileImage)),
     }
 }
 
@@ -341,7 +340,7 @@ pub async fn set_github_secret(
     let secret = secret.trim();
     if secret.chars().count() > 256 {
         return Err(AppError::Invalid(
-            "A GitHub secret can be at most 256 characters.".into(),
+            Message::new(Key::ErrGithubSecretTooLong).arg("max", 256),
         ));
     }
     let sealed = (!secret.is_empty()).then(|| state.secrets.seal(secret));
@@ -377,10 +376,9 @@ pub async fn delete(
 /// Stores an uploaded image after checking its bytes really are one.
 pub async fn store_image(db: &Db, user: &User, bytes: &[u8]) -> Result<String, AppError> {
     if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(AppError::Invalid("The image is larger than 1 MiB.".into()));
+        return Err(AppError::invalid(Key::ErrImageTooLarge));
     }
-    let content_type = sniff_image(bytes)
-        .ok_or_else(|| AppError::Invalid("Upload a PNG, JPEG, GIF or WebP image.".into()))?;
+    let content_type = sniff_image(bytes).ok_or_else(|| AppError::invalid(Key::ErrImageType))?;
     let id = new_id();
     use base64::Engine;
     sqlx::query("INSERT INTO uploads (id, content_type, data, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")

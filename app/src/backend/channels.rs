@@ -7,6 +7,7 @@ use super::message_writer::MessageRow;
 use super::rich::RichBody;
 use super::AppState;
 use crate::error::AppError;
+use crate::i18n::{Key, Message};
 use crate::model::{
     Channel, ChannelMember, ChannelMessage, ChannelRole, MessageAuthor, Role, ServerEvent, User,
 };
@@ -69,12 +70,12 @@ pub async fn require(
 fn validate_name(name: &str) -> Result<String, AppError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::Invalid("Enter a channel name.".into()));
+        return Err(AppError::invalid(Key::ErrChannelNameMissing));
     }
     super::db::check_name_chars(name)?;
     if name.chars().count() > 80 {
         return Err(AppError::Invalid(
-            "A channel name can be at most 80 characters.".into(),
+            Message::new(Key::ErrChannelNameTooLong).arg("max", 80),
         ));
     }
     Ok(name.to_string())
@@ -210,12 +211,12 @@ pub async fn set_member(
             .fetch_optional(&state.db)
             .await?;
     let Some((user_id, user_role)) = target else {
-        return Err(AppError::Invalid(format!("No account uses {email}.")));
+        return Err(AppError::Invalid(
+            Message::new(Key::ErrNoAccountWithEmail).arg("email", email),
+        ));
     };
     if user_role == "pending" {
-        return Err(AppError::Invalid(
-            "This account is still waiting for approval.".into(),
-        ));
+        return Err(AppError::invalid(Key::ErrAccountPending));
     }
     sqlx::query(
         "INSERT INTO channel_members (channel_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
@@ -390,12 +391,12 @@ pub struct NewMessage<'a> {
 pub fn validate_content(content: &str) -> Result<&str, AppError> {
     let trimmed = content.trim();
     if trimmed.is_empty() {
-        return Err(AppError::Invalid("The message is empty.".into()));
+        return Err(AppError::invalid(Key::ErrMessageEmpty));
     }
     if content.chars().count() > MAX_CONTENT_CHARS {
-        return Err(AppError::Invalid(format!(
-            "A message can be at most {MAX_CONTENT_CHARS} characters."
-        )));
+        return Err(AppError::Invalid(
+            Message::new(Key::ErrMessageTooLong).arg("max", MAX_CONTENT_CHARS),
+        ));
     }
     Ok(content)
 }

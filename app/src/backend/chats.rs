@@ -15,6 +15,7 @@ use super::llm::{ModelError, Turn};
 use super::webhooks::user::{notify_reply_ready, FinishedReply};
 use super::AppState;
 use crate::error::AppError;
+use crate::i18n::{Key, Message};
 use crate::model::{Chat, ChatMessage, ChatRole, ChatSummary, ReplyStatus, ServerEvent, User};
 
 pub const MAX_PROMPT_CHARS: usize = 32_000;
@@ -71,12 +72,12 @@ pub fn title_for(prompt: &str) -> String {
 fn validate_prompt(prompt: &str) -> Result<std::borrow::Cow<'_, str>, AppError> {
     let prompt = prompt.trim();
     if prompt.is_empty() {
-        return Err(AppError::Invalid("Write a prompt first.".into()));
+        return Err(AppError::invalid(Key::ErrPromptMissing));
     }
     if prompt.chars().count() > MAX_PROMPT_CHARS {
-        return Err(AppError::Invalid(format!(
-            "The prompt is too long (at most {MAX_PROMPT_CHARS} characters)."
-        )));
+        return Err(AppError::Invalid(
+            Message::new(Key::ErrPromptTooLong).arg("max", MAX_PROMPT_CHARS),
+        ));
     }
     Ok(super::db::storable_text(prompt))
 }
@@ -189,7 +190,9 @@ pub async fn start(
     let prompt = prompt.as_ref();
     let model = model.trim();
     if !state.chat_models.accepts(model) {
-        return Err(AppError::Invalid(format!("Unknown model \"{model}\".")));
+        return Err(AppError::Invalid(
+            Message::new(Key::ErrUnknownModel).arg("model", model),
+        ));
     }
     let chat_id = new_id();
     let now = now_ms();

@@ -5,6 +5,7 @@
 use super::db::{now_ms, Db};
 use super::env::EnvConfig;
 use crate::error::AppError;
+use crate::i18n::Key;
 use crate::model::{AdminSettings, Role};
 
 pub const ENABLE_SIGNUP: &str = "auth.enable_signup";
@@ -78,9 +79,7 @@ impl ConfigStore {
 
     pub async fn save_admin_settings(&self, s: &AdminSettings) -> Result<(), AppError> {
         if s.default_user_role == Role::Admin {
-            return Err(AppError::Invalid(
-                "The default role for new users can be pending or user, not admin.".into(),
-            ));
+            return Err(AppError::invalid(Key::ErrDefaultRole));
         }
         self.set_raw(ENABLE_SIGNUP, &s.enable_signup.to_string())
             .await?;

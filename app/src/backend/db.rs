@@ -121,8 +121,8 @@ pub fn storable_text(text: &str) -> std::borrow::Cow<'_, str> {
 /// Refuses control characters (NUL, escape sequences…) in a short name.
 pub fn check_name_chars(name: &str) -> Result<(), crate::error::AppError> {
     if name.chars().any(char::is_control) {
-        Err(crate::error::AppError::Invalid(
-            "A name cannot contain control characters.".into(),
+        Err(crate::error::AppError::invalid(
+            crate::i18n::Key::ErrControlChars,
         ))
     } else {
         Ok(())

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{action_error, format_time, initials, role_key, ErrorPanel, FormError, PageLoading};
+use super::{action_error, initials, role_key, ErrorPanel, FormError, PageLoading};
 use crate::api::{
     admin_get_settings, admin_list_users, AdminAddUser, AdminDeleteUser, AdminSaveSettings,
     AdminSetRole,
@@ -17,7 +17,7 @@ fn AdminTabs() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1 class="page-title">{i18n.t(Key::AdminPanel)}</h1>
-        <nav class="tabs" aria-label="Admin sections">
+        <nav class="tabs" aria-label=i18n.t(Key::AdminSections)>
             <A href="/admin" exact=true attr:class="tab">
                 {i18n.t(Key::Users)}
             </A>
@@ -175,7 +175,7 @@ fn UserRow(
     });
     let on_delete = move |_| {
         let confirmed = window()
-            .confirm_with_message(i18n.now(Key::ConfirmDeleteUser))
+            .confirm_with_message(&i18n.now(Key::ConfirmDeleteUser))
             .unwrap_or(false);
         if confirmed {
             delete.dispatch(AdminDeleteUser {
@@ -194,7 +194,7 @@ fn UserRow(
             <td>
                 <RoleSelect name="role" current=user.role disabled=is_me label=format!("Role of {name}") on_pick />
             </td>
-            <td>{format_time(user.created_at)}</td>
+            <td>{i18n.date(user.created_at)}</td>
             <td class="actions">
                 <button class="btn btn-danger btn-sm" disabled=is_me on:click=on_delete>
                     {i18n.t(Key::Delete)}

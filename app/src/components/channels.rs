@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{action_error, format_time, initials, ErrorPanel, FormError, PageLoading};
+use super::{action_error, initials, ErrorPanel, FormError, PageLoading};
 use crate::api::{
     channel_members, channel_messages, channel_page, channel_webhooks, list_channels,
     CreateChannel, CreateChannelWebhook, DeleteChannelWebhook, PostChannelMessage,
@@ -320,7 +320,7 @@ fn MessageItem(m: ChannelMessage) -> impl IntoView {
                         {move || if deleted { i18n.now(Key::DeletedWebhook).to_string() } else { name.clone() }}
                     </span>
                     {is_webhook.then(|| view! { <span class="badge">{i18n.t(Key::WebhookBadge)}</span> })}
-                    <time class="muted">{format_time(m.created_at)}</time>
+                    <time class="muted">{i18n.date(m.created_at)}</time>
                     {m.edited_at.map(|_| view! { <span class="muted edited" data-testid="edited">{i18n.t(Key::Edited)}</span> })}
                 </div>
                 <div class="message-body" inner_html=m.html.clone()></div>
@@ -637,10 +637,10 @@ fn WebhookRow(
             <button class="webhook-summary" aria-expanded=move || open_attr().to_string() on:click=toggle>
                 {avatar}
                 <span class="webhook-name">{summary_name}</span>
-                <span class="muted">{i18n.t(Key::Created)} " " {format_time(created)}</span>
+                <span class="muted">{i18n.t(Key::Created)} " " {i18n.date(created)}</span>
                 <span class="muted">
                     {i18n.t(Key::LastUsed)} " "
-                    {move || last_used.map(format_time).unwrap_or_else(|| i18n.now(Key::Never).to_string())}
+                    {move || last_used.map(|ms| i18n.date_now(ms)).unwrap_or_else(|| i18n.now(Key::Never).to_string())}
                 </span>
             </button>
             <Show when=is_open>
@@ -701,7 +701,7 @@ fn WebhookEditor(hook: ChannelWebhook, changed: RwSignal<u64>) -> impl IntoView 
         let (cid, wid) = (cid.clone(), wid.clone());
         move |_| {
             if window()
-                .confirm_with_message(i18n.now(Key::ConfirmRegenerate))
+                .confirm_with_message(&i18n.now(Key::ConfirmRegenerate))
                 .unwrap_or(false)
             {
                 regenerate.dispatch(RegenerateChannelWebhook {
@@ -715,7 +715,7 @@ fn WebhookEditor(hook: ChannelWebhook, changed: RwSignal<u64>) -> impl IntoView 
         let (cid, wid) = (cid.clone(), wid.clone());
         move |_| {
             if window()
-                .confirm_with_message(i18n.now(Key::ConfirmDeleteWebhook))
+                .confirm_with_message(&i18n.now(Key::ConfirmDeleteWebhook))
                 .unwrap_or(false)
             {
                 delete.dispatch(DeleteChannelWebhook {
@@ -729,7 +729,14 @@ fn WebhookEditor(hook: ChannelWebhook, changed: RwSignal<u64>) -> impl IntoView 
         let (cid, wid) = (cid.clone(), wid.clone());
         move |ev: leptos::ev::Event| {
             #[cfg(feature = "hydrate")]
-            upload_image(ev, cid.clone(), wid.clone(), changed, upload_error);
+            upload_image(
+                ev,
+                cid.clone(),
+                wid.clone(),
+                changed,
+                upload_error,
+                i18n.locale(),
+            );
             #[cfg(not(feature = "hydrate"))]
             let _ = (ev, &cid, &wid, changed);
         }
@@ -780,7 +787,7 @@ fn WebhookEditor(hook: ChannelWebhook, changed: RwSignal<u64>) -> impl IntoView 
             <span class="field-hint">{i18n.t(Key::ImageHint)}</span>
             <FormError message=Signal::derive(move || upload_error.get()) />
             <div class="input-row">
-                <input type="text" readonly aria-label="Webhook URL" class="url-box" prop:value=move || url.get() />
+                <input type="text" readonly aria-label=i18n.t(Key::WebhookUrl) class="url-box" prop:value=move || url.get() />
                 <button type="button" class="btn btn-secondary btn-sm" on:click=copy>
                     {move || if copied.get() { i18n.now(Key::Copied) } else { i18n.now(Key::CopyUrl) }}
                 </button>
@@ -833,6 +840,7 @@ fn upload_image(
     wid: String,
     changed: RwSignal<u64>,
     error: RwSignal<Option<String>>,
+    locale: crate::i18n::Locale,
 ) {
     use wasm_bindgen::JsCast;
     let Some(input) = ev
@@ -845,7 +853,7 @@ fn upload_image(
         return;
     };
     if file.size() > 1024.0 * 1024.0 {
-        error.set(Some("The image is larger than 1 MiB.".into()));
+        error.set(Some(Key::ErrImageTooLarge.text(locale)));
         return;
     }
     error.set(None);
@@ -872,13 +880,11 @@ fn upload_image(
                         .and_then(|d| d.as_string()),
                     Err(_) => None,
                 };
-                error.set(Some(
-                    detail.unwrap_or_else(|| format!("Upload failed ({}).", resp.status())),
-                ));
+                error.set(Some(detail.unwrap_or_else(|| {
+                    Key::UploadFailedStatus.with(locale, &[("status", resp.status().into())])
+                })));
             }
-            None => error.set(Some(
-                "Upload failed: the server could not be reached.".into(),
-            )),
+            None => error.set(Some(Key::UploadUnreachable.text(locale))),
         }
     });
 }

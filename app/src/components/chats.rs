@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{action_error, format_time, ErrorPanel, FormError, PageLoading};
+use super::{action_error, ErrorPanel, FormError, PageLoading};
 use crate::api::{get_chat, list_chats, list_models, DeleteChat, SendChatPrompt, StartChat};
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{use_i18n, Arg, Key};
 use crate::model::{
     apply_chat_event, ChatApply, ChatMessage, ChatRole, ModelList, ReplyStatus, User,
 };
@@ -74,7 +74,7 @@ pub fn NewChatPage() -> impl IntoView {
     };
     view! {
         <section class="new-chat">
-            <h1 class="page-title">{move || i18n.now(Key::Welcome).replace("{name}", &name())}</h1>
+            <h1 class="page-title">{move || Key::Welcome.with(i18n.locale(), &[("name", Arg::from(name()))])}</h1>
             <p class="lead">{i18n.t(Key::NewChatHeading)}</p>
             <p class="muted">{i18n.t(Key::NewChatHint)}</p>
             <form class="prompt-box card" data-testid="new-chat-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); send(); }>
@@ -334,7 +334,7 @@ fn ChatBubble(m: ChatMessage) -> impl IntoView {
         >
             <div class="chat-meta">
                 <span class="message-author">{author}</span>
-                <time class="muted">{format_time(m.created_at)}</time>
+                <time class="muted">{i18n.date(m.created_at)}</time>
             </div>
             {body}
             {(m.status == ReplyStatus::Streaming).then(|| view! {

@@ -60,7 +60,7 @@ fn Sidebar(user: User) -> impl IntoView {
     let is_admin = user.role == Role::Admin;
     let menu_open = RwSignal::new(false);
     view! {
-        <aside class="sidebar" aria-label="Sidebar">
+        <aside class="sidebar" aria-label=i18n.t(Key::Sidebar)>
             <div class="sidebar-head">
                 <A href="/" attr:class="brand">
                     <span class="brand-mark" aria-hidden="true">"P"</span>

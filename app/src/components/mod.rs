@@ -48,10 +48,11 @@ where
 
 #[component]
 pub fn PageLoading() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="page-loading" role="status" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span>
-            <span class="sr-only">"Loading…"</span>
+            <span class="sr-only">{i18n.t(Key::Loading)}</span>
         </div>
     }
 }
@@ -136,13 +137,6 @@ pub fn NotFound() -> impl IntoView {
             .into_any()
         } />
     }
-}
-
-/// `2026-11-22 10:00` in UTC; the same on server and browser.
-pub fn format_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
 }
 
 pub fn initials(name: &str) -> String {

@@ -5,9 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::webhooks::OneTimeSecret;
-use super::{
-    action_error, format_time, role_key, ErrorPanel, FormError, LanguagePicker, PageLoading,
-};
+use super::{action_error, role_key, ErrorPanel, FormError, LanguagePicker, PageLoading};
 use crate::api::{list_api_keys, CreateApiKey, DeleteApiKey};
 use crate::i18n::{use_i18n, Key};
 use crate::session::use_session;
@@ -17,7 +15,7 @@ pub fn SettingsTabs() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1 class="page-title">{i18n.t(Key::Settings)}</h1>
-        <nav class="tabs" aria-label="Settings sections">
+        <nav class="tabs" aria-label=i18n.t(Key::SettingsSections)>
             <A href="/settings" exact=true attr:class="tab">
                 {i18n.t(Key::General)}
             </A>
@@ -65,7 +63,7 @@ pub fn AccountSettings() -> impl IntoView {
                                     <dt>{i18n.t(Key::Role)}</dt>
                                     <dd>{i18n.t(role_key(u.role))}</dd>
                                     <dt>{i18n.t(Key::Created)}</dt>
-                                    <dd>{format_time(u.created_at)}</dd>
+                                    <dd>{i18n.date(u.created_at)}</dd>
                                 </dl>
                             }
                         })
@@ -111,10 +109,10 @@ fn ApiKeysCard() -> impl IntoView {
                                     view! {
                                         <li>
                                             <strong>{k.name.clone()}</strong>
-                                            <span class="muted">{i18n.t(Key::Created)} " " {format_time(k.created_at)}</span>
+                                            <span class="muted">{i18n.t(Key::Created)} " " {i18n.date(k.created_at)}</span>
                                             <span class="muted">
                                                 {i18n.t(Key::LastUsed)} " "
-                                                {move || k.last_used_at.map(format_time).unwrap_or_else(|| i18n.now(Key::Never).to_string())}
+                                                {move || k.last_used_at.map(|ms| i18n.date_now(ms)).unwrap_or_else(|| i18n.now(Key::Never).to_string())}
                                             </span>
                                             <button class="btn btn-danger btn-sm" on:click=move |_| { delete.dispatch(DeleteApiKey { id: id.clone() }); }>
                                                 {i18n.t(Key::Delete)}

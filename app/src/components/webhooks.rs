@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 
-use super::{action_error, format_time, ErrorPanel, FormError, PageLoading};
+use super::{action_error, ErrorPanel, FormError, PageLoading};
 use crate::api::{
     admin_get_webhook, get_user_webhook, list_deliveries, AdminSaveWebhookUrl, RedeliverDelivery,
     RegenerateWebhookSecret, RemoveWebhookSecret, SaveUserWebhook, SaveWebhookHeaders,
     SendTestDelivery,
 };
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{use_i18n, Arg, Key};
 use crate::model::{
     Delivery, DeliveryStatus, LogScope, NotifyMode, TargetSecurity, UserWebhookView,
     WebhookTargetView,
@@ -265,7 +265,12 @@ pub fn DeliveryLog(scope: LogScope) -> impl IntoView {
                             let key = if scope == LogScope::Admin { Key::NoDeliveries } else { Key::NoUserDeliveries };
                             view! { <p class="empty">{i18n.t(key)}</p> }.into_any()
                         }
-                        Ok(list) => view! {
+                        Ok(list) => {
+                            let shown = list.len();
+                            view! {
+                            <p class="muted deliveries-count" data-testid="deliveries-count">
+                                {i18n.t_with(Key::DeliveriesShown, move || vec![("n", Arg::from(shown))])}
+                            </p>
                             <div class="table-wrap">
                                 <table class="table deliveries" data-testid="deliveries">
                                     <thead>
@@ -285,8 +290,9 @@ pub fn DeliveryLog(scope: LogScope) -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
+                            }
+                            .into_any()
                         }
-                        .into_any(),
                     }
                 })}
             </Transition>
@@ -305,10 +311,13 @@ fn DeliveryRow(
     let status = d.status;
     let detail = d.last_error.clone().or_else(|| d.response_excerpt.clone());
     let excerpt = d.response_excerpt.clone();
+    let next_attempt = d
+        .next_attempt_at
+        .filter(|_| status == DeliveryStatus::Retrying);
     view! {
         <tr data-id=d.id.clone() data-status=status.as_str()>
             <td><code>{d.event.clone()}</code></td>
-            <td>{format_time(d.created_at)}</td>
+            <td>{i18n.date(d.created_at)}</td>
             <td>
                 <span class=format!("status status-{}", status.as_str())>{i18n.t(status_key(status))}</span>
                 {detail.map(|t| view! { <span class="delivery-detail" title=t.clone()>{t.chars().take(120).collect::<String>()}</span> })}
@@ -316,7 +325,7 @@ fn DeliveryRow(
             <td>{d.attempts}</td>
             <td>{d.last_status_code.map(|c| c.to_string()).unwrap_or_else(|| "—".into())}</td>
             <td>{d.last_latency_ms.map(|ms| format!("{ms} ms")).unwrap_or_else(|| "—".into())}</td>
-            <td>{d.next_attempt_at.filter(|_| status == DeliveryStatus::Retrying).map(format_time).unwrap_or_else(|| "—".into())}</td>
+            <td>{move || next_attempt.map(|ms| i18n.date_now(ms)).unwrap_or_else(|| "—".into())}</td>
             <td class="actions">
                 {excerpt.map(|e| view! {
                     <details class="excerpt">

@@ -8,7 +8,7 @@ use super::ssrf::{check_literal, Policy};
 use super::store::{self, NewDelivery, Target};
 use crate::backend::AppState;
 use crate::error::AppError;
-use crate::i18n::{Key, Locale};
+use crate::i18n::{Key, Locale, Message};
 use crate::model::{User, WebhookTargetView};
 
 const URL_KEY: &str = "webhook.url";
@@ -21,23 +21,40 @@ pub fn validate_url(raw: &str, policy: &Policy) -> Result<Option<String>, AppErr
     }
     if raw.len() > 2048 {
         return Err(AppError::Invalid(
-            "The URL is too long (at most 2048 characters).".into(),
+            Message::new(Key::ErrUrlTooLong).arg("max", 2048),
         ));
     }
-    let url = reqwest::Url::parse(raw)
-        .map_err(|e| AppError::Invalid(format!("This is not a valid URL ({e}).")))?;
+    let url = reqwest::Url::parse(raw).map_err(|e| {
+        AppError::Invalid(Message::new(Key::ErrUrlInvalid).arg("reason", url_error_kind(e)))
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(AppError::Invalid(format!(
-            "The URL must start with http:// or https:// (not {}:).",
-            url.scheme()
-        )));
+        return Err(AppError::Invalid(
+            Message::new(Key::ErrUrlScheme).arg("scheme", url.scheme()),
+        ));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(AppError::Invalid("The URL has no host name.".into()));
+        return Err(AppError::invalid(Key::ErrUrlNoHost));
     }
-    check_literal(&url, policy)
-        .map_err(|r| AppError::Invalid(format!("Parley will not send webhooks there: {r}.")))?;
+    check_literal(&url, policy).map_err(|r| {
+        AppError::Invalid(
+            Message::new(Key::ErrUrlRefused)
+                .arg("ip", r.ip.to_string())
+                .arg("kind", r.kind),
+        )
+    })?;
     Ok(Some(url.to_string()))
+}
+
+/// Why `url` could not read a URL, as a word the locale files select on.
+fn url_error_kind(e: url::ParseError) -> &'static str {
+    match e {
+        url::ParseError::RelativeUrlWithoutBase => "no-scheme",
+        url::ParseError::EmptyHost => "empty-host",
+        url::ParseError::InvalidPort => "invalid-port",
+        url::ParseError::InvalidIpv4Address | url::ParseError::InvalidIpv6Address => "invalid-ip",
+        url::ParseError::InvalidDomainCharacter | url::ParseError::IdnaError => "invalid-host",
+        _ => "other",
+    }
 }
 
 /// The URL in force: the saved one once an admin saved (even empty), else
@@ -76,10 +93,10 @@ pub async fn view(state: &AppState) -> Result<WebhookTargetView, AppError> {
 }
 
 pub fn new_user_body(url: &str, user: &User, locale: Locale) -> Value {
-    let template = Key::NewUserSignedUp.text(locale);
-    let message = template.replace("{name}", &user.name);
+    let said = |name: &str| Key::NewUserSignedUp.with(locale, &[("name", name.into())]);
+    let message = said(&user.name);
     // Anyone can pick their name: in a chat service's markup it is text.
-    let shown = template.replace("{name}", &escape_for(Destination::of(url), &user.name));
+    let shown = said(&escape_for(Destination::of(url), &user.name));
     let generic = json!({
         "event": "new_user",
         "user": {"id": user.id, "email": user.email, "name": user.name, "role": user.role},
@@ -99,7 +116,7 @@ pub fn test_body(url: &str, locale: Locale, now_ms: i64) -> Value {
 pub async fn send_test(state: &AppState) -> Result<String, AppError> {
     let url = effective_url(state)
         .await?
-        .ok_or_else(|| AppError::Invalid("Save a webhook URL first.".into()))?;
+        .ok_or_else(|| AppError::invalid(Key::ErrNoAdminUrl))?;
     let body = test_body(&url, state.env.default_locale, crate::backend::db::now_ms());
     let mut conn = state.db.acquire().await?;
     let id = store::enqueue(

@@ -8,6 +8,7 @@ use super::store::Target;
 use crate::backend::db::now_ms;
 use crate::backend::AppState;
 use crate::error::AppError;
+use crate::i18n::{Key, Message};
 use crate::model::TargetSecurity;
 
 const ADMIN_SECRET_KEY: &str = "webhook.signing_secret";
@@ -189,9 +190,9 @@ pub fn validate_headers(
         }
         let lower = name.to_ascii_lowercase();
         if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            return Err(AppError::Invalid(format!(
-                "'{name}' is not a valid header name."
-            )));
+            return Err(AppError::Invalid(
+                Message::new(Key::ErrHeaderName).arg("name", name.as_str()),
+            ));
         }
         if lower.starts_with("webhook-")
             || [
@@ -203,34 +204,38 @@ pub fn validate_headers(
             ]
             .contains(&lower.as_str())
         {
-            return Err(AppError::Invalid(format!(
-                "Parley sets the {name} header itself."
-            )));
+            return Err(AppError::Invalid(
+                Message::new(Key::ErrHeaderReserved).arg("name", name.as_str()),
+            ));
         }
         if out.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
-            return Err(AppError::Invalid(format!(
-                "The header {name} is listed twice."
-            )));
+            return Err(AppError::Invalid(
+                Message::new(Key::ErrHeaderTwice).arg("name", name.as_str()),
+            ));
         }
         let value = if value.is_empty() {
             old.iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case(&name))
                 .map(|(_, v)| v.clone())
-                .ok_or_else(|| AppError::Invalid(format!("Enter a value for {name}.")))?
+                .ok_or_else(|| {
+                    AppError::Invalid(
+                        Message::new(Key::ErrHeaderValueMissing).arg("name", name.as_str()),
+                    )
+                })?
         } else {
             value
         };
         if http::HeaderValue::from_str(&value).is_err() {
-            return Err(AppError::Invalid(format!(
-                "The value of {name} has characters a header cannot carry."
-            )));
+            return Err(AppError::Invalid(
+                Message::new(Key::ErrHeaderValueChars).arg("name", name.as_str()),
+            ));
         }
         out.push((name, value));
     }
     if out.len() > MAX_HEADERS {
-        return Err(AppError::Invalid(format!(
-            "At most {MAX_HEADERS} custom headers."
-        )));
+        return Err(AppError::Invalid(
+            Message::new(Key::ErrTooManyHeaders).arg("max", MAX_HEADERS),
+        ));
     }
     Ok(out)
 }

@@ -11,6 +11,9 @@ use std::sync::Arc;
 pub struct Refusal {
     pub ip: IpAddr,
     pub reason: &'static str,
+    /// The reason as a word the locale files select on (`loopback`,
+    /// `private`, `metadata-host`…).
+    pub kind: &'static str,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +31,18 @@ pub enum AddressClass {
 }
 
 impl AddressClass {
+    fn kind(self) -> &'static str {
+        match self {
+            AddressClass::Public => "public",
+            AddressClass::Loopback => "loopback",
+            AddressClass::Private => "private",
+            AddressClass::LinkLocal => "link-local",
+            AddressClass::SharedCgnat => "shared-cgnat",
+            AddressClass::Metadata => "metadata",
+            AddressClass::Reserved => "reserved",
+        }
+    }
+
     fn words(self) -> &'static str {
         match self {
             AddressClass::Public => "public address",
@@ -264,6 +279,7 @@ impl Policy {
             Err(Refusal {
                 ip,
                 reason: class.words(),
+                kind: class.kind(),
             })
         };
         match (self, class) {
@@ -317,6 +333,7 @@ impl Policy {
             (true, None) => Err(Refusal {
                 ip: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
                 reason: "host name did not resolve",
+                kind: "unresolved",
             }),
         }
     }
@@ -376,6 +393,7 @@ pub fn check_literal(url: &reqwest::Url, policy: &Policy) -> Result<(), Refusal>
         Some(url::Host::Domain(name)) if is_metadata_host(name) => Err(Refusal {
             ip: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
             reason: "cloud metadata host name",
+            kind: "metadata-host",
         }),
         _ => Ok(()),
     }

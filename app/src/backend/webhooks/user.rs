@@ -18,9 +18,7 @@ pub fn refuse_when_off(on: bool) -> Result<(), AppError> {
     if on {
         Ok(())
     } else {
-        Err(AppError::Invalid(
-            "User webhooks are turned off on this server.".into(),
-        ))
+        Err(AppError::invalid(Key::ErrUserWebhooksOff))
     }
 }
 
@@ -101,7 +99,7 @@ pub async fn send_test(state: &AppState, user: &User) -> Result<String, AppError
     refuse_when_off(state.config.enable_user_webhooks().await?)?;
     let (url, _) = target_url(state, user)
         .await?
-        .ok_or_else(|| AppError::Invalid("Save a notification webhook URL first.".into()))?;
+        .ok_or_else(|| AppError::invalid(Key::ErrNoUserUrl))?;
     let locale = user.locale.unwrap_or(state.env.default_locale);
     let message = Key::WebhookTestMessage.text(locale).to_string();
     let body = body_for(
