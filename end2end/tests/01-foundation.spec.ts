@@ -1,5 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { hydrated, shots, watchConsole } from './helpers';
+import { Page } from '@playwright/test';
+import { expect, hydrated, shots, test, watchConsole } from './helpers';
 
 
 

@@ -1,5 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { hydrated, shots, startReceiver } from './helpers';
+import { Page } from '@playwright/test';
+import { expect, hydrated, shots, startReceiver, test } from './helpers';
 
 
 

@@ -1,5 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { fromParley, hydrated, shots, signedIn } from './helpers';
+import { Page } from '@playwright/test';
+import { expect, fromParley, hydrated, shots, signedIn, test } from './helpers';
 
 
 // A real 2x2 PNG.

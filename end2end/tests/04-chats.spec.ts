@@ -1,5 +1,5 @@
-import { test, expect, Page, Browser, BrowserContext } from '@playwright/test';
-import { ADMIN, controlPresence, fromParley, hydrated, setPresence, shots, signIn, signedIn, startReceiver, verifySignature, watchConsole } from './helpers';
+import { Page, Browser, BrowserContext } from '@playwright/test';
+import { ADMIN, controlPresence, expect, fromParley, hydrated, setPresence, shots, signedIn, signIn, startReceiver, test, verifySignature, watchConsole } from './helpers';
 
 // The server runs parley-echo at PARLEY_ECHO_DELAY_MS=300 (playwright.config.ts):
 // a reply of N words takes about 0.3·N seconds.

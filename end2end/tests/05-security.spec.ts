@@ -1,5 +1,5 @@
-import { test, expect, Request } from '@playwright/test';
-import { ADMIN, fromParley, hydrated, shots, signedIn } from './helpers';
+import { Request } from '@playwright/test';
+import { ADMIN, expect, fromParley, hydrated, shots, signedIn, test } from './helpers';
 
 const MEMBER = { name: 'Sam Secure', email: 'sam@example.com', password: 'correct horse battery' };
 

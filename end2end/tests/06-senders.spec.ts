@@ -1,8 +1,7 @@
-import { test, expect } from '@playwright/test';
 import { IncomingWebhook } from '@slack/webhook';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { Webhook, MessageBuilder } = require('discord-webhook-node');
-import { ADMIN, hydrated, shots, signedIn } from './helpers';
+import { ADMIN, expect, hydrated, shots, signedIn, test } from './helpers';
 
 // SPEC C6/C7: Slack's own SDK and a Discord client, unchanged, pointed at a
 // Parley channel webhook. Every call succeeds and the message shows live.

@@ -1,7 +1,7 @@
-import { test, expect, Browser, BrowserContext } from '@playwright/test';
+import { Browser, BrowserContext } from '@playwright/test';
 import * as http from 'http';
 import * as crypto from 'crypto';
-import { ADMIN, fromParley, hydrated, shots, signedIn, watchConsole } from './helpers';
+import { ADMIN, expect, fromParley, hydrated, shots, signedIn, test, watchConsole } from './helpers';
 
 // SPEC C8, C9, C10, W4b: rich cards live in a member's open view, a
 // sender image served by Parley, edits and deletes through the URL, and a

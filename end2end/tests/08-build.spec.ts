@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { hydrated } from './helpers';
+import { expect, hydrated, test } from './helpers';
 
 // SPEC B4: the suite runs against the optimized build `make run` serves.
 // The browser gets compressed responses, decodes them, and hydrates.

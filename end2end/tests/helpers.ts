@@ -1,4 +1,4 @@
-import { expect, Page, Browser, BrowserContext, ConsoleMessage } from '@playwright/test';
+import { test as base, expect, Page, Browser, BrowserContext, ConsoleMessage } from '@playwright/test';
 import type { Cookie } from '@playwright/test';
 import * as http from 'http';
 import * as fs from 'fs';
@@ -51,6 +51,48 @@ export function watchConsole(page: Page): string[] {
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   return problems;
+}
+
+/**
+ * Every journey imports `test` from here: it watches the console of every
+ * page the test opens (in its own contexts too) and fails the test on any
+ * warning, error or uncaught exception (SPEC W6). A request the test makes
+ * fail on purpose is answered with a 4xx the browser reports as "Failed to
+ * load resource"; that line says nothing about the page and is left out,
+ * as are the socket's reconnect notices after a test stops the server.
+ */
+export const test = base.extend<{ cleanConsole: void }>({
+  cleanConsole: [
+    async ({ browser, context }, use) => {
+      const problems: string[] = [];
+      const watchContext = (ctx: BrowserContext) => {
+        ctx.pages().forEach((p) => watchInto(p, problems));
+        ctx.on('page', (p) => watchInto(p, problems));
+      };
+      watchContext(context);
+      const newContext = browser.newContext.bind(browser);
+      (browser as any).newContext = async (...args: Parameters<Browser['newContext']>) => {
+        const ctx = await newContext(...args);
+        watchContext(ctx);
+        return ctx;
+      };
+      await use();
+      (browser as any).newContext = newContext;
+      expect(problems, 'console warnings and errors on the journey\'s pages').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
+
+function watchInto(page: Page, problems: string[]) {
+  page.on('console', (msg: ConsoleMessage) => {
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+    const text = msg.text();
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+    problems.push(`${page.url()} ${msg.type()}: ${text}`);
+  });
+  page.on('pageerror', (err) => problems.push(`${page.url()} pageerror: ${err.message}`));
 }
 
 /** Waits until the wasm bundle has hydrated the page. */
