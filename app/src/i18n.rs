@@ -325,6 +325,7 @@ pub enum Key {
     Sidebar,
     UploadFailedStatus,
     UploadUnreachable,
+    RoleOf,
 }
 
 impl Key {

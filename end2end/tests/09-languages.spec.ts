@@ -78,3 +78,11 @@ test('a Russian reader sees the plural forms for 1, 2 and 5 deliveries', async (
   await page.screenshot({ path: `${shots}/42-russian-plurals.png`, fullPage: true });
   await page.context().close();
 });
+
+// The watcher itself: a page that warns fails its journey (expected to fail).
+test('the shared console watcher fails a journey whose page logs a warning', async ({ page }) => {
+  test.fail();
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.evaluate(() => console.warn('a warning the watcher must catch'));
+});

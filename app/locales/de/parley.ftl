@@ -178,6 +178,7 @@ settings-sections = Einstellungsbereiche
 sidebar = Seitenleiste
 upload-failed-status = Hochladen fehlgeschlagen ({ $status }).
 upload-unreachable = Hochladen fehlgeschlagen: Der Server ist nicht erreichbar.
+role-of = Rolle von { $name }
 
 ## Formats
 

@@ -178,6 +178,7 @@ settings-sections = Settings sections
 sidebar = Sidebar
 upload-failed-status = Upload failed ({ $status }).
 upload-unreachable = Upload failed: the server could not be reached.
+role-of = Role of { $name }
 
 ## Formats
 

@@ -178,6 +178,7 @@ settings-sections = Secciones de ajustes
 sidebar = Barra lateral
 upload-failed-status = No se pudo subir ({ $status }).
 upload-unreachable = No se pudo subir: no se pudo contactar con el servidor.
+role-of = Rol de { $name }
 
 ## Formats
 

@@ -178,6 +178,7 @@ settings-sections = Sections des réglages
 sidebar = Barre latérale
 upload-failed-status = Échec du téléversement ({ $status }).
 upload-unreachable = Échec du téléversement : le serveur est injoignable.
+role-of = Rôle de { $name }
 
 ## Formats
 

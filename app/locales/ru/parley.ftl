@@ -180,6 +180,7 @@ settings-sections = Разделы настроек
 sidebar = Боковая панель
 upload-failed-status = Не удалось загрузить ({ $status }).
 upload-unreachable = Не удалось загрузить: сервер недоступен.
+role-of = Роль пользователя { $name }
 
 ## Formats
 

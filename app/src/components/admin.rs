@@ -192,7 +192,7 @@ fn UserRow(
             </td>
             <td>{user.email.clone()}</td>
             <td>
-                <RoleSelect name="role" current=user.role disabled=is_me label=format!("Role of {name}") on_pick />
+                <RoleSelect name="role" current=user.role disabled=is_me label=Key::RoleOf.with(i18n.locale(), &[("name", name.as_str().into())]) on_pick />
             </td>
             <td>{i18n.date(user.created_at)}</td>
             <td class="actions">
