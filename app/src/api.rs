@@ -293,15 +293,20 @@ pub async fn admin_save_webhook_url(url: String) -> Result<WebhookTargetView, Ap
     .await
 }
 
-/// The target a secret/header change is for: the admin webhook (admins) or
-/// the caller's own notification webhook (refused while switched off).
+/// The target a secret/header change is for: the admin's default target
+/// (admins) or the caller's own default notification target (refused while
+/// switched off).
 #[cfg(feature = "ssr")]
 async fn credential_target(
     state: &crate::backend::AppState,
     scope: LogScope,
-) -> Result<crate::backend::webhooks::store::Target, AppError> {
+) -> Result<String, AppError> {
+    use crate::backend::webhooks::targets;
     match scope {
-        LogScope::Admin => log_target(state, scope).await,
+        LogScope::Admin => {
+            let target = log_target(state, scope).await?;
+            targets::ensure_default(&state.db, &target).await
+        }
         LogScope::Mine => {
             let user = ctx::require(state, Role::User).await?;
             crate::backend::webhooks::user::own_target(state, &user).await

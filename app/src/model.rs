@@ -178,6 +178,28 @@ pub struct WebhookTargetView {
     pub security: TargetSecurity,
 }
 
+/// An admin event webhook (SPEC E2) as the UI and REST may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventWebhook {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub enabled: bool,
+    pub events: Vec<String>,
+    /// The seed's "Webhook URL" field edits this one (SPEC A1).
+    pub is_default: bool,
+    pub security: TargetSecurity,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One event of the catalog (SPEC E1), described in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDescription {
+    pub name: String,
+    pub description: String,
+}
+
 /// A webhook target's signing secret and custom headers as the UI may see
 /// them: whether a secret is set, and the header names (SPEC D4).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -84,6 +84,7 @@ async fn enqueue_all(state: &AppState, urls: &[String], events: usize) {
             &mut tx,
             NewDelivery {
                 target: Target::Admin,
+                target_id: app::backend::webhooks::targets::ADMIN_DEFAULT,
                 event: "test",
                 url,
                 body: &body,
@@ -165,6 +166,7 @@ async fn main() {
             &mut conn,
             NewDelivery {
                 target: Target::Admin,
+                target_id: app::backend::webhooks::targets::ADMIN_DEFAULT,
                 event: "test",
                 url: &url,
                 body: &body,

@@ -4,6 +4,7 @@
 
 pub mod channels_api;
 pub mod cli;
+pub mod events_api;
 pub mod guard;
 pub mod rest;
 pub mod ws;
@@ -100,6 +101,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     Router::new()
         .merge(rest::routes())
         .merge(channels_api::routes())
+        .merge(events_api::routes())
         .route("/api/ws", get(ws::handler))
         .leptos_routes_with_context(
             &state,

@@ -78,6 +78,7 @@ async fn realtime_events_and_deliveries_cross_instances() {
                 &mut conn,
                 NewDelivery {
                     target: Target::Admin,
+                    target_id: app::backend::webhooks::targets::ADMIN_DEFAULT,
                     event: "test",
                     url: &rx.url,
                     body: &body,

@@ -90,6 +90,7 @@ async fn every_caller_gets_what_security_md_says() {
                             .collect();
                         w.s.http.post(w.s.url(&path)).json(&body)
                     }
+                    "DELETE" => w.s.http.delete(w.s.url(&path)),
                     other => panic!("method {other}"),
                 };
                 if let Some(t) = token {

@@ -23,6 +23,7 @@ async fn enqueue(s: &common::TestServer, target: Target, url: &str) -> String {
     let id = store::enqueue(
         &mut conn,
         NewDelivery {
+            target_id: &app::backend::webhooks::targets::default_id(&target),
             target,
             event: "test",
             url,
@@ -257,13 +258,13 @@ async fn a_dead_receiver_does_not_hold_up_a_healthy_one() {
 async fn signatures_verify_with_the_standard_webhooks_library() {
     let rx = Receiver::start().await;
     let s = server_to(&rx.url).await;
-    use app::backend::webhooks::{credentials, store::Target};
-    let secret = credentials::regenerate_secret(&s.state, &Target::Admin)
+    use app::backend::webhooks::{credentials, targets::ADMIN_DEFAULT};
+    let secret = credentials::regenerate_secret(&s.state, ADMIN_DEFAULT)
         .await
         .expect("secret");
     credentials::save_headers(
         &s.state,
-        &Target::Admin,
+        ADMIN_DEFAULT,
         vec![("Authorization".into(), "Bearer s3cret".into())],
     )
     .await
@@ -495,6 +496,7 @@ async fn claims_leave_out_the_urls_of_a_busy_host() {
     for url in [busy.as_str(), free, busy.as_str(), free] {
         let d = NewDelivery {
             target: Target::Admin,
+            target_id: app::backend::webhooks::targets::ADMIN_DEFAULT,
             event: "test",
             url,
             body: &body,

@@ -246,3 +246,36 @@ err-too-many-headers = Höchstens { $max } eigene Header.
 err-header-value-missing = Gib einen Wert für { $name } ein.
 err-user-webhooks-off = Benutzer-Webhooks sind auf diesem Server deaktiviert.
 err-no-user-url = Speichere zuerst eine URL für den Benachrichtigungs-Webhook.
+
+## Events (SPEC E1): what each is, and the message chat services get
+
+err-too-many-targets = Höchstens { $max } Webhook-Ziele; lösche zuerst eines.
+err-target-name-missing = Gib dem Ziel einen Namen.
+err-unknown-event = „{ $event }“ ist kein Ereignis, das Parley sendet (siehe GET /api/events).
+err-no-events = Wähle mindestens ein Ereignis.
+event-user-created = Ein neues Konto wurde angelegt (Registrierung oder durch einen Administrator).
+event-user-role-updated = Die Rolle eines Kontos hat sich geändert.
+event-user-deleted = Ein Konto wurde gelöscht.
+event-auth-signin-failed = Wiederholt fehlgeschlagene Anmeldungen bei einem Konto.
+event-chat-finished = Eine Chat-Antwort ist fertig.
+event-chat-failed = Eine Chat-Antwort ist fehlgeschlagen.
+event-channel-created = Ein Kanal wurde erstellt.
+event-channel-deleted = Ein Kanal wurde gelöscht.
+event-channel-member-added = Jemand wurde einem Kanal hinzugefügt.
+event-channel-member-removed = Jemand wurde aus einem Kanal entfernt.
+event-channel-message = Eine neue Nachricht in einem Kanal.
+event-channel-webhook-created = Einem Kanal wurde ein eingehender Webhook hinzugefügt.
+event-channel-webhook-updated = Ein eingehender Webhook wurde umbenannt oder hat ein neues Bild.
+event-channel-webhook-regenerated = Ein eingehender Webhook hat eine neue URL.
+event-channel-webhook-deleted = Ein eingehender Webhook wurde gelöscht.
+event-webhook-delivery-failed = Eine Zustellung wurde nach dem letzten Versuch aufgegeben.
+event-webhook-target-disabled = Ein Webhook-Ziel wurde nach tagelangen Fehlern abgeschaltet.
+event-config-updated = Ein Administrator hat die Einstellungen geändert.
+event-api-key-created = Ein API-Schlüssel wurde erstellt.
+event-api-key-deleted = Ein API-Schlüssel wurde gelöscht.
+event-msg-user-role-updated = { $name } ist jetzt { $role }.
+event-msg-user-deleted = Das Konto von { $name } wurde gelöscht.
+event-msg-channel-created = Neuer Kanal: #{ $channel }
+event-msg-channel-deleted = Der Kanal #{ $channel } wurde gelöscht.
+event-msg-channel-message = { $author } in #{ $channel }: { $text }
+err-delete-default-target = Der Standard-Webhook lässt sich nicht löschen; leere seine URL, um ihn abzuschalten.

@@ -246,3 +246,36 @@ err-too-many-headers = At most { $max } custom headers.
 err-header-value-missing = Enter a value for { $name }.
 err-user-webhooks-off = User webhooks are turned off on this server.
 err-no-user-url = Save a notification webhook URL first.
+
+## Events (SPEC E1): what each is, and the message chat services get
+
+err-too-many-targets = At most { $max } webhook targets; delete one first.
+err-target-name-missing = Give the target a name.
+err-unknown-event = "{ $event }" is not an event Parley sends (see GET /api/events).
+err-no-events = Pick at least one event.
+event-user-created = A new account was created (sign-up or added by an admin).
+event-user-role-updated = An account's role changed.
+event-user-deleted = An account was deleted.
+event-auth-signin-failed = Repeated failed sign-ins for one account.
+event-chat-finished = A chat reply is ready.
+event-chat-failed = A chat reply failed.
+event-channel-created = A channel was created.
+event-channel-deleted = A channel was deleted.
+event-channel-member-added = Someone was added to a channel.
+event-channel-member-removed = Someone was removed from a channel.
+event-channel-message = A new message in a channel.
+event-channel-webhook-created = An incoming webhook was added to a channel.
+event-channel-webhook-updated = An incoming webhook was renamed or got a new image.
+event-channel-webhook-regenerated = An incoming webhook got a new URL.
+event-channel-webhook-deleted = An incoming webhook was deleted.
+event-webhook-delivery-failed = A delivery gave up after its last attempt.
+event-webhook-target-disabled = A webhook target was switched off after failing for days.
+event-config-updated = An administrator changed the settings.
+event-api-key-created = An API key was created.
+event-api-key-deleted = An API key was deleted.
+event-msg-user-role-updated = { $name } is now { $role }.
+event-msg-user-deleted = The account of { $name } was deleted.
+event-msg-channel-created = New channel: #{ $channel }
+event-msg-channel-deleted = Channel #{ $channel } was deleted.
+event-msg-channel-message = { $author } in #{ $channel }: { $text }
+err-delete-default-target = The default webhook cannot be deleted; empty its URL to turn it off.

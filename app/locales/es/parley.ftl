@@ -246,3 +246,36 @@ err-too-many-headers = Como máximo { $max } cabeceras personalizadas.
 err-header-value-missing = Introduce un valor para { $name }.
 err-user-webhooks-off = Los webhooks de usuario están desactivados en este servidor.
 err-no-user-url = Guarda primero la URL del webhook de notificaciones.
+
+## Events (SPEC E1): what each is, and the message chat services get
+
+err-too-many-targets = Como máximo { $max } destinos de webhook; elimina uno primero.
+err-target-name-missing = Ponle un nombre al destino.
+err-unknown-event = «{ $event }» no es un evento que Parley envíe (consulta GET /api/events).
+err-no-events = Elige al menos un evento.
+event-user-created = Se creó una cuenta nueva (registro o alta por un administrador).
+event-user-role-updated = Cambió el rol de una cuenta.
+event-user-deleted = Se eliminó una cuenta.
+event-auth-signin-failed = Inicios de sesión fallidos repetidos en una cuenta.
+event-chat-finished = Una respuesta del chat está lista.
+event-chat-failed = Falló una respuesta del chat.
+event-channel-created = Se creó un canal.
+event-channel-deleted = Se eliminó un canal.
+event-channel-member-added = Se añadió a alguien a un canal.
+event-channel-member-removed = Se quitó a alguien de un canal.
+event-channel-message = Un mensaje nuevo en un canal.
+event-channel-webhook-created = Se añadió un webhook entrante a un canal.
+event-channel-webhook-updated = Se renombró un webhook entrante o cambió su imagen.
+event-channel-webhook-regenerated = Un webhook entrante tiene una URL nueva.
+event-channel-webhook-deleted = Se eliminó un webhook entrante.
+event-webhook-delivery-failed = Una entrega se abandonó tras su último intento.
+event-webhook-target-disabled = Se desactivó un destino de webhook tras días de fallos.
+event-config-updated = Un administrador cambió los ajustes.
+event-api-key-created = Se creó una clave de API.
+event-api-key-deleted = Se eliminó una clave de API.
+event-msg-user-role-updated = { $name } ahora es { $role }.
+event-msg-user-deleted = Se eliminó la cuenta de { $name }.
+event-msg-channel-created = Canal nuevo: #{ $channel }
+event-msg-channel-deleted = Se eliminó el canal #{ $channel }.
+event-msg-channel-message = { $author } en #{ $channel }: { $text }
+err-delete-default-target = El webhook predeterminado no se puede eliminar; vacía su URL para desactivarlo.

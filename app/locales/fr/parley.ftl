@@ -246,3 +246,36 @@ err-too-many-headers = Au plus { $max } en-têtes personnalisés.
 err-header-value-missing = Saisissez une valeur pour { $name }.
 err-user-webhooks-off = Les webhooks utilisateur sont désactivés sur ce serveur.
 err-no-user-url = Enregistrez d'abord l'URL du webhook de notification.
+
+## Events (SPEC E1): what each is, and the message chat services get
+
+err-too-many-targets = Au plus { $max } cibles de webhook ; supprimez-en une d'abord.
+err-target-name-missing = Donnez un nom à la cible.
+err-unknown-event = « { $event } » n'est pas un événement envoyé par Parley (voir GET /api/events).
+err-no-events = Choisissez au moins un événement.
+event-user-created = Un nouveau compte a été créé (inscription ou ajout par un administrateur).
+event-user-role-updated = Le rôle d'un compte a changé.
+event-user-deleted = Un compte a été supprimé.
+event-auth-signin-failed = Échecs de connexion répétés pour un compte.
+event-chat-finished = Une réponse de discussion est prête.
+event-chat-failed = Une réponse de discussion a échoué.
+event-channel-created = Un canal a été créé.
+event-channel-deleted = Un canal a été supprimé.
+event-channel-member-added = Quelqu'un a été ajouté à un canal.
+event-channel-member-removed = Quelqu'un a été retiré d'un canal.
+event-channel-message = Un nouveau message dans un canal.
+event-channel-webhook-created = Un webhook entrant a été ajouté à un canal.
+event-channel-webhook-updated = Un webhook entrant a été renommé ou a changé d'image.
+event-channel-webhook-regenerated = Un webhook entrant a une nouvelle URL.
+event-channel-webhook-deleted = Un webhook entrant a été supprimé.
+event-webhook-delivery-failed = Un envoi a abandonné après sa dernière tentative.
+event-webhook-target-disabled = Une cible de webhook a été désactivée après des jours d'échecs.
+event-config-updated = Un administrateur a modifié les réglages.
+event-api-key-created = Une clé d'API a été créée.
+event-api-key-deleted = Une clé d'API a été supprimée.
+event-msg-user-role-updated = { $name } est maintenant { $role }.
+event-msg-user-deleted = Le compte de { $name } a été supprimé.
+event-msg-channel-created = Nouveau canal : #{ $channel }
+event-msg-channel-deleted = Le canal #{ $channel } a été supprimé.
+event-msg-channel-message = { $author } dans #{ $channel } : { $text }
+err-delete-default-target = Le webhook par défaut ne peut pas être supprimé ; videz son URL pour le désactiver.

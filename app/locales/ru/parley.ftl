@@ -250,3 +250,36 @@ err-too-many-headers = Не более { $max } собственных заго�
 err-header-value-missing = Введите значение для { $name }.
 err-user-webhooks-off = Пользовательские вебхуки на этом сервере отключены.
 err-no-user-url = Сначала сохраните адрес вебхука уведомлений.
+
+## Events (SPEC E1): what each is, and the message chat services get
+
+err-too-many-targets = Не более { $max } получателей вебхуков; сначала удалите один.
+err-target-name-missing = Дайте получателю имя.
+err-unknown-event = «{ $event }» — такого события Parley не отправляет (см. GET /api/events).
+err-no-events = Выберите хотя бы одно событие.
+event-user-created = Создан новый аккаунт (регистрация или добавление администратором).
+event-user-role-updated = Изменилась роль аккаунта.
+event-user-deleted = Аккаунт удалён.
+event-auth-signin-failed = Повторные неудачные попытки входа в аккаунт.
+event-chat-finished = Ответ в чате готов.
+event-chat-failed = Не удалось получить ответ в чате.
+event-channel-created = Создан канал.
+event-channel-deleted = Канал удалён.
+event-channel-member-added = В канал добавлен участник.
+event-channel-member-removed = Участник удалён из канала.
+event-channel-message = Новое сообщение в канале.
+event-channel-webhook-created = В канал добавлен входящий вебхук.
+event-channel-webhook-updated = Входящий вебхук переименован или получил новое изображение.
+event-channel-webhook-regenerated = У входящего вебхука новый адрес.
+event-channel-webhook-deleted = Входящий вебхук удалён.
+event-webhook-delivery-failed = Доставка прекращена после последней попытки.
+event-webhook-target-disabled = Получатель вебхуков отключён после нескольких дней ошибок.
+event-config-updated = Администратор изменил настройки.
+event-api-key-created = Создан API-ключ.
+event-api-key-deleted = API-ключ удалён.
+event-msg-user-role-updated = { $name } теперь: { $role }.
+event-msg-user-deleted = Аккаунт { $name } удалён.
+event-msg-channel-created = Новый канал: #{ $channel }
+event-msg-channel-deleted = Канал #{ $channel } удалён.
+event-msg-channel-message = { $author } в #{ $channel }: { $text }
+err-delete-default-target = Вебхук по умолчанию нельзя удалить; очистите его адрес, чтобы отключить.

@@ -4,13 +4,12 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
+use serde_json::json;
 use sqlx::Row;
 
 use super::db::{new_id, now_ms, Db};
-use super::webhooks::{
-    self,
-    store::{NewDelivery, Target},
-};
+use super::events::Event;
+use super::webhooks::{self, store::Target};
 use super::AppState;
 use crate::error::AppError;
 use crate::i18n::{Key, Locale, Message};
@@ -171,7 +170,6 @@ pub async fn create_account(
     }
     let password_hash = hash_password(account.password).await?;
     let default_role = state.config.default_user_role().await?;
-    let admin_webhook = webhooks::admin::effective_url(state).await?;
 
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
@@ -223,20 +221,20 @@ pub async fn create_account(
         }
         return Err(err.into());
     }
-    // The new_user event is part of the same transaction as the account
-    // (SPEC D1): both exist, or neither.
-    if let Some(url) = admin_webhook.as_deref() {
-        let body = webhooks::admin::new_user_body(url, &user, state.env.default_locale);
-        let delivery = NewDelivery {
-            target: Target::Admin,
-            event: "new_user",
-            url,
-            body: &body,
-        };
-        webhooks::store::enqueue(&mut tx, delivery).await?;
-    }
+    // `user.created` is part of the same transaction as the account (SPEC
+    // D1, E5): both exist, or neither. Every subscribed admin target gets
+    // A3's body (`new_user`).
+    let locale = state.env.default_locale;
+    let queued = super::events::emit_admin_with(
+        &mut tx,
+        &state.emit_settings(),
+        "user.created",
+        "new_user",
+        |url| webhooks::admin::new_user_body(url, &user, locale),
+    )
+    .await?;
     tx.commit().await?;
-    if admin_webhook.is_some() {
+    if queued > 0 {
         state.deliveries_changed(&Target::Admin).await;
     }
 
@@ -296,6 +294,20 @@ pub async fn list_users(db: &Db) -> Result<Vec<User>, AppError> {
     rows.iter().map(user_from_row).collect()
 }
 
+/// The E4 `data.user` of an account (never its password or sessions).
+fn user_json(user: &User) -> serde_json::Value {
+    json!({"id": user.id, "email": user.email, "name": user.name, "role": user.role})
+}
+
+/// A user read on the caller's connection (their transaction).
+async fn user_in(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<User>, AppError> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
 pub async fn admin_ids(db: &Db) -> Result<Vec<String>, AppError> {
     let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM users WHERE role = 'admin'")
         .fetch_all(db)
@@ -314,18 +326,29 @@ pub async fn set_role(
     if acting.id == user_id && role != Role::Admin {
         return Err(AppError::invalid(Key::ErrOwnRole));
     }
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     let updated = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
         .bind(role.as_str())
         .bind(now_ms())
         .bind(user_id)
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    let user = get_user(&state.db, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let user = user_in(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
+    let event = Event {
+        name: "user.role_updated",
+        data: json!({"user": user_json(&user)}),
+        message: Message::new(Key::EventMsgUserRoleUpdated)
+            .arg("name", user.name.as_str())
+            .arg("role", role.as_str()),
+    };
+    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
+    tx.commit().await?;
+    if queued > 0 {
+        state.deliveries_changed(&Target::Admin).await;
+    }
     tracing::info!(user_id = %user.id, role = %role, "role changed");
     state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
     notify_admins(state, ServerEvent::UsersChanged).await;
@@ -337,6 +360,7 @@ pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Resu
         return Err(AppError::invalid(Key::ErrDeleteSelf));
     }
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let user = user_in(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -360,7 +384,16 @@ pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Resu
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
+    let event = Event {
+        name: "user.deleted",
+        data: json!({"user": user_json(&user)}),
+        message: Message::new(Key::EventMsgUserDeleted).arg("name", user.name.as_str()),
+    };
+    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
     tx.commit().await?;
+    if queued > 0 {
+        state.deliveries_changed(&Target::Admin).await;
+    }
     tracing::info!(user_id = %user_id, "user deleted");
     state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
     notify_admins(state, ServerEvent::UsersChanged).await;

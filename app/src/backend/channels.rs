@@ -1,10 +1,13 @@
 //! Channels (SPEC W4, R3): who may see and manage them, members, messages.
 
+use serde_json::json;
 use sqlx::Row;
 
 use super::db::{new_id, now_ms, Db};
+use super::events::Event;
 use super::message_writer::MessageRow;
 use super::rich::RichBody;
+use super::webhooks::store::Target;
 use super::AppState;
 use crate::error::AppError;
 use crate::i18n::{Key, Message};
@@ -109,7 +112,19 @@ pub async fn create(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    let event = Event {
+        name: "channel.created",
+        data: json!({
+            "channel": {"id": id, "name": name, "description": description},
+            "created_by": {"id": creator.id, "name": creator.name},
+        }),
+        message: Message::new(Key::EventMsgChannelCreated).arg("channel", name.as_str()),
+    };
+    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
     tx.commit().await?;
+    if queued > 0 {
+        state.deliveries_changed(&Target::Admin).await;
+    }
     state
         .hub
         .send_to_user(&creator.id, ServerEvent::ChannelsChanged);
@@ -218,6 +233,7 @@ pub async fn set_member(
     if user_role == "pending" {
         return Err(AppError::invalid(Key::ErrAccountPending));
     }
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     sqlx::query(
         "INSERT INTO channel_members (channel_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (channel_id, user_id) DO UPDATE SET role = excluded.role",
@@ -226,8 +242,21 @@ pub async fn set_member(
     .bind(&user_id)
     .bind(role.as_str())
     .bind(now_ms())
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
+    let event = member_event(
+        &mut tx,
+        "channel.member_added",
+        channel_id,
+        &user_id,
+        Some(role),
+    )
+    .await?;
+    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
+    tx.commit().await?;
+    if queued > 0 {
+        state.deliveries_changed(&Target::Admin).await;
+    }
     state
         .hub
         .send_to_user(&user_id, ServerEvent::ChannelsChanged);
@@ -241,15 +270,58 @@ pub async fn remove_member(
     user_id: &str,
 ) -> Result<(), AppError> {
     require(&state.db, acting, channel_id, Access::Manager).await?;
-    sqlx::query("DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2")
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let removed = sqlx::query("DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2")
         .bind(channel_id)
         .bind(user_id)
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
+    let mut queued = 0;
+    if removed.rows_affected() > 0 {
+        let event =
+            member_event(&mut tx, "channel.member_removed", channel_id, user_id, None).await?;
+        queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
+    }
+    tx.commit().await?;
+    if queued > 0 {
+        state.deliveries_changed(&Target::Admin).await;
+    }
     state
         .hub
         .send_to_user(user_id, ServerEvent::ChannelsChanged);
     Ok(())
+}
+
+/// `channel.member_added` / `channel.member_removed` (SPEC E1, E4).
+async fn member_event(
+    conn: &mut sqlx::AnyConnection,
+    name: &'static str,
+    channel_id: &str,
+    user_id: &str,
+    role: Option<ChannelRole>,
+) -> Result<Event, AppError> {
+    let (channel,): (String,) = sqlx::query_as("SELECT name FROM channels WHERE id = $1")
+        .bind(channel_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (user_name,): (String,) = sqlx::query_as("SELECT name FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let key = if role.is_some() {
+        Key::EventChannelMemberAdded
+    } else {
+        Key::EventChannelMemberRemoved
+    };
+    Ok(Event {
+        name,
+        data: json!({
+            "channel": {"id": channel_id, "name": channel},
+            "user": {"id": user_id, "name": user_name},
+            "role": role.map(|r| r.as_str()),
+        }),
+        message: Message::new(key),
+    })
 }
 
 /// Markdown → HTML with every tag and attribute a sender could abuse

@@ -6,10 +6,15 @@
 
 use std::collections::HashMap;
 
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+
+use serde_json::json;
+use tokio::sync::{mpsc, oneshot, Notify};
 
 use super::db::{begin_write, Backend, Db};
+use super::events::{self, EmitSettings, Event};
 use crate::error::AppError;
+use crate::i18n::{Key, Message};
 
 /// Posts waiting for the writer; a full queue makes callers wait.
 pub const QUEUE: usize = 1024;
@@ -44,9 +49,20 @@ pub struct MessageWriter {
 
 impl MessageWriter {
     /// Starts the writer task on the current runtime.
-    pub fn spawn(db: Db, backend: Backend) -> MessageWriter {
+    pub fn spawn(
+        db: Db,
+        backend: Backend,
+        settings: EmitSettings,
+        delivery_wake: Arc<Notify>,
+    ) -> MessageWriter {
         let (queue, jobs) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, backend, jobs));
+        let writer = Writer {
+            db,
+            backend,
+            settings,
+            delivery_wake,
+        };
+        tokio::spawn(run(writer, jobs));
         MessageWriter { queue }
     }
 
@@ -62,7 +78,15 @@ impl MessageWriter {
     }
 }
 
-async fn run(db: Db, backend: Backend, mut jobs: mpsc::Receiver<Job>) {
+/// What the writer task holds.
+struct Writer {
+    db: Db,
+    backend: Backend,
+    settings: EmitSettings,
+    delivery_wake: Arc<Notify>,
+}
+
+async fn run(w: Writer, mut jobs: mpsc::Receiver<Job>) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -72,7 +96,7 @@ async fn run(db: Db, backend: Backend, mut jobs: mpsc::Receiver<Job>) {
             }
         }
         let rows: Vec<&MessageRow> = batch.iter().map(|j| &j.row).collect();
-        match commit(&db, backend, &rows).await {
+        match commit(&w, &rows).await {
             Ok(()) => {
                 for job in batch {
                     let _ = job.done.send(Ok(()));
@@ -83,7 +107,7 @@ async fn run(db: Db, backend: Backend, mut jobs: mpsc::Receiver<Job>) {
             Err(e) => {
                 tracing::warn!(error = %e, rows = batch.len(), "group commit failed; writing one by one");
                 for job in batch {
-                    let result = commit(&db, backend, &[&job.row]).await.map_err(|e| {
+                    let result = commit(&w, &[&job.row]).await.map_err(|e| {
                         tracing::error!(error = %e, "cannot store a channel message");
                         AppError::Internal
                     });
@@ -94,8 +118,8 @@ async fn run(db: Db, backend: Backend, mut jobs: mpsc::Receiver<Job>) {
     }
 }
 
-async fn commit(db: &Db, backend: Backend, rows: &[&MessageRow]) -> Result<(), sqlx::Error> {
-    let mut tx = begin_write(db, backend).await?;
+async fn commit(w: &Writer, rows: &[&MessageRow]) -> Result<(), AppError> {
+    let mut tx = begin_write(&w.db, w.backend).await?;
     for m in rows {
         sqlx::query(
             "INSERT INTO channel_messages (id, channel_id, user_id, author_role, author_name, author_image, webhook_id, content, meta, created_at) \
@@ -129,5 +153,54 @@ async fn commit(db: &Db, backend: Backend, rows: &[&MessageRow]) -> Result<(), s
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await
+    // `channel.message` to the admin targets subscribed to it, in the same
+    // transaction (SPEC E5); one look-up per batch when nobody is.
+    let mut queued = 0;
+    if !super::webhooks::targets::subscribed(&mut tx, None, "channel.message")
+        .await?
+        .is_empty()
+    {
+        for m in rows {
+            let event = message_event(&mut tx, m).await?;
+            queued += events::emit(&mut tx, &w.settings, &event).await?;
+        }
+    }
+    tx.commit().await?;
+    if queued > 0 {
+        w.delivery_wake.notify_one();
+    }
+    Ok(())
+}
+
+/// The E4 data and message of a new channel message.
+async fn message_event(
+    conn: &mut sqlx::AnyConnection,
+    m: &MessageRow,
+) -> Result<Event, sqlx::Error> {
+    let (channel,): (String,) = sqlx::query_as("SELECT name FROM channels WHERE id = $1")
+        .bind(&m.channel_id)
+        .fetch_one(conn)
+        .await?;
+    let excerpt: String = m.content.chars().take(200).collect();
+    Ok(Event {
+        name: "channel.message",
+        data: json!({
+            "channel": {"id": m.channel_id, "name": channel},
+            "message": {
+                "id": m.id,
+                "content": m.content,
+                "created_at": m.created_at,
+                "author": {
+                    "name": m.author_name,
+                    "role": m.author_role,
+                    "user_id": m.user_id,
+                    "webhook_id": m.webhook_id,
+                },
+            },
+        }),
+        message: Message::new(Key::EventMsgChannelMessage)
+            .arg("author", m.author_name.as_str())
+            .arg("channel", channel)
+            .arg("text", excerpt),
+    })
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod env;
+pub mod events;
 pub mod github;
 pub mod incoming_body;
 pub mod llm;

@@ -63,12 +63,18 @@ impl AppState {
     }
 
     pub fn new(db: Db, backend: Backend, env: EnvConfig) -> AppState {
+        let delivery_wake = Arc::new(Notify::new());
         AppState {
             secrets: SecretBox::new(&env.secret_key),
             delivery: env.delivery.clone(),
-            delivery_wake: Arc::new(Notify::new()),
+            delivery_wake: delivery_wake.clone(),
             media_wake: Arc::new(Notify::new()),
-            messages: super::message_writer::MessageWriter::spawn(db.clone(), backend),
+            messages: super::message_writer::MessageWriter::spawn(
+                db.clone(),
+                backend,
+                emit_settings(&env),
+                delivery_wake,
+            ),
             channel_webhook_limiter: super::channel_webhooks::IncomingLimiter::new(
                 env.channel_webhook_rate_limit,
                 env.channel_webhook_burst,
@@ -92,6 +98,11 @@ impl AppState {
 impl AppState {
     /// Tells the worker and the open delivery logs that a delivery of
     /// `target` was queued or changed.
+    /// What `events::emit` needs of the configuration.
+    pub fn emit_settings(&self) -> super::events::EmitSettings {
+        emit_settings(&self.env)
+    }
+
     pub async fn deliveries_changed(&self, target: &Target) {
         self.delivery_wake.notify_one();
         match target {
@@ -106,12 +117,19 @@ impl AppState {
     /// The signing secret and custom headers of a delivery's target.
     pub async fn target_credentials(
         &self,
-        target: &Target,
+        target_id: &str,
     ) -> Result<(Option<String>, Vec<(String, String)>), AppError> {
         use super::webhooks::credentials;
         Ok((
-            credentials::signing_secret(self, target).await?,
-            credentials::headers(self, target).await?,
+            credentials::signing_secret(self, target_id).await?,
+            credentials::headers(self, target_id).await?,
         ))
+    }
+}
+
+fn emit_settings(env: &EnvConfig) -> super::events::EmitSettings {
+    super::events::EmitSettings {
+        env_webhook_url: env.webhook_url.clone().filter(|u| !u.is_empty()),
+        locale: env.default_locale,
     }
 }

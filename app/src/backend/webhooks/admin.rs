@@ -6,12 +6,11 @@ use serde_json::{json, Value};
 use super::format::{body_for, escape_for, rfc3339, Destination};
 use super::ssrf::{check_literal, Policy};
 use super::store::{self, NewDelivery, Target};
+use super::targets::{self, TargetRow, ADMIN_DEFAULT};
 use crate::backend::AppState;
 use crate::error::AppError;
 use crate::i18n::{Key, Locale, Message};
-use crate::model::{User, WebhookTargetView};
-
-const URL_KEY: &str = "webhook.url";
+use crate::model::{EventWebhook, User, WebhookTargetView};
 
 /// Checks a URL typed by a person; `Ok(None)` means "off" (empty).
 pub fn validate_url(raw: &str, policy: &Policy) -> Result<Option<String>, AppError> {
@@ -57,13 +56,24 @@ fn url_error_kind(e: url::ParseError) -> &'static str {
     }
 }
 
-/// The URL in force: the saved one once an admin saved (even empty), else
-/// `WEBHOOK_URL`.
+/// The URL a target sends to: its own, or for the admin default never
+/// saved, `WEBHOOK_URL` (SPEC A1: the env value until an admin saves, even
+/// an empty field).
+pub fn url_in_force(target: &TargetRow, env_url: Option<&str>) -> Option<String> {
+    match &target.url {
+        Some(saved) => Some(saved.clone()),
+        None if target.id == ADMIN_DEFAULT => env_url.map(str::to_string),
+        None => None,
+    }
+    .filter(|u| !u.is_empty())
+}
+
+/// The admin default target's URL in force.
 pub async fn effective_url(state: &AppState) -> Result<Option<String>, AppError> {
-    Ok(match state.config.get_raw(URL_KEY).await? {
-        Some(saved) => Some(saved).filter(|u| !u.is_empty()),
-        None => state.env.webhook_url.clone().filter(|u| !u.is_empty()),
-    })
+    let id = targets::ensure_default(&state.db, &Target::Admin).await?;
+    Ok(targets::get(&state.db, &id)
+        .await?
+        .and_then(|t| url_in_force(&t, state.env.webhook_url.as_deref())))
 }
 
 pub async fn save_url(state: &AppState, raw: &str) -> Result<Option<String>, AppError> {
@@ -71,24 +81,28 @@ pub async fn save_url(state: &AppState, raw: &str) -> Result<Option<String>, App
     let old = effective_url(state).await?;
     super::credentials::forget_if_host_changed(
         state,
-        &Target::Admin,
+        ADMIN_DEFAULT,
         old.as_deref(),
         url.as_deref(),
     )
     .await?;
-    state
-        .config
-        .set_raw(URL_KEY, url.as_deref().unwrap_or_default())
-        .await?;
+    targets::set_url(
+        &state.db,
+        ADMIN_DEFAULT,
+        url.as_deref().unwrap_or_default(),
+        None,
+    )
+    .await?;
     Ok(url)
 }
 
 pub async fn view(state: &AppState) -> Result<WebhookTargetView, AppError> {
-    let saved = state.config.get_raw(URL_KEY).await?;
+    let id = targets::ensure_default(&state.db, &Target::Admin).await?;
+    let saved = targets::get(&state.db, &id).await?.and_then(|t| t.url);
     Ok(WebhookTargetView {
         url: effective_url(state).await?.unwrap_or_default(),
         url_from_env: saved.is_none() && state.env.webhook_url.is_some(),
-        security: super::credentials::security(state, &Target::Admin).await?,
+        security: super::credentials::security(state, ADMIN_DEFAULT).await?,
     })
 }
 
@@ -123,6 +137,7 @@ pub async fn send_test(state: &AppState) -> Result<String, AppError> {
         &mut conn,
         NewDelivery {
             target: Target::Admin,
+            target_id: ADMIN_DEFAULT,
             event: "test",
             url: &url,
             body: &body,
@@ -131,4 +146,107 @@ pub async fn send_test(state: &AppState) -> Result<String, AppError> {
     .await?;
     state.deliveries_changed(&Target::Admin).await;
     Ok(id)
+}
+
+/// What an admin sends to add or change an event webhook (SPEC E2).
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct EventWebhookInput {
+    pub name: String,
+    pub url: String,
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    pub events: Vec<String>,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+async fn event_webhook(state: &AppState, t: &TargetRow) -> Result<EventWebhook, AppError> {
+    Ok(EventWebhook {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        url: url_in_force(t, state.env.webhook_url.as_deref()).unwrap_or_default(),
+        enabled: t.enabled != 0,
+        events: t.filters(),
+        is_default: t.is_default != 0,
+        security: super::credentials::security(state, &t.id).await?,
+        created_at: t.created_at,
+        updated_at: t.updated_at,
+    })
+}
+
+/// The admin's event webhooks, the default one first.
+pub async fn list_event_webhooks(state: &AppState) -> Result<Vec<EventWebhook>, AppError> {
+    targets::ensure_default(&state.db, &Target::Admin).await?;
+    let mut out = Vec::new();
+    for t in targets::list(&state.db, None).await? {
+        out.push(event_webhook(state, &t).await?);
+    }
+    Ok(out)
+}
+
+fn checked_input(input: &EventWebhookInput) -> Result<targets::TargetInput, AppError> {
+    let name = input.name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid(Key::ErrTargetNameMissing));
+    }
+    crate::backend::db::check_name_chars(name)?;
+    if name.chars().count() > 80 {
+        return Err(AppError::Invalid(
+            Message::new(Key::ErrWebhookNameTooLong).arg("max", 80),
+        ));
+    }
+    let url = validate_url(&input.url, &Policy::Admin)?
+        .ok_or_else(|| AppError::invalid(Key::ErrUrlNoHost))?;
+    Ok(targets::TargetInput {
+        name: name.to_string(),
+        url,
+        enabled: input.enabled,
+        events: crate::backend::events::validate_filters(&input.events)?,
+        mode: None,
+    })
+}
+
+pub async fn create_event_webhook(
+    state: &AppState,
+    input: &EventWebhookInput,
+) -> Result<EventWebhook, AppError> {
+    let checked = checked_input(input)?;
+    let row = targets::create(&state.db, None, &checked).await?;
+    event_webhook(state, &row).await
+}
+
+/// Changes an admin event webhook. Moving it to another host clears its
+/// secret and headers, as for the default one.
+pub async fn update_event_webhook(
+    state: &AppState,
+    id: &str,
+    input: &EventWebhookInput,
+) -> Result<EventWebhook, AppError> {
+    let old = targets::get(&state.db, id)
+        .await?
+        .filter(|t| t.owner_id.is_none())
+        .ok_or(AppError::NotFound)?;
+    let checked = checked_input(input)?;
+    let old_url = url_in_force(&old, state.env.webhook_url.as_deref());
+    super::credentials::forget_if_host_changed(state, id, old_url.as_deref(), Some(&checked.url))
+        .await?;
+    targets::update(&state.db, id, &checked).await?;
+    let row = targets::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    event_webhook(state, &row).await
+}
+
+pub async fn delete_event_webhook(state: &AppState, id: &str) -> Result<(), AppError> {
+    let target = targets::get(&state.db, id)
+        .await?
+        .filter(|t| t.owner_id.is_none())
+        .ok_or(AppError::NotFound)?;
+    if target.is_default != 0 {
+        return Err(AppError::invalid(Key::ErrDeleteDefaultTarget));
+    }
+    targets::delete(&state.db, id).await?;
+    Ok(())
 }

@@ -1,60 +1,23 @@
 //! The signing secret and custom headers of an outgoing webhook target
-//! (SPEC D4): the admin webhook's live in the persistent config, a user's
-//! next to their URL. Both are sealed with `WEBUI_SECRET_KEY` and never
-//! shown back; only whether a secret is set and the header names are.
+//! (SPEC D4), kept in its `webhook_targets` row sealed with
+//! `WEBUI_SECRET_KEY` and never shown back; only whether a secret is set
+//! and the header names are.
 
 use super::signing;
-use super::store::Target;
-use crate::backend::db::now_ms;
+use super::targets::{self, Sealed};
 use crate::backend::AppState;
 use crate::error::AppError;
 use crate::i18n::{Key, Message};
 use crate::model::TargetSecurity;
 
-const ADMIN_SECRET_KEY: &str = "webhook.signing_secret";
-const ADMIN_HEADERS_KEY: &str = "webhook.headers";
 const MAX_HEADERS: usize = 10;
-
-#[derive(Clone, Copy)]
-enum Field {
-    Secret,
-    Headers,
-}
-
-impl Field {
-    fn admin_key(self) -> &'static str {
-        match self {
-            Field::Secret => ADMIN_SECRET_KEY,
-            Field::Headers => ADMIN_HEADERS_KEY,
-        }
-    }
-
-    fn column(self) -> &'static str {
-        match self {
-            Field::Secret => "signing_secret",
-            Field::Headers => "headers",
-        }
-    }
-}
 
 async fn read_sealed(
     state: &AppState,
-    target: &Target,
-    field: Field,
+    target_id: &str,
+    field: Sealed,
 ) -> Result<Option<String>, AppError> {
-    let sealed = match target {
-        Target::Admin => state.config.get_raw(field.admin_key()).await?,
-        Target::User(id) => {
-            let row: Option<(Option<String>,)> = sqlx::query_as(&format!(
-                "SELECT {} FROM user_webhooks WHERE user_id = $1",
-                field.column()
-            ))
-            .bind(id)
-            .fetch_optional(&state.db)
-            .await?;
-            row.and_then(|(v,)| v)
-        }
-    };
+    let sealed = targets::read_sealed(&state.db, target_id, field).await?;
     match sealed.filter(|s| !s.is_empty()) {
         Some(sealed) => state.secrets.open(&sealed).map(Some).map_err(|e| {
             tracing::error!("{e}");
@@ -66,45 +29,30 @@ async fn read_sealed(
 
 async fn write_sealed(
     state: &AppState,
-    target: &Target,
-    field: Field,
+    target_id: &str,
+    field: Sealed,
     plain: Option<&str>,
 ) -> Result<(), AppError> {
-    let sealed = plain.map(|p| state.secrets.seal(p)).unwrap_or_default();
-    match target {
-        Target::Admin => state.config.set_raw(field.admin_key(), &sealed).await,
-        Target::User(id) => {
-            let column = field.column();
-            sqlx::query(&format!(
-                "INSERT INTO user_webhooks (user_id, url, mode, updated_at, {column}) VALUES ($1, '', 'away', $2, $3) \
-                 ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at"
-            ))
-            .bind(id)
-            .bind(now_ms())
-            .bind(&sealed)
-            .execute(&state.db)
-            .await?;
-            Ok(())
-        }
-    }
+    let sealed = plain.map(|p| state.secrets.seal(p));
+    targets::write_sealed(&state.db, target_id, field, sealed.as_deref()).await
 }
 
-pub async fn signing_secret(state: &AppState, target: &Target) -> Result<Option<String>, AppError> {
-    read_sealed(state, target, Field::Secret).await
+pub async fn signing_secret(state: &AppState, target_id: &str) -> Result<Option<String>, AppError> {
+    read_sealed(state, target_id, Sealed::Secret).await
 }
 
-pub async fn headers(state: &AppState, target: &Target) -> Result<Vec<(String, String)>, AppError> {
-    Ok(read_sealed(state, target, Field::Headers)
+pub async fn headers(state: &AppState, target_id: &str) -> Result<Vec<(String, String)>, AppError> {
+    Ok(read_sealed(state, target_id, Sealed::Headers)
         .await?
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default())
 }
 
 /// What the settings screens may see.
-pub async fn security(state: &AppState, target: &Target) -> Result<TargetSecurity, AppError> {
+pub async fn security(state: &AppState, target_id: &str) -> Result<TargetSecurity, AppError> {
     Ok(TargetSecurity {
-        has_signing_secret: signing_secret(state, target).await?.is_some(),
-        header_names: headers(state, target)
+        has_signing_secret: signing_secret(state, target_id).await?.is_some(),
+        header_names: headers(state, target_id)
             .await?
             .into_iter()
             .map(|(n, _)| n)
@@ -128,7 +76,7 @@ fn destination(url: &str) -> Option<String> {
 /// anything was cleared.
 pub async fn forget_if_host_changed(
     state: &AppState,
-    target: &Target,
+    target_id: &str,
     old_url: Option<&str>,
     new_url: Option<&str>,
 ) -> Result<bool, AppError> {
@@ -142,40 +90,40 @@ pub async fn forget_if_host_changed(
     if !old.is_empty() && destination(old) == destination(new) {
         return Ok(false);
     }
-    let had = security(state, target).await?;
+    let had = security(state, target_id).await?;
     if !had.has_signing_secret && had.header_names.is_empty() {
         return Ok(false);
     }
-    write_sealed(state, target, Field::Secret, None).await?;
-    write_sealed(state, target, Field::Headers, None).await?;
+    write_sealed(state, target_id, Sealed::Secret, None).await?;
+    write_sealed(state, target_id, Sealed::Headers, None).await?;
     tracing::info!("webhook moved to another host: its secret and custom headers were cleared");
     Ok(true)
 }
 
 /// A new secret; returned once, stored sealed.
-pub async fn regenerate_secret(state: &AppState, target: &Target) -> Result<String, AppError> {
+pub async fn regenerate_secret(state: &AppState, target_id: &str) -> Result<String, AppError> {
     let secret = signing::new_secret();
-    write_sealed(state, target, Field::Secret, Some(&secret)).await?;
+    write_sealed(state, target_id, Sealed::Secret, Some(&secret)).await?;
     Ok(secret)
 }
 
-pub async fn clear_secret(state: &AppState, target: &Target) -> Result<(), AppError> {
-    write_sealed(state, target, Field::Secret, None).await
+pub async fn clear_secret(state: &AppState, target_id: &str) -> Result<(), AppError> {
+    write_sealed(state, target_id, Sealed::Secret, None).await
 }
 
 /// Replaces the custom headers. An empty value keeps the stored value of a
 /// header of the same name, so the UI never needs to show values back.
 pub async fn save_headers(
     state: &AppState,
-    target: &Target,
+    target_id: &str,
     new: Vec<(String, String)>,
 ) -> Result<TargetSecurity, AppError> {
-    let old = headers(state, target).await?;
+    let old = headers(state, target_id).await?;
     let merged = validate_headers(new, &old)?;
     let json = serde_json::to_string(&merged).map_err(|_| AppError::Internal)?;
     let plain = Some(json).filter(|_| !merged.is_empty());
-    write_sealed(state, target, Field::Headers, plain.as_deref()).await?;
-    security(state, target).await
+    write_sealed(state, target_id, Sealed::Headers, plain.as_deref()).await?;
+    security(state, target_id).await
 }
 
 pub fn validate_headers(

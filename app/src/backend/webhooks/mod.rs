@@ -9,6 +9,7 @@ pub mod outcome_writer;
 pub mod signing;
 pub mod ssrf;
 pub mod store;
+pub mod targets;
 pub mod user;
 pub mod worker;
 

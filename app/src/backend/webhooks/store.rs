@@ -41,6 +41,8 @@ impl Target {
 
 pub struct NewDelivery<'a> {
     pub target: Target,
+    /// The `webhook_targets` row: its secret, headers and health.
+    pub target_id: &'a str,
     pub event: &'a str,
     pub url: &'a str,
     pub body: &'a Value,
@@ -52,7 +54,7 @@ pub async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<Str
     let now = now_ms();
     sqlx::query(
         "INSERT INTO webhook_deliveries (id, target, owner_id, event, url, payload, status, attempts, \
-         next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $7)",
+         next_attempt_at, created_at, updated_at, target_id) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $7, $8)",
     )
     .bind(&id)
     .bind(d.target.kind())
@@ -61,6 +63,7 @@ pub async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<Str
     .bind(d.url)
     .bind(d.body.to_string())
     .bind(now)
+    .bind(d.target_id)
     .execute(conn)
     .await?;
     Ok(id)
@@ -71,6 +74,7 @@ pub async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<Str
 pub struct Claimed {
     pub id: String,
     pub target: Target,
+    pub target_id: String,
     pub url: String,
     pub payload: String,
     pub attempts: i64,
@@ -99,7 +103,7 @@ pub async fn claim_due(
             WHERE ((status IN ('pending', 'retrying') AND next_attempt_at <= $2) \
                OR (status = 'delivering' AND locked_until < $2)) {skip} \
             ORDER BY next_attempt_at LIMIT $3 {lock}) \
-         RETURNING id, target, owner_id, url, payload, attempts"
+         RETURNING id, target, owner_id, target_id, url, payload, attempts"
     );
     let mut query = sqlx::query(&sql)
         .bind(now + lease_ms)
@@ -112,9 +116,12 @@ pub async fn claim_due(
     rows.iter()
         .map(|r| {
             let kind: String = r.try_get("target")?;
+            let target = Target::from_row(&kind, r.try_get("owner_id")?);
+            let target_id: Option<String> = r.try_get("target_id")?;
             Ok(Claimed {
                 id: r.try_get("id")?,
-                target: Target::from_row(&kind, r.try_get("owner_id")?),
+                target_id: target_id.unwrap_or_else(|| super::targets::default_id(&target)),
+                target,
                 url: r.try_get("url")?,
                 payload: r.try_get("payload")?,
                 attempts: r.try_get("attempts")?,

@@ -8,6 +8,7 @@ use super::credentials;
 use super::format::{body_for, escape_for, rfc3339, Destination};
 use super::ssrf::Policy;
 use super::store::{self, NewDelivery, Target};
+use super::targets;
 use crate::backend::db::now_ms;
 use crate::backend::AppState;
 use crate::error::AppError;
@@ -22,21 +23,22 @@ pub fn refuse_when_off(on: bool) -> Result<(), AppError> {
     }
 }
 
+fn mode_of(text: &str) -> NotifyMode {
+    if text == "always" {
+        NotifyMode::Always
+    } else {
+        NotifyMode::Away
+    }
+}
+
+/// The user's default target: the seed's "Notification Webhook" field.
 pub async fn view(state: &AppState, user: &User) -> Result<UserWebhookView, AppError> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT url, mode FROM user_webhooks WHERE user_id = $1")
-            .bind(&user.id)
-            .fetch_optional(&state.db)
-            .await?;
-    let (url, mode) = row.unwrap_or_default();
+    let id = targets::default_id(&Target::User(user.id.clone()));
+    let row = targets::get(&state.db, &id).await?;
     Ok(UserWebhookView {
-        url,
-        mode: if mode == "always" {
-            NotifyMode::Always
-        } else {
-            NotifyMode::Away
-        },
-        security: credentials::security(state, &Target::User(user.id.clone())).await?,
+        url: row.as_ref().and_then(|t| t.url.clone()).unwrap_or_default(),
+        mode: mode_of(row.as_ref().map_or("away", |t| t.mode.as_str())),
+        security: credentials::security(state, &id).await?,
     })
 }
 
@@ -50,10 +52,11 @@ pub async fn save(
     refuse_when_off(state.config.enable_user_webhooks().await?)?;
     let policy = Policy::user(&state.env.webhook_allowed_hosts);
     let url = validate_url(url, &policy)?.unwrap_or_default();
+    let id = targets::ensure_default(&state.db, &Target::User(user.id.clone())).await?;
     let old = view(state, user).await?.url;
     super::credentials::forget_if_host_changed(
         state,
-        &Target::User(user.id.clone()),
+        &id,
         Some(&old),
         Some(&url).filter(|u| !u.is_empty()).map(String::as_str),
     )
@@ -62,24 +65,15 @@ pub async fn save(
         NotifyMode::Away => "away",
         NotifyMode::Always => "always",
     };
-    sqlx::query(
-        "INSERT INTO user_webhooks (user_id, url, mode, updated_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, mode = excluded.mode, updated_at = excluded.updated_at",
-    )
-    .bind(&user.id)
-    .bind(&url)
-    .bind(mode_text)
-    .bind(now_ms())
-    .execute(&state.db)
-    .await?;
+    targets::set_url(&state.db, &id, &url, Some(mode_text)).await?;
     view(state, user).await
 }
 
-/// Signing secret and headers of the user's own target: like the URL,
-/// refused while the feature is off (SPEC U1, D4).
-pub async fn own_target(state: &AppState, user: &User) -> Result<Target, AppError> {
+/// The user's default target, for its signing secret and headers: like
+/// the URL, refused while the feature is off (SPEC U1, D4).
+pub async fn own_target(state: &AppState, user: &User) -> Result<String, AppError> {
     refuse_when_off(state.config.enable_user_webhooks().await?)?;
-    Ok(Target::User(user.id.clone()))
+    targets::ensure_default(&state.db, &Target::User(user.id.clone())).await
 }
 
 /// The URL to notify, if the feature is on and the user set one.
@@ -107,12 +101,14 @@ pub async fn send_test(state: &AppState, user: &User) -> Result<String, AppError
         json!({"event": "test", "message": message, "timestamp": rfc3339(now_ms())}),
         &message,
     );
-    enqueue_for(state, user, "test", &url, &body).await
+    let id = targets::default_id(&Target::User(user.id.clone()));
+    enqueue_for(state, user, &id, "test", &url, &body).await
 }
 
 async fn enqueue_for(
     state: &AppState,
     user: &User,
+    target_id: &str,
     event: &str,
     url: &str,
     body: &serde_json::Value,
@@ -121,6 +117,7 @@ async fn enqueue_for(
     let mut conn = state.db.acquire().await?;
     let delivery = NewDelivery {
         target: target.clone(),
+        target_id,
         event,
         url,
         body,
@@ -168,24 +165,35 @@ pub fn chat_response_body(url: &str, r: &FinishedReply<'_>) -> serde_json::Value
     body_for(url, generic, &text)
 }
 
-/// SPEC U3: after a reply is saved, queue one `chat_response` for its
-/// owner if the feature is on, they set a URL, and they are away (or chose
-/// "always"). Returns the delivery id when one was queued.
+/// SPEC U3, E3: after a reply is saved, queue one `chat_response` to each
+/// of the owner's targets subscribed to `chat.finished`, if the feature is
+/// on, the target has a URL, and the owner is away (or the target says
+/// "always"). Returns the first delivery id queued.
 pub async fn notify_reply_ready(
     state: &AppState,
     user: &User,
     reply: &FinishedReply<'_>,
 ) -> Result<Option<String>, AppError> {
-    let Some((url, mode)) = target_url(state, user).await? else {
-        return Ok(None);
-    };
-    if mode == NotifyMode::Away && state.presence.is_active(&user.id) {
+    if !state.config.enable_user_webhooks().await? {
         return Ok(None);
     }
-    let body = chat_response_body(&url, reply);
-    enqueue_for(state, user, "chat_response", &url, &body)
-        .await
-        .map(Some)
+    let subscribed = {
+        let mut conn = state.db.acquire().await?;
+        targets::subscribed(&mut conn, Some(&user.id), "chat.finished").await?
+    };
+    let mut first = None;
+    for target in subscribed {
+        let Some(url) = target.url.clone().filter(|u| !u.is_empty()) else {
+            continue;
+        };
+        if mode_of(&target.mode) == NotifyMode::Away && state.presence.is_active(&user.id) {
+            continue;
+        }
+        let body = chat_response_body(&url, reply);
+        let id = enqueue_for(state, user, &target.id, "chat_response", &url, &body).await?;
+        first.get_or_insert(id);
+    }
+    Ok(first)
 }
 
 #[cfg(test)]

@@ -395,7 +395,7 @@ impl DeliveryWorker {
                 Err(e) => return fail_for_good(format!("cannot read the target's owner: {e}")),
             }
         }
-        let (secret, headers) = match self.state.target_credentials(&d.target).await {
+        let (secret, headers) = match self.state.target_credentials(&d.target_id).await {
             Ok(c) => c,
             Err(e) => return fail_for_good(format!("cannot read the target's settings: {e}")),
         };

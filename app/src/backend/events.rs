@@ -1,0 +1,202 @@
+//! The event catalog (SPEC E1) and `emit` (E4, E5, E7): an event becomes
+//! one delivery per subscribed target, written in the transaction of the
+//! change that caused it — nothing is enqueued for a target that did not
+//! subscribe.
+
+use serde_json::{json, Value};
+use sqlx::AnyConnection;
+
+use super::db::now_ms;
+use super::webhooks::admin::url_in_force;
+use super::webhooks::format::{body_for, escape_for, rfc3339, Destination};
+use super::webhooks::store::{self, NewDelivery, Target};
+use super::webhooks::targets;
+use crate::error::AppError;
+use crate::i18n::{Arg, Key, Locale, Message};
+
+/// One named event Parley can send.
+#[derive(Clone, Copy, Debug)]
+pub struct EventInfo {
+    pub name: &'static str,
+    pub description: Key,
+}
+
+macro_rules! catalog {
+    ($($name:literal => $key:ident),* $(,)?) => {
+        pub const CATALOG: &[EventInfo] = &[$(EventInfo { name: $name, description: Key::$key }),*];
+    };
+}
+
+catalog! {
+    "user.created" => EventUserCreated,
+    "user.role_updated" => EventUserRoleUpdated,
+    "user.deleted" => EventUserDeleted,
+    "auth.signin_failed" => EventAuthSigninFailed,
+    "chat.finished" => EventChatFinished,
+    "chat.failed" => EventChatFailed,
+    "channel.created" => EventChannelCreated,
+    "channel.deleted" => EventChannelDeleted,
+    "channel.member_added" => EventChannelMemberAdded,
+    "channel.member_removed" => EventChannelMemberRemoved,
+    "channel.message" => EventChannelMessage,
+    "channel.webhook.created" => EventChannelWebhookCreated,
+    "channel.webhook.updated" => EventChannelWebhookUpdated,
+    "channel.webhook.regenerated" => EventChannelWebhookRegenerated,
+    "channel.webhook.deleted" => EventChannelWebhookDeleted,
+    "webhook.delivery_failed" => EventWebhookDeliveryFailed,
+    "webhook.target_disabled" => EventWebhookTargetDisabled,
+    "config.updated" => EventConfigUpdated,
+    "api_key.created" => EventApiKeyCreated,
+    "api_key.deleted" => EventApiKeyDeleted,
+}
+
+/// Filters a target may subscribe with: `*`, `prefix.*` naming at least
+/// one event, or an event's exact name. At least one.
+pub fn validate_filters(filters: &[String]) -> Result<Vec<String>, AppError> {
+    let mut out: Vec<String> = Vec::new();
+    for f in filters.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
+        let known = CATALOG
+            .iter()
+            .any(|e| targets::filter_matches(f, e.name) && (f.ends_with('*') || f == e.name));
+        if !known {
+            return Err(AppError::Invalid(
+                Message::new(Key::ErrUnknownEvent).arg("event", f),
+            ));
+        }
+        if !out.iter().any(|o| o == f) {
+            out.push(f.to_string());
+        }
+    }
+    if out.is_empty() {
+        return Err(AppError::invalid(Key::ErrNoEvents));
+    }
+    Ok(out)
+}
+
+/// What `emit` needs besides the connection: explicit, not the app state.
+#[derive(Clone, Debug)]
+pub struct EmitSettings {
+    /// `WEBHOOK_URL`: the admin default target's URL until one is saved.
+    pub env_webhook_url: Option<String>,
+    /// The instance language, for admin targets' messages.
+    pub locale: Locale,
+}
+
+/// One occurrence of an event with its E4 data and message.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub name: &'static str,
+    pub data: Value,
+    pub message: Message,
+}
+
+impl Event {
+    /// The E4 body for `url`: `{"event", "timestamp", "data", "message"}`,
+    /// or the message alone for a chat service (A4), its arguments escaped
+    /// for that service's markup.
+    pub fn body_for(&self, url: &str, locale: Locale, at_ms: i64) -> Value {
+        let generic = json!({
+            "event": self.name,
+            "timestamp": rfc3339(at_ms),
+            "data": self.data,
+            "message": self.message.text(locale),
+        });
+        let dest = Destination::of(url);
+        let mut shown = self.message.clone();
+        for (_, value) in shown.args.iter_mut() {
+            if let Arg::Text(text) = value {
+                *text = escape_for(dest, text);
+            }
+        }
+        body_for(url, generic, &shown.text(locale))
+    }
+}
+
+/// Writes one delivery of `event` to each admin target subscribed to it,
+/// on the caller's connection (their transaction). `body` makes the body
+/// for a URL (`user.created` keeps A3's). Returns how many were queued.
+pub async fn emit_admin_with(
+    conn: &mut AnyConnection,
+    settings: &EmitSettings,
+    name: &str,
+    stored_event: &str,
+    body: impl Fn(&str) -> Value,
+) -> Result<usize, AppError> {
+    let subscribed = targets::subscribed(conn, None, name).await?;
+    let mut queued = 0;
+    for target in subscribed {
+        let Some(url) = url_in_force(&target, settings.env_webhook_url.as_deref()) else {
+            continue;
+        };
+        let body = body(&url);
+        store::enqueue(
+            conn,
+            NewDelivery {
+                target: Target::Admin,
+                target_id: &target.id,
+                event: stored_event,
+                url: &url,
+                body: &body,
+            },
+        )
+        .await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// `emit(&mut tx, event)` for the admin's targets: the E4 body.
+pub async fn emit(
+    conn: &mut AnyConnection,
+    settings: &EmitSettings,
+    event: &Event,
+) -> Result<usize, AppError> {
+    let now = now_ms();
+    emit_admin_with(conn, settings, event.name, event.name, |url| {
+        event.body_for(url, settings.locale, now)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_names_are_unique_and_described() {
+        let mut names: Vec<_> = CATALOG.iter().map(|e| e.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), CATALOG.len());
+        for e in CATALOG {
+            assert!(!e.description.text(Locale::En).is_empty());
+        }
+    }
+
+    #[test]
+    fn filters_must_name_events_parley_sends() {
+        assert_eq!(
+            validate_filters(&["channel.*".into(), " user.created ".into()]).expect("ok"),
+            vec!["channel.*".to_string(), "user.created".to_string()]
+        );
+        assert!(validate_filters(&["*".into()]).is_ok());
+        assert!(validate_filters(&["nope.*".into()]).is_err());
+        assert!(validate_filters(&["user.create".into()]).is_err());
+        assert!(validate_filters(&[]).is_err());
+    }
+
+    #[test]
+    fn chat_services_get_the_message_with_escaped_arguments() {
+        let event = Event {
+            name: "channel.created",
+            data: json!({"channel": {"name": "<!here>"}}),
+            message: Message::new(Key::EventMsgChannelCreated).arg("channel", "<!here>"),
+        };
+        let slack = event.body_for("https://hooks.slack.com/services/T/B/X", Locale::En, 0);
+        assert_eq!(slack["text"], "New channel: #&lt;!here&gt;");
+        let generic = event.body_for("https://example.com/hook", Locale::De, 0);
+        assert_eq!(generic["event"], "channel.created");
+        assert_eq!(generic["message"], "Neuer Kanal: #<!here>");
+        assert_eq!(generic["data"]["channel"]["name"], "<!here>");
+    }
+}

@@ -1,0 +1,284 @@
+//! The `webhook_targets` table (SPEC E2, E3): every outgoing target, the
+//! admin's (no owner) and each user's, with its event filter (E7), delivery
+//! mode and sealed credentials. The seed's two fields edit the default
+//! targets: `admin-default` and `user-default-<user id>`.
+
+use serde_json::Value;
+
+use super::store::Target;
+use crate::backend::db::{new_id, now_ms, Db};
+use crate::error::AppError;
+
+/// The admin's default target: the seed's "Webhook URL" (SPEC A1).
+pub const ADMIN_DEFAULT: &str = "admin-default";
+
+/// Targets one owner (or the instance) may have.
+pub const MAX_TARGETS: i64 = 20;
+
+/// One row of `webhook_targets`.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TargetRow {
+    pub id: String,
+    pub owner_id: Option<String>,
+    pub name: String,
+    /// `None`: the admin default was never saved (`WEBHOOK_URL` applies).
+    pub url: Option<String>,
+    pub enabled: i64,
+    /// JSON array of filters.
+    pub events: String,
+    pub mode: String,
+    pub is_default: i64,
+    pub signing_secret: Option<String>,
+    pub headers: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl TargetRow {
+    pub fn target(&self) -> Target {
+        match &self.owner_id {
+            Some(owner) => Target::User(owner.clone()),
+            None => Target::Admin,
+        }
+    }
+
+    pub fn filters(&self) -> Vec<String> {
+        serde_json::from_str(&self.events).unwrap_or_default()
+    }
+
+    /// Subscribed to `event` (SPEC E7): `*`, `prefix.*` or the exact name.
+    pub fn wants(&self, event: &str) -> bool {
+        self.filters().iter().any(|f| filter_matches(f, event))
+    }
+}
+
+/// `*` matches every event, `channel.*` every event under `channel.`, any
+/// other filter only that exact name.
+pub fn filter_matches(filter: &str, event: &str) -> bool {
+    match filter.strip_suffix('*') {
+        Some("") => true,
+        Some(prefix) if prefix.ends_with('.') => event.starts_with(prefix),
+        Some(_) => false,
+        None => filter == event,
+    }
+}
+
+/// The default target of the admin or of a user.
+pub fn default_id(target: &Target) -> String {
+    match target {
+        Target::Admin => ADMIN_DEFAULT.to_string(),
+        Target::User(owner) => format!("user-default-{owner}"),
+    }
+}
+
+const COLUMNS: &str = "id, owner_id, name, url, enabled, events, mode, is_default, \
+                       signing_secret, headers, created_at, updated_at";
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<TargetRow>, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM webhook_targets WHERE id = $1");
+    Ok(sqlx::query_as::<_, TargetRow>(&sql)
+        .bind(id)
+        .fetch_optional(db)
+        .await?)
+}
+
+/// The admin's targets (`owner = None`) or one user's, default first.
+pub async fn list(db: &Db, owner: Option<&str>) -> Result<Vec<TargetRow>, AppError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM webhook_targets WHERE COALESCE(owner_id, '') = $1 \
+         ORDER BY is_default DESC, created_at, id"
+    );
+    Ok(sqlx::query_as::<_, TargetRow>(&sql)
+        .bind(owner.unwrap_or_default().to_string())
+        .fetch_all(db)
+        .await?)
+}
+
+/// The enabled targets of `owner` (`None`: the admin's) subscribed to
+/// `event`, read on the caller's connection (their transaction).
+pub async fn subscribed(
+    conn: &mut sqlx::AnyConnection,
+    owner: Option<&str>,
+    event: &str,
+) -> Result<Vec<TargetRow>, AppError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM webhook_targets WHERE COALESCE(owner_id, '') = $1 AND enabled = 1 \
+         ORDER BY is_default DESC, created_at, id"
+    );
+    let rows = sqlx::query_as::<_, TargetRow>(&sql)
+        .bind(owner.unwrap_or_default().to_string())
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().filter(|t| t.wants(event)).collect())
+}
+
+/// Makes sure the default target of `target` exists (a user who never
+/// saved one, an instance that never saved its URL).
+pub async fn ensure_default(db: &Db, target: &Target) -> Result<String, AppError> {
+    let id = default_id(target);
+    let (owner, url, events, mode) = match target {
+        Target::Admin => (None, None, r#"["user.created"]"#, "always"),
+        Target::User(owner) => (
+            Some(owner.clone()),
+            Some(String::new()),
+            r#"["chat.finished"]"#,
+            "away",
+        ),
+    };
+    sqlx::query(
+        "INSERT INTO webhook_targets (id, owner_id, name, url, enabled, events, mode, is_default, created_at, updated_at) \
+         VALUES ($1, $2, 'Default', $3, 1, $4, $5, 1, $6, $6) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(owner)
+    .bind(url)
+    .bind(events)
+    .bind(mode)
+    .bind(now_ms())
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
+/// Sets the URL (and, for user targets, the mode) of a target.
+pub async fn set_url(db: &Db, id: &str, url: &str, mode: Option<&str>) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE webhook_targets SET url = $1, mode = COALESCE($2, mode), updated_at = $3 WHERE id = $4",
+    )
+    .bind(url)
+    .bind(mode)
+    .bind(now_ms())
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The sealed secret or headers of a target.
+#[derive(Clone, Copy)]
+pub enum Sealed {
+    Secret,
+    Headers,
+}
+
+pub async fn read_sealed(db: &Db, id: &str, field: Sealed) -> Result<Option<String>, AppError> {
+    Ok(get(db, id).await?.and_then(|t| match field {
+        Sealed::Secret => t.signing_secret,
+        Sealed::Headers => t.headers,
+    }))
+}
+
+pub async fn write_sealed(
+    db: &Db,
+    id: &str,
+    field: Sealed,
+    sealed: Option<&str>,
+) -> Result<(), AppError> {
+    let sql = match field {
+        Sealed::Secret => {
+            "UPDATE webhook_targets SET signing_secret = $1, updated_at = $2 WHERE id = $3"
+        }
+        Sealed::Headers => "UPDATE webhook_targets SET headers = $1, updated_at = $2 WHERE id = $3",
+    };
+    sqlx::query(sql)
+        .bind(sealed)
+        .bind(now_ms())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// What a new or edited target says.
+#[derive(Clone, Debug)]
+pub struct TargetInput {
+    pub name: String,
+    pub url: String,
+    pub enabled: bool,
+    pub events: Vec<String>,
+    pub mode: Option<String>,
+}
+
+pub async fn create(
+    db: &Db,
+    owner: Option<&str>,
+    input: &TargetInput,
+) -> Result<TargetRow, AppError> {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM webhook_targets WHERE COALESCE(owner_id, '') = $1")
+            .bind(owner.unwrap_or_default().to_string())
+            .fetch_one(db)
+            .await?;
+    if count >= MAX_TARGETS {
+        return Err(AppError::Invalid(
+            crate::i18n::Message::new(crate::i18n::Key::ErrTooManyTargets).arg("max", MAX_TARGETS),
+        ));
+    }
+    let id = new_id();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO webhook_targets (id, owner_id, name, url, enabled, events, mode, is_default, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8)",
+    )
+    .bind(&id)
+    .bind(owner.map(str::to_string))
+    .bind(&input.name)
+    .bind(&input.url)
+    .bind(i64::from(input.enabled))
+    .bind(Value::from(input.events.clone()).to_string())
+    .bind(input.mode.clone().unwrap_or_else(|| "always".into()))
+    .bind(now)
+    .execute(db)
+    .await?;
+    get(db, &id).await?.ok_or(AppError::Internal)
+}
+
+pub async fn update(db: &Db, id: &str, input: &TargetInput) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE webhook_targets SET name = $1, url = $2, enabled = $3, events = $4, mode = COALESCE($5, mode), \
+         updated_at = $6 WHERE id = $7",
+    )
+    .bind(&input.name)
+    .bind(&input.url)
+    .bind(i64::from(input.enabled))
+    .bind(Value::from(input.events.clone()).to_string())
+    .bind(input.mode.clone())
+    .bind(now_ms())
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a target that is not a default one (those are switched off by
+/// emptying their URL, as the seed's fields are).
+pub async fn delete(db: &Db, id: &str) -> Result<bool, AppError> {
+    let res = sqlx::query("DELETE FROM webhook_targets WHERE id = $1 AND is_default = 0")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter_matches;
+
+    #[test]
+    fn filters_match_all_a_prefix_or_one_name() {
+        assert!(filter_matches("*", "user.created"));
+        assert!(filter_matches("channel.*", "channel.message"));
+        assert!(filter_matches("channel.*", "channel.webhook.created"));
+        assert!(!filter_matches("channel.*", "chat.finished"));
+        assert!(
+            !filter_matches("channel.*", "channels.x"),
+            "a prefix ends at a dot"
+        );
+        assert!(filter_matches("user.created", "user.created"));
+        assert!(!filter_matches("user.created", "user.created.extra"));
+        assert!(
+            !filter_matches("user*", "user.created"),
+            "only `*` or `prefix.*`"
+        );
+    }
+}

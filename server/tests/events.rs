@@ -1,0 +1,258 @@
+//! Events and targets (SPEC E1, E2, E4, E7) over real HTTP with loopback
+//! receivers: each event reaches the targets subscribed to it and no other;
+//! nothing is enqueued for the others.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::receiver::Receiver;
+use serde_json::{json, Value};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+/// Adds an admin event webhook over REST; returns its id.
+async fn add_target(
+    s: &common::TestServer,
+    admin: &str,
+    name: &str,
+    url: &str,
+    events: &[&str],
+) -> String {
+    let (status, body) = s
+        .post_json(
+            "/api/events/webhooks",
+            json!({"name": name, "url": url, "events": events}),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["events"], json!(events));
+    body["id"].as_str().expect("id").to_string()
+}
+
+/// Delivery rows per target id: the events queued for it.
+async fn queued(s: &common::TestServer) -> BTreeMap<String, Vec<String>> {
+    let rows: Vec<(Option<String>, String)> =
+        sqlx::query_as("SELECT target_id, event FROM webhook_deliveries ORDER BY created_at, id")
+            .fetch_all(&s.state.db)
+            .await
+            .expect("rows");
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (target, event) in rows {
+        out.entry(target.unwrap_or_default())
+            .or_default()
+            .push(event);
+    }
+    out
+}
+
+/// The events a receiver got, sorted (deliveries run concurrently).
+fn events_of(rx: &Receiver) -> Vec<String> {
+    let mut events: Vec<String> = rx
+        .hits()
+        .iter()
+        .map(|h| h.json()["event"].as_str().unwrap_or_default().to_string())
+        .collect();
+    events.sort();
+    events
+}
+
+fn hit_of(rx: &Receiver, event: &str) -> Value {
+    rx.hits()
+        .iter()
+        .map(|h| h.json())
+        .find(|b| b["event"] == event)
+        .unwrap_or_else(|| panic!("no {event}"))
+}
+
+#[tokio::test]
+async fn each_event_reaches_the_targets_subscribed_to_it_and_no_other() {
+    let s = common::spawn().await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let default_rx = Receiver::start().await;
+    let every = Receiver::start().await;
+    let channels = Receiver::start().await;
+    let roles = Receiver::start().await;
+    common::save_admin_webhook(&s, &admin, &default_rx.url).await;
+    let every_id = add_target(&s, &admin, "Everything", &every.url, &["*"]).await;
+    let channels_id = add_target(&s, &admin, "Channels", &channels.url, &["channel.*"]).await;
+    let roles_id = add_target(&s, &admin, "Roles", &roles.url, &["user.role_updated"]).await;
+
+    // user.created: the default target (A3's body) and `*`.
+    let (_, tim) = s.signup("Tim", "tim@example.com").await;
+    // user.role_updated: `*` and the exact filter.
+    common::approve(&s, &admin, &tim).await;
+    // channel.created, then channel.message from an incoming webhook.
+    let (status, ch) = s
+        .post_json(
+            "/api/v1/channels/create",
+            json!({"name": "ops"}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{ch}");
+    let channel = ch["id"].as_str().expect("id");
+    let (status, hook) = s
+        .post_json(
+            &format!("/api/v1/channels/{channel}/webhooks/create"),
+            json!({"name": "CI"}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{hook}");
+    let res = s
+        .http
+        .post(hook["url"].as_str().expect("url"))
+        .json(&json!({"content": "deploy finished"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 200);
+
+    assert_eq!(every.wait_for(4, WAIT).await.len(), 4);
+    assert_eq!(channels.wait_for(2, WAIT).await.len(), 2);
+    assert_eq!(roles.wait_for(1, WAIT).await.len(), 1);
+    assert_eq!(default_rx.wait_for(1, WAIT).await.len(), 1);
+
+    assert_eq!(
+        events_of(&every),
+        [
+            "channel.created",
+            "channel.message",
+            "new_user",
+            "user.role_updated"
+        ]
+    );
+    assert_eq!(events_of(&channels), ["channel.created", "channel.message"]);
+    assert_eq!(events_of(&roles), ["user.role_updated"]);
+    assert_eq!(events_of(&default_rx), ["new_user"]);
+
+    // E4: the generic body of every other event.
+    let message = hit_of(&every, "channel.message");
+    assert_eq!(message["data"]["channel"]["name"], "ops");
+    assert_eq!(message["data"]["message"]["content"], "deploy finished");
+    assert_eq!(message["data"]["message"]["author"]["name"], "CI");
+    assert_eq!(message["message"], "CI in #ops: deploy finished");
+    assert!(message["timestamp"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z')));
+    let role = roles.hits()[0].json();
+    assert_eq!(role["data"]["user"]["email"], "tim@example.com");
+    assert_eq!(role["data"]["user"]["role"], "user");
+    assert_eq!(role["message"], "Tim is now user.");
+    // A3's body, byte for byte the same for both targets of user.created.
+    let a3 = |rx: &Receiver| {
+        rx.hits()
+            .into_iter()
+            .find(|h| h.json()["event"] == "new_user")
+            .expect("new_user")
+            .body
+    };
+    assert_eq!(a3(&every), a3(&default_rx));
+
+    // E7: the table holds exactly these rows — nothing for the others.
+    let rows = queued(&s).await;
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!(rows["admin-default"], ["new_user"]);
+    assert_eq!(rows[&every_id].len(), 4);
+    assert_eq!(rows[&channels_id], ["channel.created", "channel.message"]);
+    assert_eq!(rows[&roles_id], ["user.role_updated"]);
+}
+
+#[tokio::test]
+async fn admin_event_webhooks_are_listed_changed_and_deleted_over_rest() {
+    let s = common::spawn().await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let rx = Receiver::start().await;
+
+    let (status, catalog) = s.get_json("/api/events", Some(&admin)).await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = catalog
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    for name in [
+        "user.created",
+        "chat.finished",
+        "channel.message",
+        "webhook.target_disabled",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+
+    let id = add_target(&s, &admin, "Ops", &rx.url, &["channel.*"]).await;
+    // Filters must name events Parley sends; the URL is checked as A1's.
+    for (bad, needle) in [
+        (
+            json!({"name": "x", "url": rx.url, "events": ["nope.*"]}),
+            "not an event",
+        ),
+        (
+            json!({"name": "x", "url": rx.url, "events": []}),
+            "at least one",
+        ),
+        (
+            json!({"name": "x", "url": "ftp://x", "events": ["*"]}),
+            "http",
+        ),
+        (json!({"name": "", "url": rx.url, "events": ["*"]}), "name"),
+    ] {
+        let (status, body) = s.post_json("/api/events/webhooks", bad, Some(&admin)).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            body["detail"].as_str().unwrap_or_default().contains(needle),
+            "{body}"
+        );
+    }
+
+    let res = s
+        .http
+        .put(s.url(&format!("/api/events/webhooks/{id}")))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Ops 2", "url": rx.url, "enabled": false, "events": ["user.*"]}))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(res.status().as_u16(), 200);
+    let (_, list) = s.get_json("/api/events/webhooks", Some(&admin)).await;
+    let list: Vec<Value> = list.as_array().cloned().expect("list");
+    assert_eq!(list.len(), 2, "the default and Ops 2: {list:?}");
+    assert_eq!(list[0]["id"], "admin-default");
+    assert_eq!(list[0]["is_default"], true);
+    assert_eq!(list[1]["name"], "Ops 2");
+    assert_eq!(list[1]["enabled"], false);
+    assert_eq!(list[1]["events"], json!(["user.*"]));
+
+    // A switched-off target gets nothing.
+    s.signup("Tim", "tim@example.com").await;
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM webhook_deliveries WHERE target_id = $1")
+            .bind(&id)
+            .fetch_one(&s.state.db)
+            .await
+            .expect("count");
+    assert_eq!(count, 0);
+
+    let res = s
+        .http
+        .delete(s.url("/api/events/webhooks/admin-default"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(res.status().as_u16(), 400, "the default stays");
+    let res = s
+        .http
+        .delete(s.url(&format!("/api/events/webhooks/{id}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(res.status().as_u16(), 200);
+    let (_, list) = s.get_json("/api/events/webhooks", Some(&admin)).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+}
