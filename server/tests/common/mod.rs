@@ -26,7 +26,7 @@ pub async fn spawn() -> TestServer {
     spawn_with(|_| {}).await
 }
 
-async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
+pub async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
     match std::env::var("PARLEY_TEST_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             use sqlx::Connection;
@@ -74,7 +74,7 @@ pub async fn postgres_pair() -> Option<(TestServer, TestServer)> {
     Some((a, b))
 }
 
-async fn spawn_at(
+pub async fn spawn_at(
     url: String,
     dir: tempfile::TempDir,
     configure: impl FnOnce(&mut EnvConfig),
