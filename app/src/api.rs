@@ -7,8 +7,9 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{
     AdminSettings, ApiKey, Channel, ChannelMember, ChannelMessage, ChannelRole, ChannelWebhook,
-    Chat, ChatMessage as ChatMsg, ChatSummary, Delivery, LogScope, ModelList, NotifyMode, Role,
-    SessionInfo, TargetSecurity, User, UserWebhookView, WebhookTargetView,
+    Chat, ChatMessage as ChatMsg, ChatSummary, Delivery, EventDescription, EventWebhook, LogScope,
+    ModelList, NotifyMode, Role, SessionInfo, TargetSecurity, User, UserWebhookView,
+    WebhookTargetView,
 };
 
 #[cfg(feature = "ssr")]
@@ -289,6 +290,69 @@ pub async fn admin_save_webhook_url(url: String) -> Result<WebhookTargetView, Ap
     ctx::as_caller(Role::Admin, |state, _| async move {
         admin::save_url(&state, &url).await?;
         admin::view(&state).await
+    })
+    .await
+}
+
+// ---- Admin event webhooks (SPEC E1, E2) ----
+
+/// The event catalog, described in the caller's language.
+#[server(prefix = "/api/fn", endpoint = "list_event_catalog")]
+pub async fn list_event_catalog() -> Result<Vec<EventDescription>, AppError> {
+    ctx::as_caller(Role::Admin, |state, user| async move {
+        let locale = crate::backend::sessions::locale_for(
+            Some(&user),
+            &ctx::headers(),
+            state.env.default_locale,
+        );
+        Ok(crate::backend::events::CATALOG
+            .iter()
+            .map(|e| EventDescription {
+                name: e.name.to_string(),
+                description: e.description.text(locale),
+            })
+            .collect())
+    })
+    .await
+}
+
+#[server(prefix = "/api/fn", endpoint = "list_event_webhooks")]
+pub async fn list_event_webhooks() -> Result<Vec<EventWebhook>, AppError> {
+    ctx::as_caller(Role::Admin, |state, _| async move {
+        crate::backend::webhooks::admin::list_event_webhooks(&state).await
+    })
+    .await
+}
+
+/// Adds (`id` empty) or changes an admin event webhook.
+#[server(prefix = "/api/fn", endpoint = "save_event_webhook", input = leptos::server_fn::codec::Json)]
+pub async fn save_event_webhook(
+    id: Option<String>,
+    name: String,
+    url: String,
+    enabled: bool,
+    events: Vec<String>,
+) -> Result<EventWebhook, AppError> {
+    use crate::backend::webhooks::admin::{self, EventWebhookInput};
+    ctx::as_caller(Role::Admin, |state, _| async move {
+        let input = EventWebhookInput {
+            name,
+            url,
+            enabled,
+            events,
+        };
+        match id.filter(|i| !i.is_empty()) {
+            Some(id) => admin::update_event_webhook(&state, &id, &input).await,
+            None => admin::create_event_webhook(&state, &input).await,
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/api/fn", endpoint = "delete_event_webhook")]
+pub async fn delete_event_webhook(id: String) -> Result<(), AppError> {
+    ctx::as_caller(Role::Admin, |state, _| async move {
+        crate::backend::webhooks::admin::delete_event_webhook(&state, &id).await
     })
     .await
 }

@@ -356,6 +356,16 @@ pub enum Key {
     EventMsgChannelDeleted,
     EventMsgChannelMessage,
     ErrDeleteDefaultTarget,
+    EventWebhooks,
+    EventWebhooksHint,
+    AddWebhook,
+    EditTarget,
+    EventsLabel,
+    AllEvents,
+    TargetEnabled,
+    TargetOff,
+    DefaultTarget,
+    ConfirmDeleteTarget,
 }
 
 impl Key {

@@ -220,6 +220,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
                 })}
             </Transition>
             <super::webhooks::AdminWebhookCard />
+            <super::webhooks::EventWebhooksCard />
             <super::webhooks::DeliveryLog scope=crate::model::LogScope::Admin />
             <p class="sr-only">{i18n.t(Key::General)}</p>
         </section>

@@ -4,13 +4,14 @@ use leptos::prelude::*;
 
 use super::{action_error, ErrorPanel, FormError, PageLoading};
 use crate::api::{
-    admin_get_webhook, get_user_webhook, list_deliveries, AdminSaveWebhookUrl, RedeliverDelivery,
+    admin_get_webhook, get_user_webhook, list_deliveries, list_event_catalog, list_event_webhooks,
+    AdminSaveWebhookUrl, DeleteEventWebhook, RedeliverDelivery, SaveEventWebhook,
     RegenerateWebhookSecret, RemoveWebhookSecret, SaveUserWebhook, SaveWebhookHeaders,
     SendTestDelivery,
 };
 use crate::i18n::{use_i18n, Arg, Key};
 use crate::model::{
-    Delivery, DeliveryStatus, LogScope, NotifyMode, TargetSecurity, UserWebhookView,
+    Delivery, DeliveryStatus, EventDescription, EventWebhook, LogScope, NotifyMode, TargetSecurity, UserWebhookView,
     WebhookTargetView,
 };
 use crate::session::use_session;
@@ -409,5 +410,222 @@ fn NotificationWebhookForm(initial: UserWebhookView) -> impl IntoView {
         </form>
         <TargetSecurityPanel scope=LogScope::Mine initial=initial.security.clone() />
         </div>
+    }
+}
+
+/// An event webhook being added (`id: None`) or edited.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Draft {
+    id: Option<String>,
+    name: String,
+    url: String,
+    enabled: bool,
+    events: Vec<String>,
+}
+
+/// Admin Panel › Settings › Event webhooks (SPEC E2): several targets, each
+/// with its filter of events. The default one is the "Webhook URL" above.
+#[component]
+pub fn EventWebhooksCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let changed = RwSignal::new(0u32);
+    let list = Resource::new(move || changed.get(), |_| list_event_webhooks());
+    let editing = RwSignal::new(None::<Draft>);
+    let delete = ServerAction::<DeleteEventWebhook>::new();
+    let delete_error = action_error(delete.value());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let add = move |_| {
+        editing.set(Some(Draft {
+            enabled: true,
+            ..Draft::default()
+        }))
+    };
+    view! {
+        <div class="card" id="event-webhooks">
+            <div class="card-head">
+                <h2>{i18n.t(Key::EventWebhooks)}</h2>
+                <button class="btn btn-secondary btn-sm" on:click=add>{i18n.t(Key::AddWebhook)}</button>
+            </div>
+            <p class="field-hint">{i18n.t(Key::EventWebhooksHint)}</p>
+            <FormError message=delete_error />
+            <Transition fallback=|| view! { <PageLoading /> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
+                        Ok(targets) => view! {
+                            <ul class="target-list" data-testid="event-webhooks">
+                                {targets.into_iter().map(|t| view! { <EventWebhookRow t editing delete /> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+            {move || editing.get().map(|draft| view! { <EventWebhookForm draft editing changed /> })}
+        </div>
+    }
+}
+
+#[component]
+fn EventWebhookRow(
+    t: EventWebhook,
+    editing: RwSignal<Option<Draft>>,
+    delete: ServerAction<DeleteEventWebhook>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let draft = Draft {
+        id: Some(t.id.clone()),
+        name: t.name.clone(),
+        url: t.url.clone(),
+        enabled: t.enabled,
+        events: t.events.clone(),
+    };
+    let id = t.id.clone();
+    let on_delete = move |_| {
+        let confirmed = window()
+            .confirm_with_message(&i18n.now(Key::ConfirmDeleteTarget))
+            .unwrap_or(false);
+        if confirmed {
+            delete.dispatch(DeleteEventWebhook { id: id.clone() });
+        }
+    };
+    view! {
+        <li class="target" data-name=t.name.clone() data-enabled=t.enabled.to_string()>
+            <div class="target-main">
+                <strong>{t.name.clone()}</strong>
+                {t.is_default.then(|| view! { <span class="badge">{i18n.t(Key::DefaultTarget)}</span> })}
+                {(!t.enabled).then(|| view! { <span class="badge badge-off">{i18n.t(Key::TargetOff)}</span> })}
+                <div class="target-url muted">{if t.url.is_empty() { "—".to_string() } else { t.url.clone() }}</div>
+                <div class="target-events">
+                    {t.events.iter().map(|e| view! { <code class="event-chip">{e.clone()}</code> }).collect_view()}
+                </div>
+            </div>
+            <div class="actions">
+                <button class="btn btn-secondary btn-sm" on:click=move |_| editing.set(Some(draft.clone()))>
+                    {i18n.t(Key::EditTarget)}
+                </button>
+                {(!t.is_default).then(|| view! {
+                    <button class="btn btn-danger btn-sm" on:click=on_delete.clone()>{i18n.t(Key::Delete)}</button>
+                })}
+            </div>
+        </li>
+    }
+}
+
+/// The filters a picker offers: every event, each group, each event.
+fn filter_choices(catalog: &[EventDescription]) -> Vec<(String, String)> {
+    let mut groups: Vec<String> = Vec::new();
+    for e in catalog {
+        if let Some((group, _)) = e.name.split_once('.') {
+            let g = format!("{group}.*");
+            if !groups.contains(&g) {
+                groups.push(g);
+            }
+        }
+    }
+    let mut out = vec![("*".to_string(), String::new())];
+    out.extend(groups.into_iter().map(|g| (g, String::new())));
+    out.extend(catalog.iter().map(|e| (e.name.clone(), e.description.clone())));
+    out
+}
+
+#[component]
+fn EventWebhookForm(
+    draft: Draft,
+    editing: RwSignal<Option<Draft>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let catalog = Resource::new(|| (), |_| list_event_catalog());
+    let name = RwSignal::new(draft.name.clone());
+    let url = RwSignal::new(draft.url.clone());
+    let enabled = RwSignal::new(draft.enabled);
+    let events = RwSignal::new(draft.events.clone());
+    let save = ServerAction::<SaveEventWebhook>::new();
+    let error = action_error(save.value());
+    let id = draft.id.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(None);
+            changed.update(|n| *n += 1);
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveEventWebhook {
+            id: id.clone(),
+            name: name.get_untracked(),
+            url: url.get_untracked(),
+            enabled: enabled.get_untracked(),
+            events: events.get_untracked(),
+        });
+    };
+    let title = if draft.id.is_some() { Key::EditTarget } else { Key::AddWebhook };
+    view! {
+        <form class="form target-form" id="event-webhook-form" on:submit=on_submit>
+            <h3>{i18n.t(title)}</h3>
+            <label class="field">
+                <span class="field-label">{i18n.t(Key::Name)}</span>
+                <input type="text" name="name" maxlength="80" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+            </label>
+            <label class="field">
+                <span class="field-label">{i18n.t(Key::WebhookUrl)}</span>
+                <input type="url" name="url" required placeholder="https://…" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev)) />
+            </label>
+            <label class="check">
+                <input type="checkbox" name="enabled" prop:checked=move || enabled.get() on:change=move |ev| enabled.set(event_target_checked(&ev)) />
+                <span>{i18n.t(Key::TargetEnabled)}</span>
+            </label>
+            <fieldset class="field event-picker">
+                <legend class="field-label">{i18n.t(Key::EventsLabel)}</legend>
+                <Transition fallback=|| view! { <PageLoading /> }>
+                    {move || Suspend::new(async move {
+                        match catalog.await {
+                            Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
+                            Ok(list) => filter_choices(&list)
+                                .into_iter()
+                                .map(|(filter, description)| {
+                                    let f = filter.clone();
+                                    let f2 = filter.clone();
+                                    let label = if filter == "*" { i18n.now(Key::AllEvents) } else { description };
+                                    view! {
+                                        <label class="check event-choice">
+                                            <input
+                                                type="checkbox"
+                                                value=filter.clone()
+                                                prop:checked=move || events.get().contains(&f)
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    events.update(|list| {
+                                                        list.retain(|e| e != &f2);
+                                                        if on {
+                                                            list.push(f2.clone());
+                                                        }
+                                                    });
+                                                }
+                                            />
+                                            <code>{filter.clone()}</code>
+                                            <span class="muted">{label}</span>
+                                        </label>
+                                    }
+                                })
+                                .collect_view()
+                                .into_any(),
+                        }
+                    })}
+                </Transition>
+            </fieldset>
+            <FormError message=error />
+            <div class="form-actions">
+                <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{i18n.t(Key::Cancel)}</button>
+                <button type="submit" class="btn btn-primary" disabled=save.pending()>
+                    {move || if save.pending().get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
+                </button>
+            </div>
+        </form>
     }
 }
