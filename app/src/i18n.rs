@@ -366,6 +366,7 @@ pub enum Key {
     TargetOff,
     DefaultTarget,
     ConfirmDeleteTarget,
+    EventMsgChatFailed,
 }
 
 impl Key {

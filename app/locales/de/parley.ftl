@@ -289,3 +289,4 @@ target-enabled = Aktiv
 target-off = aus
 default-target = Standard
 confirm-delete-target = Diesen Webhook löschen? Seine Zustellungen bleiben im Protokoll.
+event-msg-chat-failed = Die Antwort in „{ $title }“ ist fehlgeschlagen: { $error }

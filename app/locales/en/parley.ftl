@@ -289,3 +289,4 @@ target-enabled = Enabled
 target-off = off
 default-target = default
 confirm-delete-target = Delete this webhook? Its deliveries stay in the log.
+event-msg-chat-failed = The reply in "{ $title }" failed: { $error }

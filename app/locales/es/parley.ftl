@@ -289,3 +289,4 @@ target-enabled = Activado
 target-off = desactivado
 default-target = predeterminado
 confirm-delete-target = ¿Eliminar este webhook? Sus entregas siguen en el registro.
+event-msg-chat-failed = La respuesta en «{ $title }» falló: { $error }

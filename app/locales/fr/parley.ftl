@@ -289,3 +289,4 @@ target-enabled = Activé
 target-off = désactivé
 default-target = par défaut
 confirm-delete-target = Supprimer ce webhook ? Ses envois restent dans le journal.
+event-msg-chat-failed = La réponse dans « { $title } » a échoué : { $error }

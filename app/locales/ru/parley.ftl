@@ -293,3 +293,4 @@ target-enabled = Включён
 target-off = выключен
 default-target = по умолчанию
 confirm-delete-target = Удалить этот вебхук? Его доставки останутся в журнале.
+event-msg-chat-failed = Ответ в чате «{ $title }» не получен: { $error }

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::db::{new_id, now_ms, Backend, Db};
 use super::llm::{ModelError, Turn};
-use super::webhooks::user::{notify_reply_ready, FinishedReply};
+use super::webhooks::user::{queue_reply_event, FinishedReply};
 use super::AppState;
 use crate::error::AppError;
 use crate::i18n::{Key, Message};
@@ -402,7 +402,7 @@ async fn write_reply(state: AppState, job: ReplyJob) {
     if let Err(e) = &outcome {
         tracing::info!(chat_id = %job.chat_id, error = %e, "model error");
     }
-    let saved = save_reply(&state.db, &job.reply_id, &content, status, error).await;
+    let saved = finish_reply(&state, &job, &content, status, error).await;
     state.generations.remove(&job.reply_id);
     match saved {
         Ok(true) => {}
@@ -412,11 +412,6 @@ async fn write_reply(state: AppState, job: ReplyJob) {
             return;
         }
     }
-    let _ = sqlx::query("UPDATE chats SET updated_at = $1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(&job.chat_id)
-        .execute(&state.db)
-        .await;
     if let Ok(m) = message_by_id(&state.db, &job.reply_id).await {
         state.hub.send_to_user(
             &job.user_id,
@@ -428,35 +423,65 @@ async fn write_reply(state: AppState, job: ReplyJob) {
     state
         .hub
         .send_to_user(&job.user_id, ServerEvent::ChatsChanged);
-    if status == ReplyStatus::Done {
-        notify(&state, &job, &content).await;
-    }
 }
 
-async fn notify(state: &AppState, job: &ReplyJob, reply: &str) {
-    let user = match super::accounts::get_user(&state.db, &job.user_id).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot load the chat's owner");
-            return;
-        }
+/// The reply's final save (SPEC E5): its text and status, the chat's time
+/// and the owner's `chat.finished` / `chat.failed` deliveries in one
+/// transaction, so a crash at any moment loses none of them. False when
+/// the chat was deleted meanwhile.
+async fn finish_reply(
+    state: &AppState,
+    job: &ReplyJob,
+    content: &str,
+    status: ReplyStatus,
+    error: Option<&str>,
+) -> Result<bool, AppError> {
+    let user = super::accounts::get_user(&state.db, &job.user_id).await?;
+    let title = match &user {
+        Some(user) => owned(&state.db, user, &job.chat_id).await.ok().map(|(t, _, _)| t),
+        None => None,
     };
-    let title = match owned(&state.db, &user, &job.chat_id).await {
-        Ok((title, _, _)) => title,
-        Err(_) => return,
-    };
-    let finished = FinishedReply {
-        chat_id: &job.chat_id,
-        title: &title,
-        prompt: &job.prompt,
-        reply,
-        base_url: &job.base_url,
-        finished_at: now_ms(),
-    };
-    if let Err(e) = notify_reply_ready(state, &user, &finished).await {
-        tracing::warn!(error = %e, "cannot queue the reply notification");
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let done = sqlx::query(
+        "UPDATE chat_messages SET content = $1, status = $2, error = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(content)
+    .bind(status.as_str())
+    .bind(error)
+    .bind(now_ms())
+    .bind(&job.reply_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
     }
+    sqlx::query("UPDATE chats SET updated_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(&job.chat_id)
+        .execute(&mut *tx)
+        .await?;
+    let mut queued = false;
+    if let (Some(user), Some(title)) = (&user, &title) {
+        let finished = FinishedReply {
+            chat_id: &job.chat_id,
+            title,
+            prompt: &job.prompt,
+            reply: content,
+            base_url: &job.base_url,
+            finished_at: now_ms(),
+        };
+        let failure = (status == ReplyStatus::Error).then_some(error.unwrap_or_default());
+        queued = !queue_reply_event(&mut tx, state, user, &finished, failure)
+            .await?
+            .is_empty();
+    }
+    tx.commit().await?;
+    if queued {
+        state
+            .deliveries_changed(&super::webhooks::store::Target::User(job.user_id.clone()))
+            .await;
+    }
+    Ok(true)
 }
 
 /// Writes a reply's text and status; false when the row is gone.

@@ -1,7 +1,7 @@
 //! A user's notification webhook (SPEC U1, U2, U5): settings, test event.
 //! The chat_response trigger (U3, U4) builds on `target_url`.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::admin::validate_url;
 use super::credentials;
@@ -12,7 +12,8 @@ use super::targets;
 use crate::backend::db::now_ms;
 use crate::backend::AppState;
 use crate::error::AppError;
-use crate::i18n::Key;
+use crate::backend::events::Event;
+use crate::i18n::{Key, Locale, Message};
 use crate::model::{NotifyMode, User, UserWebhookView};
 
 pub fn refuse_when_off(on: bool) -> Result<(), AppError> {
@@ -165,35 +166,82 @@ pub fn chat_response_body(url: &str, r: &FinishedReply<'_>) -> serde_json::Value
     body_for(url, generic, &text)
 }
 
-/// SPEC U3, E3: after a reply is saved, queue one `chat_response` to each
-/// of the owner's targets subscribed to `chat.finished`, if the feature is
-/// on, the target has a URL, and the owner is away (or the target says
-/// "always"). Returns the first delivery id queued.
-pub async fn notify_reply_ready(
+/// The E4 body of `chat.failed` for `url` (SPEC E1, E3).
+pub fn chat_failed_body(url: &str, r: &FinishedReply<'_>, error: &str, locale: Locale) -> Value {
+    let link = format!("{}/c/{}", r.base_url.trim_end_matches('/'), r.chat_id);
+    let event = Event {
+        name: "chat.failed",
+        data: json!({
+            "chat": {"id": r.chat_id, "title": r.title, "prompt": r.prompt, "url": link},
+            "error": error,
+        }),
+        message: Message::new(Key::EventMsgChatFailed)
+            .arg("title", r.title)
+            .arg("error", error),
+    };
+    event.body_for(url, locale, r.finished_at)
+}
+
+/// SPEC U3, E3, E5: queues the reply's event — `chat.finished` (U4's
+/// `chat_response` body) or `chat.failed` — to each of the owner's targets
+/// subscribed to it, on the caller's connection: the reply's final save, so
+/// the reply and its notifications commit together. A target in "away"
+/// mode is skipped while its owner is active. Returns the delivery ids.
+pub async fn queue_reply_event(
+    conn: &mut sqlx::AnyConnection,
     state: &AppState,
     user: &User,
     reply: &FinishedReply<'_>,
-) -> Result<Option<String>, AppError> {
+    failure: Option<&str>,
+) -> Result<Vec<String>, AppError> {
     if !state.config.enable_user_webhooks().await? {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let subscribed = {
-        let mut conn = state.db.acquire().await?;
-        targets::subscribed(&mut conn, Some(&user.id), "chat.finished").await?
+    let (event, stored) = match failure {
+        None => ("chat.finished", "chat_response"),
+        Some(_) => ("chat.failed", "chat.failed"),
     };
-    let mut first = None;
-    for target in subscribed {
+    let locale = user.locale.unwrap_or(state.env.default_locale);
+    let mut ids = Vec::new();
+    for target in targets::subscribed(conn, Some(&user.id), event).await? {
         let Some(url) = target.url.clone().filter(|u| !u.is_empty()) else {
             continue;
         };
         if mode_of(&target.mode) == NotifyMode::Away && state.presence.is_active(&user.id) {
             continue;
         }
-        let body = chat_response_body(&url, reply);
-        let id = enqueue_for(state, user, &target.id, "chat_response", &url, &body).await?;
-        first.get_or_insert(id);
+        let body = match failure {
+            None => chat_response_body(&url, reply),
+            Some(error) => chat_failed_body(&url, reply, error, locale),
+        };
+        let delivery = NewDelivery {
+            target: Target::User(user.id.clone()),
+            target_id: &target.id,
+            event: stored,
+            url: &url,
+            body: &body,
+        };
+        ids.push(store::enqueue(conn, delivery).await?);
     }
-    Ok(first)
+    Ok(ids)
+}
+
+/// `queue_reply_event` for a finished reply on a connection of its own.
+/// Returns the first delivery id queued.
+pub async fn notify_reply_ready(
+    state: &AppState,
+    user: &User,
+    reply: &FinishedReply<'_>,
+) -> Result<Option<String>, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let ids = queue_reply_event(&mut conn, state, user, reply, None).await?;
+    drop(conn);
+    if !ids.is_empty() {
+        state
+            .deliveries_changed(&Target::User(user.id.clone()))
+            .await;
+    }
+    Ok(ids.into_iter().next())
 }
 
 #[cfg(test)]
