@@ -27,7 +27,8 @@ http
       const words = model === 'mock-broken' ? ['Thinking ', 'about ', 'it'] : ['Hello ', 'from ', 'the ', 'mock ', 'model.'];
       for (const w of words) {
         res.write(chunk(w));
-        await sleep(150);
+        // mock-broken takes seconds, so a test can walk away mid-reply.
+        await sleep(model === 'mock-broken' ? 1000 : 150);
       }
       if (model === 'mock-broken') {
         res.end(`data: ${JSON.stringify({ error: { message: 'The mock model is overloaded', type: 'server_error' } })}\n\n`);

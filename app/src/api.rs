@@ -8,8 +8,8 @@ use crate::i18n::Locale;
 use crate::model::{
     AdminSettings, ApiKey, Channel, ChannelMember, ChannelMessage, ChannelRole, ChannelWebhook,
     Chat, ChatMessage as ChatMsg, ChatSummary, Delivery, EventDescription, EventWebhook, LogScope,
-    ModelList, NotifyMode, Role, SessionInfo, TargetSecurity, User, UserWebhookView,
-    WebhookTargetView,
+    ModelList, NotificationTarget, NotifyMode, Role, SessionInfo, TargetSecurity, User,
+    UserWebhookView, WebhookTargetView,
 };
 
 #[cfg(feature = "ssr")]
@@ -353,6 +353,67 @@ pub async fn save_event_webhook(
 pub async fn delete_event_webhook(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::Admin, |state, _| async move {
         crate::backend::webhooks::admin::delete_event_webhook(&state, &id).await
+    })
+    .await
+}
+
+// ---- A user's notification targets (SPEC E3) ----
+
+#[server(prefix = "/api/fn", endpoint = "list_notification_targets")]
+pub async fn list_notification_targets() -> Result<Vec<NotificationTarget>, AppError> {
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::webhooks::user::list_targets(&state, &user).await
+    })
+    .await
+}
+
+/// Adds (`id` empty) or changes one of the caller's targets.
+#[server(prefix = "/api/fn", endpoint = "save_notification_target", input = leptos::server_fn::codec::Json)]
+pub async fn save_notification_target(
+    id: Option<String>,
+    name: String,
+    url: String,
+    enabled: bool,
+    events: Vec<String>,
+    mode: NotifyMode,
+) -> Result<NotificationTarget, AppError> {
+    use crate::backend::webhooks::user::{self, NotificationTargetInput};
+    ctx::as_caller(Role::User, |state, caller| async move {
+        let input = NotificationTargetInput {
+            name,
+            url,
+            enabled,
+            events,
+            mode,
+        };
+        match id.filter(|i| !i.is_empty()) {
+            Some(id) => user::update_target(&state, &caller, &id, &input).await,
+            None => user::create_target(&state, &caller, &input).await,
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/api/fn", endpoint = "delete_notification_target")]
+pub async fn delete_notification_target(id: String) -> Result<(), AppError> {
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::webhooks::user::delete_target(&state, &user, &id).await
+    })
+    .await
+}
+
+#[server(prefix = "/api/fn", endpoint = "make_default_notification_target")]
+pub async fn make_default_notification_target(id: String) -> Result<(), AppError> {
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::webhooks::user::make_default(&state, &user, &id).await
+    })
+    .await
+}
+
+#[server(prefix = "/api/fn", endpoint = "test_notification_target")]
+pub async fn test_notification_target(id: String) -> Result<String, AppError> {
+    ctx::as_caller(Role::User, |state, user| async move {
+        crate::backend::webhooks::user::test_target(&state, &user, &id).await
     })
     .await
 }

@@ -367,6 +367,11 @@ pub enum Key {
     DefaultTarget,
     ConfirmDeleteTarget,
     EventMsgChatFailed,
+    NotificationTargets,
+    NotificationTargetsHint,
+    AddTarget,
+    MakeDefault,
+    KeepUrlHint,
 }
 
 impl Key {

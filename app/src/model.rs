@@ -193,6 +193,24 @@ pub struct EventWebhook {
     pub updated_at: i64,
 }
 
+/// One of a user's notification targets (SPEC E3). The URL comes back
+/// masked (`https://host/…last4`), as Open WebUI shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationTarget {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub enabled: bool,
+    pub events: Vec<String>,
+    pub mode: NotifyMode,
+    pub is_default: bool,
+    pub security: TargetSecurity,
+    pub created_at: i64,
+}
+
+/// The events a user's target may subscribe to (SPEC E3).
+pub const NOTIFICATION_EVENTS: [&str; 2] = ["chat.finished", "chat.failed"];
+
 /// One event of the catalog (SPEC E1), described in the reader's language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventDescription {

@@ -1,16 +1,17 @@
-//! SPEC E1, E2 over REST, shaped like Open WebUI's: the event catalog and
-//! the admin's event webhooks.
+//! SPEC E1–E3 over REST, shaped like Open WebUI's: the event catalog, the
+//! admin's event webhooks and each user's notification targets.
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use app::backend::events::CATALOG;
 use app::backend::webhooks::admin::{self, EventWebhookInput};
+use app::backend::webhooks::user::{self, NotificationTargetInput};
 use app::backend::{sessions, AppState};
-use app::model::{EventDescription, EventWebhook, Role};
+use app::model::{EventDescription, EventWebhook, NotificationTarget, Role, NOTIFICATION_EVENTS};
 
 use crate::rest::{require, ApiError, ApiJson};
 use crate::ServerState;
@@ -71,6 +72,82 @@ async fn delete_webhook(
     Ok(Json(json!({ "status": true })))
 }
 
+/// `GET /api/v1/notifications/events`: what a user's target may receive.
+async fn notification_events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<EventDescription>>, ApiError> {
+    let me = require(&state, &headers, Role::User).await?;
+    let locale = sessions::locale_for(Some(&me), &headers, state.env.default_locale);
+    Ok(Json(
+        CATALOG
+            .iter()
+            .filter(|e| NOTIFICATION_EVENTS.contains(&e.name))
+            .map(|e| EventDescription {
+                name: e.name.to_string(),
+                description: e.description.text(locale),
+            })
+            .collect(),
+    ))
+}
+
+async fn list_targets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<NotificationTarget>>, ApiError> {
+    let me = require(&state, &headers, Role::User).await?;
+    Ok(Json(user::list_targets(&state, &me).await?))
+}
+
+async fn create_target(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NotificationTargetInput>,
+) -> Result<Json<NotificationTarget>, ApiError> {
+    let me = require(&state, &headers, Role::User).await?;
+    Ok(Json(user::create_target(&state, &me, &body).await?))
+}
+
+async fn update_target(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NotificationTargetInput>,
+) -> Result<Json<NotificationTarget>, ApiError> {
+    let me = require(&state, &headers, Role::User).await?;
+    Ok(Json(user::update_target(&state, &me, &id, &body).await?))
+}
+
+async fn delete_target(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let me = require(&state, &headers, Role::User).await?;
+    user::delete_target(&state, &me, &id).await?;
+    Ok(Json(json!({ "status": true })))
+}
+
+async fn make_default(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let me = require(&state, &headers, Role::User).await?;
+    user::make_default(&state, &me, &id).await?;
+    Ok(Json(json!({ "status": true })))
+}
+
+async fn test_target(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let me = require(&state, &headers, Role::User).await?;
+    let delivery = user::test_target(&state, &me, &id).await?;
+    Ok(Json(json!({ "status": true, "delivery_id": delivery })))
+}
+
 pub fn routes() -> Router<ServerState> {
     Router::new()
         .route("/api/events", get(list_events))
@@ -82,4 +159,18 @@ pub fn routes() -> Router<ServerState> {
             "/api/events/webhooks/{id}",
             put(update_webhook).delete(delete_webhook),
         )
+        .route("/api/v1/notifications/events", get(notification_events))
+        .route(
+            "/api/v1/notifications/targets",
+            get(list_targets).post(create_target),
+        )
+        .route(
+            "/api/v1/notifications/targets/{id}",
+            put(update_target).delete(delete_target),
+        )
+        .route(
+            "/api/v1/notifications/targets/{id}/default",
+            put(make_default),
+        )
+        .route("/api/v1/notifications/targets/{id}/test", post(test_target))
 }

@@ -438,7 +438,10 @@ async fn finish_reply(
 ) -> Result<bool, AppError> {
     let user = super::accounts::get_user(&state.db, &job.user_id).await?;
     let title = match &user {
-        Some(user) => owned(&state.db, user, &job.chat_id).await.ok().map(|(t, _, _)| t),
+        Some(user) => owned(&state.db, user, &job.chat_id)
+            .await
+            .ok()
+            .map(|(t, _, _)| t),
         None => None,
     };
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;

@@ -71,6 +71,7 @@ pub fn AccountSettings() -> impl IntoView {
             </div>
             <Show when=move || session.info.get().and_then(Result::ok).is_some_and(|s| s.user_webhooks_enabled)>
                 <super::webhooks::NotificationWebhookCard />
+                <super::webhooks::NotificationTargetsCard />
             </Show>
             <ApiKeysCard />
         </section>

@@ -5,14 +5,17 @@ use leptos::prelude::*;
 use super::{action_error, ErrorPanel, FormError, PageLoading};
 use crate::api::{
     admin_get_webhook, get_user_webhook, list_deliveries, list_event_catalog, list_event_webhooks,
-    AdminSaveWebhookUrl, DeleteEventWebhook, RedeliverDelivery, SaveEventWebhook,
-    RegenerateWebhookSecret, RemoveWebhookSecret, SaveUserWebhook, SaveWebhookHeaders,
-    SendTestDelivery,
+    AdminSaveWebhookUrl, DeleteEventWebhook, RedeliverDelivery, RegenerateWebhookSecret,
+    RemoveWebhookSecret, SaveEventWebhook, SaveUserWebhook, SaveWebhookHeaders, SendTestDelivery,
+};
+use crate::api::{
+    list_notification_targets, DeleteNotificationTarget, MakeDefaultNotificationTarget,
+    SaveNotificationTarget, TestNotificationTarget,
 };
 use crate::i18n::{use_i18n, Arg, Key};
 use crate::model::{
-    Delivery, DeliveryStatus, EventDescription, EventWebhook, LogScope, NotifyMode, TargetSecurity, UserWebhookView,
-    WebhookTargetView,
+    Delivery, DeliveryStatus, EventDescription, EventWebhook, LogScope, NotifyMode, TargetSecurity,
+    UserWebhookView, WebhookTargetView,
 };
 use crate::session::use_session;
 
@@ -529,7 +532,11 @@ fn filter_choices(catalog: &[EventDescription]) -> Vec<(String, String)> {
     }
     let mut out = vec![("*".to_string(), String::new())];
     out.extend(groups.into_iter().map(|g| (g, String::new())));
-    out.extend(catalog.iter().map(|e| (e.name.clone(), e.description.clone())));
+    out.extend(
+        catalog
+            .iter()
+            .map(|e| (e.name.clone(), e.description.clone())),
+    );
     out
 }
 
@@ -564,7 +571,11 @@ fn EventWebhookForm(
             events: events.get_untracked(),
         });
     };
-    let title = if draft.id.is_some() { Key::EditTarget } else { Key::AddWebhook };
+    let title = if draft.id.is_some() {
+        Key::EditTarget
+    } else {
+        Key::AddWebhook
+    };
     view! {
         <form class="form target-form" id="event-webhook-form" on:submit=on_submit>
             <h3>{i18n.t(title)}</h3>
@@ -619,6 +630,215 @@ fn EventWebhookForm(
                     })}
                 </Transition>
             </fieldset>
+            <FormError message=error />
+            <div class="form-actions">
+                <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{i18n.t(Key::Cancel)}</button>
+                <button type="submit" class="btn btn-primary" disabled=save.pending()>
+                    {move || if save.pending().get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// A notification target being added (`id: None`) or edited.
+#[derive(Clone, Debug, PartialEq)]
+struct TargetDraft {
+    id: Option<String>,
+    name: String,
+    /// Shown masked; an empty field on an edit keeps the stored URL.
+    masked_url: String,
+    enabled: bool,
+    events: Vec<String>,
+    mode: NotifyMode,
+}
+
+fn notification_event_label(event: &str) -> Key {
+    match event {
+        "chat.failed" => Key::EventChatFailed,
+        _ => Key::EventChatFinished,
+    }
+}
+
+/// Settings › Account › Notification targets (SPEC E3): several targets,
+/// each with its events and delivery mode; one is the default.
+#[component]
+pub fn NotificationTargetsCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let changed = RwSignal::new(0u32);
+    let list = Resource::new(move || changed.get(), |_| list_notification_targets());
+    let editing = RwSignal::new(None::<TargetDraft>);
+    let delete = ServerAction::<DeleteNotificationTarget>::new();
+    let make_default = ServerAction::<MakeDefaultNotificationTarget>::new();
+    let test = ServerAction::<TestNotificationTarget>::new();
+    let errors = [
+        action_error(delete.value()),
+        action_error(make_default.value()),
+        action_error(test.value()),
+    ];
+    Effect::new(move |_| {
+        let done = [delete.value().get(), make_default.value().get()]
+            .into_iter()
+            .any(|v| matches!(v, Some(Ok(()))));
+        if done || matches!(test.value().get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let add = move |_| {
+        editing.set(Some(TargetDraft {
+            id: None,
+            name: String::new(),
+            masked_url: String::new(),
+            enabled: true,
+            events: vec!["chat.finished".into()],
+            mode: NotifyMode::Away,
+        }))
+    };
+    view! {
+        <div class="card" id="notification-targets">
+            <div class="card-head">
+                <h2>{i18n.t(Key::NotificationTargets)}</h2>
+                <button class="btn btn-secondary btn-sm" on:click=add>{i18n.t(Key::AddTarget)}</button>
+            </div>
+            <p class="field-hint">{i18n.t(Key::NotificationTargetsHint)}</p>
+            {errors.map(|e| view! { <FormError message=e /> })}
+            <Transition fallback=|| view! { <PageLoading /> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
+                        Ok(targets) => view! {
+                            <ul class="target-list" data-testid="notification-targets">
+                                {targets.into_iter().map(|t| {
+                                    let draft = TargetDraft {
+                                        id: Some(t.id.clone()),
+                                        name: t.name.clone(),
+                                        masked_url: t.url.clone(),
+                                        enabled: t.enabled,
+                                        events: t.events.clone(),
+                                        mode: t.mode,
+                                    };
+                                    let (id_default, id_test, id_delete) = (t.id.clone(), t.id.clone(), t.id.clone());
+                                    let mode_key = if t.mode == NotifyMode::Always { Key::NotifyAlways } else { Key::NotifyAway };
+                                    view! {
+                                        <li class="target" data-name=t.name.clone() data-enabled=t.enabled.to_string()>
+                                            <div class="target-main">
+                                                <strong>{t.name.clone()}</strong>
+                                                {t.is_default.then(|| view! { <span class="badge">{i18n.t(Key::DefaultTarget)}</span> })}
+                                                {(!t.enabled).then(|| view! { <span class="badge badge-off">{i18n.t(Key::TargetOff)}</span> })}
+                                                <div class="target-url muted">{if t.url.is_empty() { "—".to_string() } else { t.url.clone() }}</div>
+                                                <div class="target-events">
+                                                    {t.events.iter().map(|e| view! { <code class="event-chip">{e.clone()}</code> }).collect_view()}
+                                                    <span class="muted">{i18n.t(mode_key)}</span>
+                                                </div>
+                                            </div>
+                                            <div class="actions">
+                                                <button class="btn btn-secondary btn-sm" on:click=move |_| editing.set(Some(draft.clone()))>{i18n.t(Key::EditTarget)}</button>
+                                                <button class="btn btn-secondary btn-sm" disabled=t.url.is_empty() on:click=move |_| { test.dispatch(TestNotificationTarget { id: id_test.clone() }); }>{i18n.t(Key::SendTest)}</button>
+                                                {(!t.is_default).then(|| view! {
+                                                    <button class="btn btn-secondary btn-sm" on:click=move |_| { make_default.dispatch(MakeDefaultNotificationTarget { id: id_default.clone() }); }>{i18n.t(Key::MakeDefault)}</button>
+                                                    <button class="btn btn-danger btn-sm" on:click=move |_| {
+                                                        let confirmed = window().confirm_with_message(&i18n.now(Key::ConfirmDeleteTarget)).unwrap_or(false);
+                                                        if confirmed {
+                                                            delete.dispatch(DeleteNotificationTarget { id: id_delete.clone() });
+                                                        }
+                                                    }>{i18n.t(Key::Delete)}</button>
+                                                })}
+                                            </div>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+            {move || editing.get().map(|draft| view! { <NotificationTargetForm draft editing changed /> })}
+        </div>
+    }
+}
+
+#[component]
+fn NotificationTargetForm(
+    draft: TargetDraft,
+    editing: RwSignal<Option<TargetDraft>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(draft.name.clone());
+    let url = RwSignal::new(String::new());
+    let enabled = RwSignal::new(draft.enabled);
+    let events = RwSignal::new(draft.events.clone());
+    let mode = RwSignal::new(draft.mode);
+    let save = ServerAction::<SaveNotificationTarget>::new();
+    let error = action_error(save.value());
+    let id = draft.id.clone();
+    let editing_existing = draft.id.is_some();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(None);
+            changed.update(|n| *n += 1);
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveNotificationTarget {
+            id: id.clone(),
+            name: name.get_untracked(),
+            url: url.get_untracked(),
+            enabled: enabled.get_untracked(),
+            events: events.get_untracked(),
+            mode: mode.get_untracked(),
+        });
+    };
+    let title = if editing_existing { Key::EditTarget } else { Key::AddTarget };
+    let placeholder = if draft.masked_url.is_empty() { "https://…".to_string() } else { draft.masked_url.clone() };
+    view! {
+        <form class="form target-form" id="notification-target-form" on:submit=on_submit>
+            <h3>{i18n.t(title)}</h3>
+            <label class="field">
+                <span class="field-label">{i18n.t(Key::Name)}</span>
+                <input type="text" name="name" maxlength="80" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+            </label>
+            <label class="field">
+                <span class="field-label">{i18n.t(Key::WebhookUrl)}</span>
+                <input type="url" name="url" required=!editing_existing placeholder=placeholder prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev)) />
+                {editing_existing.then(|| view! { <span class="field-hint">{i18n.t(Key::KeepUrlHint)}</span> })}
+            </label>
+            <label class="check">
+                <input type="checkbox" name="enabled" prop:checked=move || enabled.get() on:change=move |ev| enabled.set(event_target_checked(&ev)) />
+                <span>{i18n.t(Key::TargetEnabled)}</span>
+            </label>
+            <fieldset class="field event-picker">
+                <legend class="field-label">{i18n.t(Key::EventsLabel)}</legend>
+                {crate::model::NOTIFICATION_EVENTS.map(|event| view! {
+                    <label class="check event-choice">
+                        <input
+                            type="checkbox"
+                            value=event
+                            prop:checked=move || events.get().iter().any(|e| e == event)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                events.update(|list| {
+                                    list.retain(|e| e != event);
+                                    if on {
+                                        list.push(event.to_string());
+                                    }
+                                });
+                            }
+                        />
+                        <code>{event}</code>
+                        <span class="muted">{i18n.t(notification_event_label(event))}</span>
+                    </label>
+                })}
+            </fieldset>
+            <label class="field">
+                <span class="field-label">{i18n.t(Key::NotifyWhen)}</span>
+                <select name="mode" on:change=move |ev| mode.set(if event_target_value(&ev) == "always" { NotifyMode::Always } else { NotifyMode::Away })>
+                    <option value="away" selected=move || mode.get() == NotifyMode::Away>{i18n.t(Key::NotifyAway)}</option>
+                    <option value="always" selected=move || mode.get() == NotifyMode::Always>{i18n.t(Key::NotifyAlways)}</option>
+                </select>
+            </label>
             <FormError message=error />
             <div class="form-actions">
                 <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{i18n.t(Key::Cancel)}</button>

@@ -24,7 +24,7 @@ impl Target {
         }
     }
 
-    fn owner(&self) -> Option<&str> {
+    pub fn owner(&self) -> Option<&str> {
         match self {
             Target::Admin => None,
             Target::User(id) => Some(id),

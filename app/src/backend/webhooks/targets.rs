@@ -112,9 +112,46 @@ pub async fn subscribed(
     Ok(rows.into_iter().filter(|t| t.wants(event)).collect())
 }
 
+/// The default target of the admin or of a user, if there is one.
+pub async fn default_of(db: &Db, target: &Target) -> Result<Option<TargetRow>, AppError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM webhook_targets WHERE COALESCE(owner_id, '') = $1 AND is_default = 1 \
+         ORDER BY created_at, id LIMIT 1"
+    );
+    Ok(sqlx::query_as::<_, TargetRow>(&sql)
+        .bind(target.owner().unwrap_or_default().to_string())
+        .fetch_optional(db)
+        .await?)
+}
+
+/// Makes the user's target `id` their default one (SPEC E3): the seed's
+/// "Notification Webhook" field edits it from then on.
+pub async fn make_default(db: &Db, owner: &str, id: &str) -> Result<bool, AppError> {
+    let mut tx = db.begin().await?;
+    let found =
+        sqlx::query("UPDATE webhook_targets SET is_default = 1 WHERE id = $1 AND owner_id = $2")
+            .bind(id)
+            .bind(owner)
+            .execute(&mut *tx)
+            .await?;
+    if found.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE webhook_targets SET is_default = 0 WHERE owner_id = $1 AND id <> $2")
+        .bind(owner)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// Makes sure the default target of `target` exists (a user who never
-/// saved one, an instance that never saved its URL).
+/// saved one, an instance that never saved its URL); returns its id.
 pub async fn ensure_default(db: &Db, target: &Target) -> Result<String, AppError> {
+    if let Some(t) = default_of(db, target).await? {
+        return Ok(t.id);
+    }
     let id = default_id(target);
     let (owner, url, events, mode) = match target {
         Target::Admin => (None, None, r#"["user.created"]"#, "always"),
@@ -127,7 +164,7 @@ pub async fn ensure_default(db: &Db, target: &Target) -> Result<String, AppError
     };
     sqlx::query(
         "INSERT INTO webhook_targets (id, owner_id, name, url, enabled, events, mode, is_default, created_at, updated_at) \
-         VALUES ($1, $2, 'Default', $3, 1, $4, $5, 1, $6, $6) ON CONFLICT (id) DO NOTHING",
+         VALUES ($1, $2, 'Default', $3, 1, $4, $5, 1, $6, $6) ON CONFLICT (id) DO UPDATE SET is_default = 1",
     )
     .bind(&id)
     .bind(owner)

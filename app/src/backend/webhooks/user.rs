@@ -10,11 +10,11 @@ use super::ssrf::Policy;
 use super::store::{self, NewDelivery, Target};
 use super::targets;
 use crate::backend::db::now_ms;
+use crate::backend::events::Event;
 use crate::backend::AppState;
 use crate::error::AppError;
-use crate::backend::events::Event;
 use crate::i18n::{Key, Locale, Message};
-use crate::model::{NotifyMode, User, UserWebhookView};
+use crate::model::{NotificationTarget, NotifyMode, User, UserWebhookView, NOTIFICATION_EVENTS};
 
 pub fn refuse_when_off(on: bool) -> Result<(), AppError> {
     if on {
@@ -34,8 +34,11 @@ fn mode_of(text: &str) -> NotifyMode {
 
 /// The user's default target: the seed's "Notification Webhook" field.
 pub async fn view(state: &AppState, user: &User) -> Result<UserWebhookView, AppError> {
-    let id = targets::default_id(&Target::User(user.id.clone()));
-    let row = targets::get(&state.db, &id).await?;
+    let row = targets::default_of(&state.db, &Target::User(user.id.clone())).await?;
+    let id = row
+        .as_ref()
+        .map(|t| t.id.clone())
+        .unwrap_or_else(|| targets::default_id(&Target::User(user.id.clone())));
     Ok(UserWebhookView {
         url: row.as_ref().and_then(|t| t.url.clone()).unwrap_or_default(),
         mode: mode_of(row.as_ref().map_or("away", |t| t.mode.as_str())),
@@ -102,7 +105,7 @@ pub async fn send_test(state: &AppState, user: &User) -> Result<String, AppError
         json!({"event": "test", "message": message, "timestamp": rfc3339(now_ms())}),
         &message,
     );
-    let id = targets::default_id(&Target::User(user.id.clone()));
+    let id = targets::ensure_default(&state.db, &Target::User(user.id.clone())).await?;
     enqueue_for(state, user, &id, "test", &url, &body).await
 }
 
@@ -244,6 +247,189 @@ pub async fn notify_reply_ready(
     Ok(ids.into_iter().next())
 }
 
+/// `https://host/…last4`: enough to recognise a URL, not to use it (its
+/// path usually holds the receiver's token).
+pub fn mask_url(url: &str) -> String {
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return String::new();
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let tail: String = {
+        let chars: Vec<char> = url.chars().collect();
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    };
+    format!("{}://{host}{port}/…{tail}", parsed.scheme())
+}
+
+async fn notification_target(
+    state: &AppState,
+    t: &targets::TargetRow,
+) -> Result<NotificationTarget, AppError> {
+    Ok(NotificationTarget {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        url: t.url.as_deref().map(mask_url).unwrap_or_default(),
+        enabled: t.enabled != 0,
+        events: t.filters(),
+        mode: mode_of(&t.mode),
+        is_default: t.is_default != 0,
+        security: credentials::security(state, &t.id).await?,
+        created_at: t.created_at,
+    })
+}
+
+/// The user's notification targets, the default one first (SPEC E3).
+pub async fn list_targets(
+    state: &AppState,
+    user: &User,
+) -> Result<Vec<NotificationTarget>, AppError> {
+    refuse_when_off(state.config.enable_user_webhooks().await?)?;
+    targets::ensure_default(&state.db, &Target::User(user.id.clone())).await?;
+    let mut out = Vec::new();
+    for t in targets::list(&state.db, Some(&user.id)).await? {
+        out.push(notification_target(state, &t).await?);
+    }
+    Ok(out)
+}
+
+/// What a user sends to add or change a notification target. An empty
+/// URL on an edit keeps the stored one (it is only ever shown masked).
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct NotificationTargetInput {
+    pub name: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    pub events: Vec<String>,
+    #[serde(default)]
+    pub mode: NotifyMode,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+fn checked(
+    state: &AppState,
+    input: &NotificationTargetInput,
+    old_url: Option<&str>,
+) -> Result<targets::TargetInput, AppError> {
+    let name = input.name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid(Key::ErrTargetNameMissing));
+    }
+    crate::backend::db::check_name_chars(name)?;
+    if name.chars().count() > 80 {
+        return Err(AppError::Invalid(
+            Message::new(Key::ErrWebhookNameTooLong).arg("max", 80),
+        ));
+    }
+    let policy = Policy::user(&state.env.webhook_allowed_hosts);
+    let url = match (validate_url(&input.url, &policy)?, old_url) {
+        (Some(url), _) => url,
+        (None, Some(old)) if !old.is_empty() => old.to_string(),
+        _ => return Err(AppError::invalid(Key::ErrUrlNoHost)),
+    };
+    let mut events: Vec<String> = Vec::new();
+    for e in input.events.iter().map(|e| e.trim()) {
+        if !NOTIFICATION_EVENTS.contains(&e) {
+            return Err(AppError::Invalid(
+                Message::new(Key::ErrUnknownEvent).arg("event", e),
+            ));
+        }
+        if !events.iter().any(|x| x == e) {
+            events.push(e.to_string());
+        }
+    }
+    if events.is_empty() {
+        return Err(AppError::invalid(Key::ErrNoEvents));
+    }
+    Ok(targets::TargetInput {
+        name: name.to_string(),
+        url,
+        enabled: input.enabled,
+        events,
+        mode: Some(
+            match input.mode {
+                NotifyMode::Away => "away",
+                NotifyMode::Always => "always",
+            }
+            .to_string(),
+        ),
+    })
+}
+
+async fn own(state: &AppState, user: &User, id: &str) -> Result<targets::TargetRow, AppError> {
+    refuse_when_off(state.config.enable_user_webhooks().await?)?;
+    targets::get(&state.db, id)
+        .await?
+        .filter(|t| t.owner_id.as_deref() == Some(user.id.as_str()))
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn create_target(
+    state: &AppState,
+    user: &User,
+    input: &NotificationTargetInput,
+) -> Result<NotificationTarget, AppError> {
+    refuse_when_off(state.config.enable_user_webhooks().await?)?;
+    let input = checked(state, input, None)?;
+    let row = targets::create(&state.db, Some(&user.id), &input).await?;
+    notification_target(state, &row).await
+}
+
+pub async fn update_target(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    input: &NotificationTargetInput,
+) -> Result<NotificationTarget, AppError> {
+    let old = own(state, user, id).await?;
+    let input = checked(state, input, old.url.as_deref())?;
+    credentials::forget_if_host_changed(state, id, old.url.as_deref(), Some(&input.url)).await?;
+    targets::update(&state.db, id, &input).await?;
+    let row = targets::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    notification_target(state, &row).await
+}
+
+pub async fn delete_target(state: &AppState, user: &User, id: &str) -> Result<(), AppError> {
+    let t = own(state, user, id).await?;
+    if t.is_default != 0 {
+        return Err(AppError::invalid(Key::ErrDeleteDefaultTarget));
+    }
+    targets::delete(&state.db, id).await?;
+    Ok(())
+}
+
+pub async fn make_default(state: &AppState, user: &User, id: &str) -> Result<(), AppError> {
+    own(state, user, id).await?;
+    targets::make_default(&state.db, &user.id, id).await?;
+    Ok(())
+}
+
+/// Queues a `test` event to one of the user's targets.
+pub async fn test_target(state: &AppState, user: &User, id: &str) -> Result<String, AppError> {
+    let t = own(state, user, id).await?;
+    state.manual_deliveries.check(&user.id)?;
+    let url = t
+        .url
+        .clone()
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| AppError::invalid(Key::ErrNoUserUrl))?;
+    let locale = user.locale.unwrap_or(state.env.default_locale);
+    let message = Key::WebhookTestMessage.text(locale);
+    let body = body_for(
+        &url,
+        json!({"event": "test", "message": message, "timestamp": rfc3339(now_ms())}),
+        &message,
+    );
+    enqueue_for(state, user, &t.id, "test", &url, &body).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,5 +469,23 @@ mod tests {
             "first 500 characters of the reply"
         );
         assert!(!text.contains(&"w".repeat(501)), "and no more");
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_url;
+
+    #[test]
+    fn urls_are_masked_to_host_and_last_four() {
+        assert_eq!(
+            mask_url("https://hooks.slack.com/services/T000/B000/XXXXabcd"),
+            "https://hooks.slack.com/…abcd"
+        );
+        assert_eq!(
+            mask_url("http://127.0.0.1:8080/in"),
+            "http://127.0.0.1:8080/…8/in"
+        );
+        assert_eq!(mask_url("not a url"), "");
     }
 }
