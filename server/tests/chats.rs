@@ -12,7 +12,7 @@ use common::fake_openai::{FakeOpenAi, GOOD_REPLY};
 use common::receiver::Receiver;
 use common::TestServer;
 use futures::{SinkExt, StreamExt};
-use serde_json::Value;
+use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
 fn turns(prompt: &str) -> Vec<Turn> {
@@ -444,4 +444,85 @@ async fn chats_are_private_validated_and_one_reply_at_a_time() {
     // The reply task finds its chat gone and stops quietly.
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(s.state.generations.running(), 0);
+}
+
+/// SPEC E3: several targets per user, each with its events — a finished
+/// reply reaches the `chat.finished` ones, a failed one only `chat.failed`.
+#[tokio::test]
+async fn a_users_targets_each_get_the_reply_events_they_chose() {
+    let default_rx = Receiver::start().await;
+    let finished_rx = Receiver::start().await;
+    let failed_rx = Receiver::start().await;
+    let fake = FakeOpenAi::start().await;
+    let base = fake.base.clone();
+    let s = common::spawn_with(move |env| {
+        env.webhook_allowed_hosts = vec!["loopback".into()];
+        env.openai_api_base_url = Some(base);
+        env.openai_api_key = Some("sk-test".into());
+        env.echo_delay = Duration::from_millis(10);
+    })
+    .await;
+    let (tim, tim_id) = user_with_webhook(&s, &default_rx, "always").await;
+    for (name, url, events) in [
+        ("Phone", &finished_rx.url, json!(["chat.finished"])),
+        ("Pager", &failed_rx.url, json!(["chat.failed"])),
+    ] {
+        let (status, body) = s
+            .post_json(
+                "/api/v1/notifications/targets",
+                json!({"name": name, "url": url, "events": events, "mode": "always"}),
+                Some(&tim),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            body["url"]
+                .as_str()
+                .is_some_and(|u| u.contains('…') && !u.contains("/hook")),
+            "masked on read: {body}"
+        );
+    }
+    let (status, list) = s
+        .get_json("/api/v1/notifications/targets", Some(&tim))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().map(Vec::len), Some(3), "{list}");
+    assert_eq!(list[0]["is_default"], true);
+
+    let chat = start_chat(&s, &tim, "good", "Greet me").await;
+    let id = chat["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        finished_reply(&s, &tim_id, &id).await.status,
+        ReplyStatus::Done
+    );
+    let chat = start_chat(&s, &tim, "broken", "Try hard").await;
+    let failed_id = chat["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        finished_reply(&s, &tim_id, &failed_id).await.status,
+        ReplyStatus::Error
+    );
+
+    let done = default_rx.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(done[0].json()["event"], "chat_response");
+    let done = finished_rx.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(done[0].json()["chat"]["id"], id.as_str());
+    let failed = failed_rx.wait_for(1, Duration::from_secs(10)).await;
+    let body = failed[0].json();
+    assert_eq!(body["event"], "chat.failed");
+    assert_eq!(body["data"]["chat"]["id"], failed_id.as_str());
+    // Nothing else was queued: one row per target, by the table.
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT event, url FROM webhook_deliveries WHERE owner_id = $1 ORDER BY event, url",
+    )
+    .bind(&tim_id)
+    .fetch_all(&s.state.db)
+    .await
+    .expect("rows");
+    let mut expected = vec![
+        ("chat.failed".to_string(), failed_rx.url.clone()),
+        ("chat_response".to_string(), default_rx.url.clone()),
+        ("chat_response".to_string(), finished_rx.url.clone()),
+    ];
+    expected.sort();
+    assert_eq!(rows, expected);
 }

@@ -791,8 +791,16 @@ fn NotificationTargetForm(
             mode: mode.get_untracked(),
         });
     };
-    let title = if editing_existing { Key::EditTarget } else { Key::AddTarget };
-    let placeholder = if draft.masked_url.is_empty() { "https://…".to_string() } else { draft.masked_url.clone() };
+    let title = if editing_existing {
+        Key::EditTarget
+    } else {
+        Key::AddTarget
+    };
+    let placeholder = if draft.masked_url.is_empty() {
+        "https://…".to_string()
+    } else {
+        draft.masked_url.clone()
+    };
     view! {
         <form class="form target-form" id="notification-target-form" on:submit=on_submit>
             <h3>{i18n.t(title)}</h3>
