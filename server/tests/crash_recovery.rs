@@ -190,3 +190,159 @@ async fn every_incoming_post_answered_200_survives_kill_9() {
         answered.len()
     );
 }
+
+/// A JSON POST to a child process, as `token` (bearer) when given.
+async fn post_json(
+    base: &str,
+    path: &str,
+    body: serde_json::Value,
+    token: Option<&str>,
+) -> serde_json::Value {
+    let mut req = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let res = req.send().await.expect("post");
+    assert_eq!(res.status().as_u16(), 200, "{path}");
+    res.json().await.expect("json")
+}
+
+/// The id of the only delivery of `event`, once it is in the table.
+async fn delivery_of(db_url: &str, event: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (db, _) = app::backend::db::connect(db_url).await.expect("db");
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM webhook_deliveries WHERE event = $1")
+                .bind(event)
+                .fetch_optional(&db)
+                .await
+                .expect("query");
+        db.close().await;
+        if let Some((id,)) = row {
+            return id;
+        }
+        assert!(Instant::now() < deadline, "no {event} delivery was queued");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+const CRASH_ENV: [(&str, &str); 3] = [
+    ("WEBHOOK_ALLOWED_HOSTS", "loopback"),
+    (
+        "WEBHOOK_RETRY_SCHEDULE",
+        "500ms,500ms,500ms,500ms,500ms,500ms",
+    ),
+    ("PARLEY_ECHO_DELAY_MS", "5"),
+];
+
+/// SPEC E5: `chat.finished` is written with the reply's final save. The
+/// receiver is down, the server is killed with SIGKILL once the reply is
+/// saved; after the restart the notification arrives with the id it was
+/// queued under.
+#[tokio::test]
+async fn chat_finished_queued_with_the_reply_survives_kill_9() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db_url = format!("sqlite://{}/parley.db", dir.path().display());
+    let receiver_port = free_port();
+    let receiver_url = format!("http://127.0.0.1:{receiver_port}/hook");
+    let parley = Parley::start_with(&db_url, free_port(), &CRASH_ENV).await;
+    let signup = post_json(
+        &parley.base,
+        "/api/v1/auths/signup",
+        serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": "correct horse"}),
+        None,
+    )
+    .await;
+    let token = signup["token"].as_str().expect("token").to_string();
+    post_json(
+        &parley.base,
+        "/api/v1/notifications/targets",
+        serde_json::json!({"name": "Phone", "url": receiver_url, "events": ["chat.finished"], "mode": "always"}),
+        Some(&token),
+    )
+    .await;
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/fn/start_chat", parley.base))
+        .header("Origin", &parley.base)
+        .header("Cookie", format!("parley_session={token}"))
+        .form(&[("model", "parley-echo"), ("prompt", "one two three")])
+        .send()
+        .await
+        .expect("start chat");
+    assert_eq!(res.status().as_u16(), 200);
+    let id = delivery_of(&db_url, "chat_response").await;
+    parley.kill_9();
+
+    let rx = Receiver::start_on(&format!("127.0.0.1:{receiver_port}")).await;
+    let _parley = Parley::start_with(&db_url, free_port(), &CRASH_ENV).await;
+    let hits = rx.wait_for(1, Duration::from_secs(20)).await;
+    assert_eq!(
+        hits[0].header("webhook-id"),
+        id,
+        "the same message, after the restart"
+    );
+    assert_eq!(hits[0].json()["chat"]["last_message"], "one two three");
+}
+
+/// SPEC E5: `channel.message` is written in the post's own transaction: a
+/// 200 from the incoming webhook means the event is owed, even when the
+/// server is killed right after answering.
+#[tokio::test]
+async fn channel_message_answered_200_is_delivered_after_kill_9() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db_url = format!("sqlite://{}/parley.db", dir.path().display());
+    let receiver_port = free_port();
+    let receiver_url = format!("http://127.0.0.1:{receiver_port}/hook");
+    let parley = Parley::start_with(&db_url, free_port(), &CRASH_ENV).await;
+    let base = parley.base.clone();
+    let signup = post_json(
+        &base,
+        "/api/v1/auths/signup",
+        serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": "correct horse"}),
+        None,
+    )
+    .await;
+    let token = signup["token"].as_str().expect("token").to_string();
+    post_json(
+        &base,
+        "/api/events/webhooks",
+        serde_json::json!({"name": "Ops", "url": receiver_url, "events": ["channel.message"]}),
+        Some(&token),
+    )
+    .await;
+    let channel = post_json(
+        &base,
+        "/api/v1/channels/create",
+        serde_json::json!({"name": "ops"}),
+        Some(&token),
+    )
+    .await;
+    let hook = post_json(
+        &base,
+        &format!(
+            "/api/v1/channels/{}/webhooks/create",
+            channel["id"].as_str().expect("id")
+        ),
+        serde_json::json!({"name": "CI"}),
+        Some(&token),
+    )
+    .await;
+    let res = reqwest::Client::new()
+        .post(hook["url"].as_str().expect("url"))
+        .json(&serde_json::json!({"content": "deploy done"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 200);
+    parley.kill_9();
+
+    let id = delivery_of(&db_url, "channel.message").await;
+    let rx = Receiver::start_on(&format!("127.0.0.1:{receiver_port}")).await;
+    let _parley = Parley::start_with(&db_url, free_port(), &CRASH_ENV).await;
+    let hits = rx.wait_for(1, Duration::from_secs(20)).await;
+    assert_eq!(hits[0].header("webhook-id"), id);
+    assert_eq!(hits[0].json()["data"]["message"]["content"], "deploy done");
+}
