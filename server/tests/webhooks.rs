@@ -528,3 +528,56 @@ async fn claims_leave_out_the_urls_of_a_busy_host() {
     assert_eq!(rest.len(), 2, "once the host is free its rows are claimed");
     assert!(rest.iter().all(|c| c.url == busy));
 }
+
+/// SPEC E6: after a rotation the old secret keeps signing next to the new
+/// one for 24 h; a receiver holding either verifies with the Standard
+/// Webhooks library, and once the overlap is over only the new one does.
+#[tokio::test]
+async fn a_rotated_secret_keeps_signing_for_the_overlap() {
+    use app::backend::webhooks::{credentials, targets::ADMIN_DEFAULT};
+    let rx = Receiver::start().await;
+    let s = server_to(&rx.url).await;
+    let old = credentials::regenerate_secret(&s.state, ADMIN_DEFAULT)
+        .await
+        .expect("secret");
+    let new = credentials::regenerate_secret(&s.state, ADMIN_DEFAULT)
+        .await
+        .expect("rotated");
+    s.signup("Tim", "tim@example.com").await;
+    let hit = rx.wait_for(1, WAIT).await.remove(0);
+    assert_eq!(
+        hit.header("webhook-signature").split(' ').count(),
+        2,
+        "two v1 entries"
+    );
+    for secret in [&old, &new] {
+        standardwebhooks::Webhook::new(secret)
+            .expect("secret")
+            .verify(&hit.body, &hit.headers)
+            .expect("either secret verifies during the overlap");
+    }
+    let stranger = app::backend::webhooks::signing::new_secret();
+    assert!(standardwebhooks::Webhook::new(&stranger)
+        .expect("secret")
+        .verify(&hit.body, &hit.headers)
+        .is_err());
+
+    // The overlap is over.
+    sqlx::query("UPDATE webhook_targets SET previous_secret_until = $1 WHERE id = $2")
+        .bind(app::backend::db::now_ms() - 1)
+        .bind(ADMIN_DEFAULT)
+        .execute(&s.state.db)
+        .await
+        .expect("expire");
+    s.signup("Una", "una@example.com").await;
+    let hit = rx.wait_for(2, WAIT).await.remove(1);
+    assert_eq!(hit.header("webhook-signature").split(' ').count(), 1);
+    assert!(standardwebhooks::Webhook::new(&new)
+        .expect("secret")
+        .verify(&hit.body, &hit.headers)
+        .is_ok());
+    assert!(standardwebhooks::Webhook::new(&old)
+        .expect("secret")
+        .verify(&hit.body, &hit.headers)
+        .is_err());
+}

@@ -118,10 +118,10 @@ impl AppState {
     pub async fn target_credentials(
         &self,
         target_id: &str,
-    ) -> Result<(Option<String>, Vec<(String, String)>), AppError> {
+    ) -> Result<(Vec<String>, Vec<(String, String)>), AppError> {
         use super::webhooks::credentials;
         Ok((
-            credentials::signing_secret(self, target_id).await?,
+            credentials::signing_secrets(self, target_id).await?,
             credentials::headers(self, target_id).await?,
         ))
     }

@@ -41,6 +41,34 @@ pub async fn signing_secret(state: &AppState, target_id: &str) -> Result<Option<
     read_sealed(state, target_id, Sealed::Secret).await
 }
 
+/// Every secret that signs a request now: the current one, and for 24 h
+/// after a rotation the one before it (SPEC E6: a receiver holding either
+/// verifies).
+pub async fn signing_secrets(state: &AppState, target_id: &str) -> Result<Vec<String>, AppError> {
+    let mut out: Vec<String> = signing_secret(state, target_id)
+        .await?
+        .into_iter()
+        .collect();
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let row = targets::get(&state.db, target_id).await?;
+    let previous = row.and_then(|t| {
+        let until = t.previous_secret_until?;
+        (until > crate::backend::db::now_ms())
+            .then_some(t.previous_signing_secret)
+            .flatten()
+    });
+    if let Some(sealed) = previous.filter(|s| !s.is_empty()) {
+        let plain = state.secrets.open(&sealed).map_err(|e| {
+            tracing::error!("{e}");
+            AppError::Internal
+        })?;
+        out.push(plain);
+    }
+    Ok(out)
+}
+
 pub async fn headers(state: &AppState, target_id: &str) -> Result<Vec<(String, String)>, AppError> {
     Ok(read_sealed(state, target_id, Sealed::Headers)
         .await?
@@ -96,19 +124,23 @@ pub async fn forget_if_host_changed(
     }
     write_sealed(state, target_id, Sealed::Secret, None).await?;
     write_sealed(state, target_id, Sealed::Headers, None).await?;
+    targets::clear_previous_secret(&state.db, target_id).await?;
     tracing::info!("webhook moved to another host: its secret and custom headers were cleared");
     Ok(true)
 }
 
 /// A new secret; returned once, stored sealed.
+/// A new secret, returned once and stored sealed. The one it replaces keeps
+/// signing next to it for 24 h, so receivers can switch without a gap.
 pub async fn regenerate_secret(state: &AppState, target_id: &str) -> Result<String, AppError> {
     let secret = signing::new_secret();
-    write_sealed(state, target_id, Sealed::Secret, Some(&secret)).await?;
+    targets::rotate_secret(&state.db, target_id, &state.secrets.seal(&secret)).await?;
     Ok(secret)
 }
 
 pub async fn clear_secret(state: &AppState, target_id: &str) -> Result<(), AppError> {
-    write_sealed(state, target_id, Sealed::Secret, None).await
+    write_sealed(state, target_id, Sealed::Secret, None).await?;
+    targets::clear_previous_secret(&state.db, target_id).await
 }
 
 /// Replaces the custom headers. An empty value keeps the stored value of a

@@ -32,6 +32,14 @@ pub struct TargetRow {
     pub headers: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The secret before the last rotation, still signing until
+    /// `previous_secret_until` (SPEC E6).
+    pub previous_signing_secret: Option<String>,
+    pub previous_secret_until: Option<i64>,
+    pub failing_since: Option<i64>,
+    pub failures: i64,
+    /// Switched off by its health (SPEC E6), not by hand.
+    pub disabled_at: Option<i64>,
 }
 
 impl TargetRow {
@@ -72,7 +80,8 @@ pub fn default_id(target: &Target) -> String {
 }
 
 const COLUMNS: &str = "id, owner_id, name, url, enabled, events, mode, is_default, \
-                       signing_secret, headers, created_at, updated_at";
+                       signing_secret, headers, created_at, updated_at, previous_signing_secret, \
+                       previous_secret_until, failing_since, failures, disabled_at";
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<TargetRow>, AppError> {
     let sql = format!("SELECT {COLUMNS} FROM webhook_targets WHERE id = $1");
@@ -223,6 +232,38 @@ pub async fn write_sealed(
         .bind(id)
         .execute(db)
         .await?;
+    Ok(())
+}
+
+/// How long a rotated-out secret keeps signing (SPEC E6).
+pub const ROTATION_OVERLAP_MS: i64 = 24 * 3600 * 1000;
+
+/// A new sealed secret; the one it replaces keeps signing for the overlap.
+pub async fn rotate_secret(db: &Db, id: &str, sealed: &str) -> Result<(), AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE webhook_targets SET previous_signing_secret = signing_secret, \
+         previous_secret_until = CASE WHEN signing_secret IS NULL OR signing_secret = '' THEN NULL ELSE $1 END, \
+         signing_secret = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(now + ROTATION_OVERLAP_MS)
+    .bind(sealed)
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the rotated-out secret (the secret is removed, or the target
+/// moved to another host).
+pub async fn clear_previous_secret(db: &Db, id: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE webhook_targets SET previous_signing_secret = NULL, previous_secret_until = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
     Ok(())
 }
 

@@ -395,7 +395,7 @@ impl DeliveryWorker {
                 Err(e) => return fail_for_good(format!("cannot read the target's owner: {e}")),
             }
         }
-        let (secret, headers) = match self.state.target_credentials(&d.target_id).await {
+        let (secrets, headers) = match self.state.target_credentials(&d.target_id).await {
             Ok(c) => c,
             Err(e) => return fail_for_good(format!("cannot read the target's settings: {e}")),
         };
@@ -406,11 +406,17 @@ impl DeliveryWorker {
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header("webhook-id", &d.id)
             .header("webhook-timestamp", timestamp.to_string());
-        if let Some(secret) = secret {
-            match signing::sign(&secret, &d.id, timestamp, d.payload.as_bytes()) {
-                Ok(sig) => req = req.header("webhook-signature", sig),
+        // One `v1,` entry per secret, space-separated (Standard Webhooks):
+        // during a rotation's overlap a receiver holding either verifies.
+        let mut signatures = Vec::new();
+        for secret in &secrets {
+            match signing::sign(secret, &d.id, timestamp, d.payload.as_bytes()) {
+                Ok(sig) => signatures.push(sig),
                 Err(e) => return fail_for_good(e.to_string()),
             }
+        }
+        if !signatures.is_empty() {
+            req = req.header("webhook-signature", signatures.join(" "));
         }
         for (name, value) in headers {
             req = req.header(name, value);
