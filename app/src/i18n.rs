@@ -372,6 +372,9 @@ pub enum Key {
     AddTarget,
     MakeDefault,
     KeepUrlHint,
+    EventMsgDeliveryFailed,
+    EventMsgTargetDisabled,
+    TargetDisabledBanner,
 }
 
 impl Key {

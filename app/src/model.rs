@@ -191,6 +191,8 @@ pub struct EventWebhook {
     pub security: TargetSecurity,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Switched off by its health at this time (SPEC E6).
+    pub disabled_at: Option<i64>,
 }
 
 /// One of a user's notification targets (SPEC E3). The URL comes back
@@ -206,6 +208,8 @@ pub struct NotificationTarget {
     pub is_default: bool,
     pub security: TargetSecurity,
     pub created_at: i64,
+    /// Switched off by its health at this time (SPEC E6).
+    pub disabled_at: Option<i64>,
 }
 
 /// The events a user's target may subscribe to (SPEC E3).

@@ -148,6 +148,34 @@ async fn test_target(
     Ok(Json(json!({ "status": true, "delivery_id": delivery })))
 }
 
+#[derive(serde::Deserialize)]
+struct RecoverBody {
+    /// Unix ms: failed deliveries made since then go out again.
+    since: i64,
+}
+
+async fn recover_admin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RecoverBody>,
+) -> Result<Json<Value>, ApiError> {
+    require(&state, &headers, Role::Admin).await?;
+    let n = admin::recover_failed(&state, &id, body.since).await?;
+    Ok(Json(json!({ "status": true, "requeued": n })))
+}
+
+async fn recover_mine(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RecoverBody>,
+) -> Result<Json<Value>, ApiError> {
+    let me = require(&state, &headers, Role::User).await?;
+    let n = user::recover_failed(&state, &me, &id, body.since).await?;
+    Ok(Json(json!({ "status": true, "requeued": n })))
+}
+
 pub fn routes() -> Router<ServerState> {
     Router::new()
         .route("/api/events", get(list_events))
@@ -173,4 +201,9 @@ pub fn routes() -> Router<ServerState> {
             put(make_default),
         )
         .route("/api/v1/notifications/targets/{id}/test", post(test_target))
+        .route("/api/events/webhooks/{id}/recover", post(recover_admin))
+        .route(
+            "/api/v1/notifications/targets/{id}/recover",
+            post(recover_mine),
+        )
 }

@@ -256,3 +256,81 @@ async fn admin_event_webhooks_are_listed_changed_and_deleted_over_rest() {
     let (_, list) = s.get_json("/api/events/webhooks", Some(&admin)).await;
     assert_eq!(list.as_array().map(Vec::len), Some(1));
 }
+
+/// SPEC E6: a target failing long enough is switched off; the owner hears
+/// of it (and of the delivery that gave up) on their other targets; it is
+/// switched on again by an edit, and "recover failed since" sends its
+/// failed deliveries again with their webhook-id.
+#[tokio::test]
+async fn a_failing_target_is_switched_off_reported_and_recovered() {
+    use common::receiver::Reply;
+    let s = common::spawn_with(|env| {
+        env.delivery.health = app::backend::webhooks::health::HealthSettings {
+            after_ms: 0,
+            failures: 3,
+        };
+    })
+    .await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let broken = Receiver::start().await;
+    // Four attempts (the test schedule), all 500; later ones succeed.
+    broken.script((0..4).map(|_| Reply::Status(500)));
+    let watch = Receiver::start().await;
+    let broken_id = add_target(&s, &admin, "Broken", &broken.url, &["user.*"]).await;
+    add_target(&s, &admin, "Watch", &watch.url, &["webhook.*"]).await;
+
+    let (_, tim) = s.signup("Tim", "tim@example.com").await;
+    let hits = watch.wait_for(2, WAIT).await;
+    assert_eq!(
+        events_of(&watch),
+        ["webhook.delivery_failed", "webhook.target_disabled"]
+    );
+    let disabled = hit_of(&watch, "webhook.target_disabled");
+    assert_eq!(disabled["data"]["target"]["name"], "Broken");
+    assert!(disabled["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("Broken")));
+    assert_eq!(hits.len(), 2);
+
+    let (_, list) = s.get_json("/api/events/webhooks", Some(&admin)).await;
+    let row = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|t| t["id"] == broken_id.as_str())
+        .cloned()
+        .expect("broken");
+    assert_eq!(row["enabled"], false);
+    assert!(row["disabled_at"].as_i64().is_some());
+
+    // Off: a role change (user.*) queues nothing for it.
+    common::approve(&s, &admin, &tim).await;
+    let rows = queued(&s).await;
+    assert_eq!(rows[&broken_id], ["new_user"], "{rows:?}");
+
+    // On again by an edit; then its failed delivery goes out again.
+    let res = s
+        .http
+        .put(s.url(&format!("/api/events/webhooks/{broken_id}")))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Broken", "url": broken.url, "enabled": true, "events": ["user.*"]}))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(res.status().as_u16(), 200);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["enabled"], true);
+    assert!(body["disabled_at"].is_null());
+    let first_id = broken.hits()[0].header("webhook-id");
+    let (status, body) = s
+        .post_json(
+            &format!("/api/events/webhooks/{broken_id}/recover"),
+            json!({"since": 0}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["requeued"], 1);
+    let hits = broken.wait_for(5, WAIT).await;
+    assert_eq!(hits[4].header("webhook-id"), first_id, "the same message");
+}

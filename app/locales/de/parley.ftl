@@ -295,3 +295,6 @@ notification-targets-hint = Sende ausgewählte Ereignisse an mehrere Stellen: ei
 add-target = Ziel hinzufügen
 make-default = Als Standard
 keep-url-hint = Gespeicherte URLs werden maskiert angezeigt; leer lassen, um sie zu behalten.
+event-msg-delivery-failed = Eine { $event }-Zustellung an { $target } wurde nach dem letzten Versuch aufgegeben.
+event-msg-target-disabled = Der Webhook { $target } wurde nach { $failures } fehlgeschlagenen Versuchen über mehrere Tage abgeschaltet.
+target-disabled-banner = Am { $date } abgeschaltet, weil er immer wieder fehlschlug. Repariere den Empfänger und aktiviere ihn dann wieder.

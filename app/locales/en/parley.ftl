@@ -295,3 +295,6 @@ notification-targets-hint = Send chosen events to several places: a chat service
 add-target = Add target
 make-default = Make default
 keep-url-hint = Saved URLs are shown masked; leave the field empty to keep it.
+event-msg-delivery-failed = A { $event } delivery to { $target } gave up after its last attempt.
+event-msg-target-disabled = The webhook { $target } was switched off after { $failures } failed attempts over several days.
+target-disabled-banner = Switched off on { $date } because it kept failing. Fix the receiver, then edit and enable it again.

@@ -295,3 +295,6 @@ notification-targets-hint = Envía los eventos elegidos a varios sitios: un serv
 add-target = Añadir destino
 make-default = Predeterminar
 keep-url-hint = Las URL guardadas se muestran ocultas; deja el campo vacío para conservarla.
+event-msg-delivery-failed = Una entrega { $event } a { $target } se abandonó tras su último intento.
+event-msg-target-disabled = El webhook { $target } se desactivó tras { $failures } intentos fallidos durante varios días.
+target-disabled-banner = Desactivado el { $date } porque fallaba una y otra vez. Arregla el receptor y vuelve a activarlo.

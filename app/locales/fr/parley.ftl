@@ -295,3 +295,6 @@ notification-targets-hint = Envoyez les événements choisis à plusieurs endroi
 add-target = Ajouter une cible
 make-default = Par défaut
 keep-url-hint = Les URL enregistrées sont masquées ; laissez le champ vide pour la conserver.
+event-msg-delivery-failed = Un envoi { $event } vers { $target } a abandonné après sa dernière tentative.
+event-msg-target-disabled = Le webhook { $target } a été désactivé après { $failures } tentatives échouées sur plusieurs jours.
+target-disabled-banner = Désactivé le { $date } parce qu'il échouait sans cesse. Réparez le récepteur puis réactivez-le.

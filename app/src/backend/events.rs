@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use super::db::now_ms;
 use super::webhooks::admin::url_in_force;
 use super::webhooks::format::{body_for, escape_for, rfc3339, Destination};
-use super::webhooks::store::{self, NewDelivery, Target};
+use super::webhooks::store::{self, NewDelivery};
 use super::webhooks::targets;
 use crate::error::AppError;
 use crate::i18n::{Arg, Key, Locale, Message};
@@ -122,17 +122,31 @@ pub async fn emit_admin_with(
     stored_event: &str,
     body: impl Fn(&str) -> Value,
 ) -> Result<usize, AppError> {
-    let subscribed = targets::subscribed(conn, None, name).await?;
+    emit_owned_with(conn, settings, None, name, stored_event, None, body).await
+}
+
+/// `emit_admin_with` for the targets of `owner` (`None`: the admin's),
+/// leaving out `except` (the target an event is about).
+async fn emit_owned_with(
+    conn: &mut AnyConnection,
+    settings: &EmitSettings,
+    owner: Option<&str>,
+    name: &str,
+    stored_event: &str,
+    except: Option<&str>,
+    body: impl Fn(&str) -> Value,
+) -> Result<usize, AppError> {
+    let subscribed = targets::subscribed(conn, owner, name).await?;
     let mut queued = 0;
-    for target in subscribed {
-        let Some(url) = url_in_force(&target, settings.env_webhook_url.as_deref()) else {
+    for target in subscribed.iter().filter(|t| Some(t.id.as_str()) != except) {
+        let Some(url) = url_in_force(target, settings.env_webhook_url.as_deref()) else {
             continue;
         };
         let body = body(&url);
         store::enqueue(
             conn,
             NewDelivery {
-                target: Target::Admin,
+                target: target.target(),
                 target_id: &target.id,
                 event: stored_event,
                 url: &url,
@@ -143,6 +157,27 @@ pub async fn emit_admin_with(
         queued += 1;
     }
     Ok(queued)
+}
+
+/// `emit` to the targets of `owner` (`None`: the admin's), but `except`.
+pub async fn emit_to(
+    conn: &mut AnyConnection,
+    settings: &EmitSettings,
+    owner: Option<&str>,
+    event: &Event,
+    except: Option<&str>,
+) -> Result<usize, AppError> {
+    let now = now_ms();
+    emit_owned_with(
+        conn,
+        settings,
+        owner,
+        event.name,
+        event.name,
+        except,
+        |url| event.body_for(url, settings.locale, now),
+    )
+    .await
 }
 
 /// `emit(&mut tx, event)` for the admin's targets: the E4 body.

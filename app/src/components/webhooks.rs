@@ -506,6 +506,7 @@ fn EventWebhookRow(
                 <div class="target-events">
                     {t.events.iter().map(|e| view! { <code class="event-chip">{e.clone()}</code> }).collect_view()}
                 </div>
+                {t.disabled_at.map(|at| view! { <DisabledBanner at /> })}
             </div>
             <div class="actions">
                 <button class="btn btn-secondary btn-sm" on:click=move |_| editing.set(Some(draft.clone()))>
@@ -730,6 +731,7 @@ pub fn NotificationTargetsCard() -> impl IntoView {
                                                     {t.events.iter().map(|e| view! { <code class="event-chip">{e.clone()}</code> }).collect_view()}
                                                     <span class="muted">{i18n.t(mode_key)}</span>
                                                 </div>
+                                                {t.disabled_at.map(|at| view! { <DisabledBanner at /> })}
                                             </div>
                                             <div class="actions">
                                                 <button class="btn btn-secondary btn-sm" on:click=move |_| editing.set(Some(draft.clone()))>{i18n.t(Key::EditTarget)}</button>
@@ -855,5 +857,16 @@ fn NotificationTargetForm(
                 </button>
             </div>
         </form>
+    }
+}
+
+/// Why a target is off when its health switched it off (SPEC E6).
+#[component]
+fn DisabledBanner(at: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="alert alert-error target-disabled" role="status">
+            {move || Key::TargetDisabledBanner.with(i18n.locale(), &[("date", Arg::from(i18n.date_now(at)))])}
+        </p>
     }
 }

@@ -173,6 +173,7 @@ async fn event_webhook(state: &AppState, t: &TargetRow) -> Result<EventWebhook, 
         security: super::credentials::security(state, &t.id).await?,
         created_at: t.created_at,
         updated_at: t.updated_at,
+        disabled_at: t.disabled_at,
     })
 }
 
@@ -249,4 +250,15 @@ pub async fn delete_event_webhook(state: &AppState, id: &str) -> Result<(), AppE
     }
     targets::delete(&state.db, id).await?;
     Ok(())
+}
+
+/// Queues again an admin target's failed deliveries since `since` (E6).
+pub async fn recover_failed(state: &AppState, id: &str, since: i64) -> Result<u64, AppError> {
+    targets::get(&state.db, id)
+        .await?
+        .filter(|t| t.owner_id.is_none())
+        .ok_or(AppError::NotFound)?;
+    let n = targets::recover_failed(&state.db, id, since).await?;
+    state.deliveries_changed(&Target::Admin).await;
+    Ok(n)
 }

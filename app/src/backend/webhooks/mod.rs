@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod credentials;
 pub mod format;
+pub mod health;
 pub mod host_limit;
 pub mod outcome_writer;
 pub mod signing;

@@ -7,7 +7,7 @@
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::store::{self, AttemptOutcome, Target};
+use super::store::{self, AttemptOutcome, HealthChecks, Target};
 use crate::backend::db::{Backend, Db};
 use crate::error::AppError;
 
@@ -30,9 +30,9 @@ pub struct OutcomeWriter {
 
 impl OutcomeWriter {
     /// Starts the writer task on the current runtime.
-    pub fn spawn(db: Db, backend: Backend) -> OutcomeWriter {
+    pub fn spawn(db: Db, backend: Backend, checks: HealthChecks) -> OutcomeWriter {
         let (queue, jobs) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, backend, jobs));
+        tokio::spawn(run(db, backend, checks, jobs));
         OutcomeWriter { queue }
     }
 
@@ -52,7 +52,7 @@ impl OutcomeWriter {
     }
 }
 
-async fn run(db: Db, backend: Backend, mut jobs: mpsc::Receiver<Job>) {
+async fn run(db: Db, backend: Backend, checks: HealthChecks, mut jobs: mpsc::Receiver<Job>) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -63,7 +63,7 @@ async fn run(db: Db, backend: Backend, mut jobs: mpsc::Receiver<Job>) {
         }
         let rows: Vec<(&str, &AttemptOutcome)> =
             batch.iter().map(|j| (j.id.as_str(), &j.outcome)).collect();
-        match store::record_attempts(&db, backend, &rows).await {
+        match store::record_attempts(&db, backend, &checks, &rows).await {
             Ok(targets) => {
                 for (job, target) in batch.into_iter().zip(targets) {
                     let _ = job.done.send(Ok(target));
@@ -73,9 +73,10 @@ async fn run(db: Db, backend: Backend, mut jobs: mpsc::Receiver<Job>) {
             Err(e) => {
                 tracing::warn!(error = %e, rows = batch.len(), "outcome batch failed; writing one by one");
                 for job in batch {
-                    let result = store::record_attempts(&db, backend, &[(&job.id, &job.outcome)])
-                        .await
-                        .map(|mut t| t.pop().flatten());
+                    let result =
+                        store::record_attempts(&db, backend, &checks, &[(&job.id, &job.outcome)])
+                            .await
+                            .map(|mut t| t.pop().flatten());
                     let _ = job.done.send(result);
                 }
             }

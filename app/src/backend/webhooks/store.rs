@@ -175,11 +175,19 @@ pub struct AttemptOutcome {
     pub next_attempt_at: Option<i64>,
 }
 
+/// What recording an attempt checks besides the row (SPEC E6).
+#[derive(Clone, Debug)]
+pub struct HealthChecks {
+    pub health: super::health::HealthSettings,
+    pub emit: crate::backend::events::EmitSettings,
+}
+
 /// Records attempts in one transaction; for each, whose log changed (none:
 /// the delivery is gone).
 pub async fn record_attempts(
     db: &Db,
     backend: Backend,
+    checks: &HealthChecks,
     attempts: &[(&str, &AttemptOutcome)],
 ) -> Result<Vec<Option<Target>>, AppError> {
     let mut tx = begin_write(db, backend).await?;
@@ -190,7 +198,7 @@ pub async fn record_attempts(
         let row = sqlx::query(
             "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, \
              locked_until = NULL, last_status_code = $3, last_latency_ms = $4, last_error = $5, \
-             response_excerpt = $6, updated_at = $7 WHERE id = $8 RETURNING target, owner_id",
+             response_excerpt = $6, updated_at = $7 WHERE id = $8 RETURNING target, owner_id, target_id, event",
         )
         .bind(status.as_str())
         .bind(outcome.next_attempt_at)
@@ -202,13 +210,26 @@ pub async fn record_attempts(
         .bind(*id)
         .fetch_optional(&mut *tx)
         .await?;
-        targets.push(
-            row.map(|r| {
-                let kind: String = r.try_get("target")?;
-                Ok::<_, AppError>(Target::from_row(&kind, r.try_get("owner_id")?))
-            })
-            .transpose()?,
-        );
+        let Some(row) = row else {
+            targets.push(None);
+            continue;
+        };
+        let kind: String = row.try_get("target")?;
+        let target = Target::from_row(&kind, row.try_get("owner_id")?);
+        let target_id: Option<String> = row.try_get("target_id")?;
+        let event: String = row.try_get("event")?;
+        if let Some(target_id) = target_id {
+            let attempt = super::health::Attempt {
+                target_id: &target_id,
+                delivery_id: id,
+                event: &event,
+                status,
+                error: outcome.error.as_deref(),
+            };
+            super::health::after_attempt(&mut tx, checks.health, &checks.emit, &attempt, now)
+                .await?;
+        }
+        targets.push(Some(target));
     }
     tx.commit().await?;
     Ok(targets)

@@ -91,6 +91,34 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<TargetRow>, AppError> {
         .await?)
 }
 
+/// A target read on the caller's connection (their transaction).
+pub async fn get_on(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<Option<TargetRow>, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM webhook_targets WHERE id = $1");
+    Ok(sqlx::query_as::<_, TargetRow>(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Queues again the failed deliveries of a target made since `since`
+/// (SPEC E6 "Recover failed since…"), same `webhook-id`s. Returns how many.
+pub async fn recover_failed(db: &Db, id: &str, since: i64) -> Result<u64, AppError> {
+    let now = now_ms();
+    let res = sqlx::query(
+        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, locked_until = NULL, \
+         updated_at = $1 WHERE target_id = $2 AND status = 'failed' AND created_at >= $3",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(since)
+    .execute(db)
+    .await?;
+    Ok(res.rows_affected())
+}
+
 /// The admin's targets (`owner = None`) or one user's, default first.
 pub async fn list(db: &Db, owner: Option<&str>) -> Result<Vec<TargetRow>, AppError> {
     let sql = format!(
@@ -311,10 +339,15 @@ pub async fn create(
     get(db, &id).await?.ok_or(AppError::Internal)
 }
 
+/// Changes a target. Switching it on again starts its health afresh.
 pub async fn update(db: &Db, id: &str, input: &TargetInput) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE webhook_targets SET name = $1, url = $2, enabled = $3, events = $4, mode = COALESCE($5, mode), \
-         updated_at = $6 WHERE id = $7",
+         updated_at = $6, \
+         disabled_at = CASE WHEN $3 = 1 THEN NULL ELSE disabled_at END, \
+         failures = CASE WHEN $3 = 1 AND enabled = 0 THEN 0 ELSE failures END, \
+         failing_since = CASE WHEN $3 = 1 AND enabled = 0 THEN NULL ELSE failing_since END \
+         WHERE id = $7",
     )
     .bind(&input.name)
     .bind(&input.url)

@@ -276,6 +276,7 @@ async fn notification_target(
         is_default: t.is_default != 0,
         security: credentials::security(state, &t.id).await?,
         created_at: t.created_at,
+        disabled_at: t.disabled_at,
     })
 }
 
@@ -411,6 +412,21 @@ pub async fn make_default(state: &AppState, user: &User, id: &str) -> Result<(),
     Ok(())
 }
 
+/// Queues again one of the user's targets' failed deliveries since `since`.
+pub async fn recover_failed(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    since: i64,
+) -> Result<u64, AppError> {
+    own(state, user, id).await?;
+    let n = targets::recover_failed(&state.db, id, since).await?;
+    state
+        .deliveries_changed(&Target::User(user.id.clone()))
+        .await;
+    Ok(n)
+}
+
 /// Queues a `test` event to one of the user's targets.
 pub async fn test_target(state: &AppState, user: &User, id: &str) -> Result<String, AppError> {
     let t = own(state, user, id).await?;
@@ -484,7 +500,7 @@ mod mask_tests {
         );
         assert_eq!(
             mask_url("http://127.0.0.1:8080/in"),
-            "http://127.0.0.1:8080/…8/in"
+            "http://127.0.0.1:8080/…0/in"
         );
         assert_eq!(mask_url("not a url"), "");
     }

@@ -35,6 +35,8 @@ pub struct DeliverySettings {
     pub per_host_max: usize,
     /// How long a claim lasts before another sender may take the row over.
     pub lease: Duration,
+    /// When a failing target is switched off (SPEC E6).
+    pub health: super::health::HealthSettings,
 }
 
 impl Default for DeliverySettings {
@@ -51,6 +53,7 @@ impl Default for DeliverySettings {
             per_host_min: 2,
             per_host_max: 64,
             lease: Duration::from_secs(60),
+            health: super::health::HealthSettings::default(),
         }
     }
 }
@@ -189,7 +192,14 @@ impl DeliveryWorker {
             user_policy,
             global: Arc::new(Semaphore::new(settings.max_in_flight.max(1))),
             hosts: Arc::default(),
-            outcomes: OutcomeWriter::spawn(state.db.clone(), state.backend),
+            outcomes: OutcomeWriter::spawn(
+                state.db.clone(),
+                state.backend,
+                super::store::HealthChecks {
+                    health: settings.health,
+                    emit: state.emit_settings(),
+                },
+            ),
             state,
         })
     }
