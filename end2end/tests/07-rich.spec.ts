@@ -1,7 +1,7 @@
-import { Browser, BrowserContext } from '@playwright/test';
+import { Browser } from '@playwright/test';
 import * as http from 'http';
 import * as crypto from 'crypto';
-import { ADMIN, expect, fromParley, hydrated, shots, signedIn, test, watchConsole } from './helpers';
+import { adminSession, expect, fromParley, hydrated, Session, shots, signedIn, test, watchConsole } from './helpers';
 
 // SPEC C8, C9, C10, W4b: rich cards live in a member's open view, a
 // sender image served by Parley, edits and deletes through the URL, and a
@@ -24,23 +24,16 @@ async function imageHost(): Promise<{ base: string; hits: string[]; close: () =>
   return { base: `http://127.0.0.1:${(server.address() as any).port}`, hits, close: () => server.close() };
 }
 
-// Sign-ins are throttled per email (5, then one per 12 s): the admin signs
-// in once for this file and each test opens a context with that session.
-let adminSession: Awaited<ReturnType<BrowserContext['storageState']>>;
+let adminState: Session;
 
 test.beforeAll(async ({ browser }) => {
-  const ctx = await browser.newContext();
-  await ctx.request.post('/api/v1/auths/signup', { data: ADMIN });
-  await ctx.close();
-  const page = await signedIn(browser, ADMIN.email, ADMIN.password);
-  adminSession = await page.context().storageState();
-  await page.context().close();
+  adminState = await adminSession(browser);
 });
 
 /** The admin's page and a new channel, made with the page's own cookie
  * as Parley's UI would. */
 async function adminWithChannel(browser: Browser, name: string) {
-  const ctx = await browser.newContext({ storageState: adminSession, locale: 'en-US' });
+  const ctx = await browser.newContext({ storageState: adminState, locale: 'en-US' });
   const admin = await ctx.newPage();
   const res = await admin.request.post('/api/v1/channels/create', { data: { name }, headers: fromParley(admin) });
   expect(res.status()).toBe(200);

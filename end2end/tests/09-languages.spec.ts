@@ -1,24 +1,19 @@
-import { BrowserContext, Page } from '@playwright/test';
-import { ADMIN, expect, fromParley, hydrated, shots, signedIn, test } from './helpers';
+import { Page } from '@playwright/test';
+import { adminSession, expect, fromParley, hydrated, Session, shots, signedIn, test } from './helpers';
 
 // SPEC W6: texts from the locale files, server reasons in the reader's
 // language, plural forms per language. The shared console watcher
 // (helpers.test) checks every page of this journey too.
 
-let adminSession: Awaited<ReturnType<BrowserContext['storageState']>>;
+let adminState: Session;
 
 test.beforeAll(async ({ browser }) => {
-  const ctx = await browser.newContext();
-  await ctx.request.post('/api/v1/auths/signup', { data: ADMIN });
-  await ctx.close();
-  const page = await signedIn(browser, ADMIN.email, ADMIN.password);
-  adminSession = await page.context().storageState();
-  await page.context().close();
+  adminState = await adminSession(browser);
 });
 
 /** An approved account, signed in, that picked `language` in Settings. */
 async function userIn(browser: any, name: string, email: string, language: string, heading: string): Promise<Page> {
-  const ctx = await browser.newContext({ storageState: adminSession, locale: 'en-US' });
+  const ctx = await browser.newContext({ storageState: adminState, locale: 'en-US' });
   const admin = await ctx.newPage();
   const added = await admin.request.post('/api/fn/admin_add_user', {
     form: { name, email, password: 'correct horse battery', role: 'user' },

@@ -1,23 +1,17 @@
-import { BrowserContext } from '@playwright/test';
-import { ADMIN, expect, fromParley, hydrated, shots, signedIn, startReceiver, test } from './helpers';
+import { adminSession, expect, fromParley, hydrated, Session, shots, startReceiver, test } from './helpers';
 
 // SPEC E2, E7: an admin adds a second webhook filtered to channel.*; a
 // webhook post in a channel reaches it, a sign-up does not.
 
-let adminSession: Awaited<ReturnType<BrowserContext['storageState']>>;
+let adminState: Session;
 
 test.beforeAll(async ({ browser }) => {
-  const ctx = await browser.newContext();
-  await ctx.request.post('/api/v1/auths/signup', { data: ADMIN });
-  await ctx.close();
-  const page = await signedIn(browser, ADMIN.email, ADMIN.password);
-  adminSession = await page.context().storageState();
-  await page.context().close();
+  adminState = await adminSession(browser);
 });
 
 test('an admin adds a channel.* webhook: a channel post reaches it, a sign-up does not', async ({ browser }) => {
   const receiver = await startReceiver();
-  const ctx = await browser.newContext({ storageState: adminSession, locale: 'en-US' });
+  const ctx = await browser.newContext({ storageState: adminState, locale: 'en-US' });
   const admin = await ctx.newPage();
   await admin.goto('/admin/settings');
   await hydrated(admin);
@@ -57,7 +51,7 @@ test('an admin adds a channel.* webhook: a channel post reaches it, a sign-up do
   // the deliveries table holds nothing of it for this target.
   const visitor = await browser.newContext();
   const signup = await visitor.request.post('/api/v1/auths/signup', {
-    data: { name: 'Sam Signup', email: 'sam@example.com', password: 'correct horse battery' },
+    data: { name: 'Sam Signup', email: 'sam.signup@example.com', password: 'correct horse battery' },
   });
   expect(signup.status()).toBe(200);
   await visitor.close();

@@ -1,23 +1,17 @@
-import { BrowserContext } from '@playwright/test';
-import { ADMIN, expect, fromParley, hydrated, shots, signedIn, startReceiver, test } from './helpers';
+import { adminSession, expect, fromParley, hydrated, Session, shots, signedIn, startReceiver, test } from './helpers';
 
 // SPEC E3: a user adds a second notification target for chat.failed; a
 // failing model reply reaches it while the tab is closed.
 
-let adminSession: Awaited<ReturnType<BrowserContext['storageState']>>;
+let adminState: Session;
 
 test.beforeAll(async ({ browser }) => {
-  const ctx = await browser.newContext();
-  await ctx.request.post('/api/v1/auths/signup', { data: ADMIN });
-  await ctx.close();
-  const page = await signedIn(browser, ADMIN.email, ADMIN.password);
-  adminSession = await page.context().storageState();
-  await page.context().close();
+  adminState = await adminSession(browser);
 });
 
 test('a chat.failed target gets the failed reply of a closed tab', async ({ browser }) => {
   const receiver = await startReceiver();
-  const adminCtx = await browser.newContext({ storageState: adminSession });
+  const adminCtx = await browser.newContext({ storageState: adminState });
   const admin = await adminCtx.newPage();
   const added = await admin.request.post('/api/fn/admin_add_user', {
     form: { name: 'Fay Failure', email: 'fay@example.com', password: 'correct horse battery', role: 'user' },

@@ -125,6 +125,24 @@ export async function signIn(page: Page, email: string, password: string) {
   sessionCookies.set(email, (await page.context().cookies()).filter((c) => c.name === 'parley_session'));
 }
 
+/** A signed-in session to open contexts with (`storageState`). */
+export type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/**
+ * The admin's session, signing the admin up first on a new instance.
+ * Sign-ins are throttled per email (5, then one per 12 s): a file signs
+ * the admin in once and each test opens a context with this session.
+ */
+export async function adminSession(browser: Browser): Promise<Session> {
+  const ctx = await browser.newContext();
+  await ctx.request.post('/api/v1/auths/signup', { data: ADMIN });
+  await ctx.close();
+  const page = await signedIn(browser, ADMIN.email, ADMIN.password);
+  const session = await page.context().storageState();
+  await page.context().close();
+  return session;
+}
+
 export async function signedIn(browser: Browser, email: string, password: string): Promise<Page> {
   const ctx = await browser.newContext({ locale: 'en-US', permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await ctx.newPage();

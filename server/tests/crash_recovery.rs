@@ -89,42 +89,7 @@ async fn every_incoming_post_answered_200_survives_kill_9() {
         .no_proxy()
         .build()
         .expect("client");
-    // A JSON POST as the admin (or anyone, before there is a token).
-    let post = |path: String, body: serde_json::Value, token: Option<String>| {
-        let mut req = http.post(format!("{}{path}", parley.base)).json(&body);
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        async move {
-            req.send()
-                .await
-                .expect("request")
-                .json::<serde_json::Value>()
-                .await
-                .expect("json")
-        }
-    };
-    let signup = post(
-        "/api/v1/auths/signup".into(),
-        serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": "correct horse"}),
-        None,
-    )
-    .await;
-    let token = signup["token"].as_str().expect("token").to_string();
-    let channel = post(
-        "/api/v1/channels/create".into(),
-        serde_json::json!({"name": "ops"}),
-        Some(token.clone()),
-    )
-    .await;
-    let channel_id = channel["id"].as_str().expect("id").to_string();
-    let hook = post(
-        format!("/api/v1/channels/{channel_id}/webhooks/create"),
-        serde_json::json!({"name": "CI"}),
-        Some(token.clone()),
-    )
-    .await;
-    let url = hook["url"].as_str().expect("url").to_string();
+    let (_, url) = admin_with_channel_hook(&parley.base).await;
 
     let answered: Arc<Mutex<Vec<String>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
@@ -174,12 +139,11 @@ async fn every_incoming_post_answered_200_survives_kill_9() {
 
     // The database as a restart finds it: every answered message is there.
     let (db, _) = app::backend::db::connect(&db_url).await.expect("db");
-    let stored: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM channel_messages WHERE channel_id = $1")
-            .bind(&channel_id)
-            .fetch_all(&db)
-            .await
-            .expect("rows");
+    // The only channel of this database.
+    let stored: Vec<(String,)> = sqlx::query_as("SELECT id FROM channel_messages")
+        .fetch_all(&db)
+        .await
+        .expect("rows");
     db.close().await;
     let stored: std::collections::HashSet<String> = stored.into_iter().map(|(id,)| id).collect();
     let missing: Vec<&String> = answered.iter().filter(|id| !stored.contains(*id)).collect();
@@ -198,15 +162,46 @@ async fn post_json(
     body: serde_json::Value,
     token: Option<&str>,
 ) -> serde_json::Value {
-    let mut req = reqwest::Client::new()
-        .post(format!("{base}{path}"))
-        .json(&body);
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let mut req = http.post(format!("{base}{path}")).json(&body);
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
     let res = req.send().await.expect("post");
     assert_eq!(res.status().as_u16(), 200, "{path}");
     res.json().await.expect("json")
+}
+
+/// Signs the first account (the admin) up; returns its token and the URL
+/// of an incoming webhook in a new channel.
+async fn admin_with_channel_hook(base: &str) -> (String, String) {
+    let signup = post_json(
+        base,
+        "/api/v1/auths/signup",
+        serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": "correct horse"}),
+        None,
+    )
+    .await;
+    let token = signup["token"].as_str().expect("token").to_string();
+    let channel = post_json(
+        base,
+        "/api/v1/channels/create",
+        serde_json::json!({"name": "ops"}),
+        Some(&token),
+    )
+    .await;
+    let channel_id = channel["id"].as_str().expect("id");
+    let hook = post_json(
+        base,
+        &format!("/api/v1/channels/{channel_id}/webhooks/create"),
+        serde_json::json!({"name": "CI"}),
+        Some(&token),
+    )
+    .await;
+    (token, hook["url"].as_str().expect("url").to_string())
 }
 
 /// The id of the only delivery of `event`, once it is in the table.
@@ -298,14 +293,7 @@ async fn channel_message_answered_200_is_delivered_after_kill_9() {
     let receiver_url = format!("http://127.0.0.1:{receiver_port}/hook");
     let parley = Parley::start_with(&db_url, free_port(), &CRASH_ENV).await;
     let base = parley.base.clone();
-    let signup = post_json(
-        &base,
-        "/api/v1/auths/signup",
-        serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": "correct horse"}),
-        None,
-    )
-    .await;
-    let token = signup["token"].as_str().expect("token").to_string();
+    let (token, hook_url) = admin_with_channel_hook(&base).await;
     post_json(
         &base,
         "/api/events/webhooks",
@@ -313,25 +301,8 @@ async fn channel_message_answered_200_is_delivered_after_kill_9() {
         Some(&token),
     )
     .await;
-    let channel = post_json(
-        &base,
-        "/api/v1/channels/create",
-        serde_json::json!({"name": "ops"}),
-        Some(&token),
-    )
-    .await;
-    let hook = post_json(
-        &base,
-        &format!(
-            "/api/v1/channels/{}/webhooks/create",
-            channel["id"].as_str().expect("id")
-        ),
-        serde_json::json!({"name": "CI"}),
-        Some(&token),
-    )
-    .await;
     let res = reqwest::Client::new()
-        .post(hook["url"].as_str().expect("url"))
+        .post(&hook_url)
         .json(&serde_json::json!({"content": "deploy done"}))
         .send()
         .await

@@ -445,17 +445,7 @@ async fn finish_reply(
         None => None,
     };
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
-    let done = sqlx::query(
-        "UPDATE chat_messages SET content = $1, status = $2, error = $3, updated_at = $4 WHERE id = $5",
-    )
-    .bind(content)
-    .bind(status.as_str())
-    .bind(error)
-    .bind(now_ms())
-    .bind(&job.reply_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !save_reply(&mut *tx, &job.reply_id, content, status, error).await? {
         return Ok(false);
     }
     sqlx::query("UPDATE chats SET updated_at = $1 WHERE id = $2")
@@ -488,8 +478,8 @@ async fn finish_reply(
 }
 
 /// Writes a reply's text and status; false when the row is gone.
-async fn save_reply(
-    db: &Db,
+async fn save_reply<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     id: &str,
     content: &str,
     status: ReplyStatus,

@@ -498,16 +498,14 @@ fn EventWebhookRow(
     };
     view! {
         <li class="target" data-name=t.name.clone() data-enabled=t.enabled.to_string()>
-            <div class="target-main">
-                <strong>{t.name.clone()}</strong>
-                {t.is_default.then(|| view! { <span class="badge">{i18n.t(Key::DefaultTarget)}</span> })}
-                {(!t.enabled).then(|| view! { <span class="badge badge-off">{i18n.t(Key::TargetOff)}</span> })}
-                <div class="target-url muted">{if t.url.is_empty() { "—".to_string() } else { t.url.clone() }}</div>
-                <div class="target-events">
-                    {t.events.iter().map(|e| view! { <code class="event-chip">{e.clone()}</code> }).collect_view()}
-                </div>
-                {t.disabled_at.map(|at| view! { <DisabledBanner at /> })}
-            </div>
+            <TargetSummary
+                name=t.name.clone()
+                is_default=t.is_default
+                enabled=t.enabled
+                url=t.url.clone()
+                events=t.events.clone()
+                disabled_at=t.disabled_at
+            />
             <div class="actions">
                 <button class="btn btn-secondary btn-sm" on:click=move |_| editing.set(Some(draft.clone()))>
                     {i18n.t(Key::EditTarget)}
@@ -580,18 +578,7 @@ fn EventWebhookForm(
     view! {
         <form class="form target-form" id="event-webhook-form" on:submit=on_submit>
             <h3>{i18n.t(title)}</h3>
-            <label class="field">
-                <span class="field-label">{i18n.t(Key::Name)}</span>
-                <input type="text" name="name" maxlength="80" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
-            </label>
-            <label class="field">
-                <span class="field-label">{i18n.t(Key::WebhookUrl)}</span>
-                <input type="url" name="url" required placeholder="https://…" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev)) />
-            </label>
-            <label class="check">
-                <input type="checkbox" name="enabled" prop:checked=move || enabled.get() on:change=move |ev| enabled.set(event_target_checked(&ev)) />
-                <span>{i18n.t(Key::TargetEnabled)}</span>
-            </label>
+            <TargetFields name url enabled placeholder="https://…".to_string() keep_url=false />
             <fieldset class="field event-picker">
                 <legend class="field-label">{i18n.t(Key::EventsLabel)}</legend>
                 <Transition fallback=|| view! { <PageLoading /> }>
@@ -632,12 +619,7 @@ fn EventWebhookForm(
                 </Transition>
             </fieldset>
             <FormError message=error />
-            <div class="form-actions">
-                <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{i18n.t(Key::Cancel)}</button>
-                <button type="submit" class="btn btn-primary" disabled=save.pending()>
-                    {move || if save.pending().get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
-                </button>
-            </div>
+            <TargetFormButtons on_cancel=move || editing.set(None) pending=save.pending() />
         </form>
     }
 }
@@ -722,17 +704,15 @@ pub fn NotificationTargetsCard() -> impl IntoView {
                                     let mode_key = if t.mode == NotifyMode::Always { Key::NotifyAlways } else { Key::NotifyAway };
                                     view! {
                                         <li class="target" data-name=t.name.clone() data-enabled=t.enabled.to_string()>
-                                            <div class="target-main">
-                                                <strong>{t.name.clone()}</strong>
-                                                {t.is_default.then(|| view! { <span class="badge">{i18n.t(Key::DefaultTarget)}</span> })}
-                                                {(!t.enabled).then(|| view! { <span class="badge badge-off">{i18n.t(Key::TargetOff)}</span> })}
-                                                <div class="target-url muted">{if t.url.is_empty() { "—".to_string() } else { t.url.clone() }}</div>
-                                                <div class="target-events">
-                                                    {t.events.iter().map(|e| view! { <code class="event-chip">{e.clone()}</code> }).collect_view()}
-                                                    <span class="muted">{i18n.t(mode_key)}</span>
-                                                </div>
-                                                {t.disabled_at.map(|at| view! { <DisabledBanner at /> })}
-                                            </div>
+                                            <TargetSummary
+                                                name=t.name.clone()
+                                                is_default=t.is_default
+                                                enabled=t.enabled
+                                                url=t.url.clone()
+                                                events=t.events.clone()
+                                                disabled_at=t.disabled_at
+                                                mode=mode_key
+                                            />
                                             <div class="actions">
                                                 <button class="btn btn-secondary btn-sm" on:click=move |_| editing.set(Some(draft.clone()))>{i18n.t(Key::EditTarget)}</button>
                                                 <button class="btn btn-secondary btn-sm" disabled=t.url.is_empty() on:click=move |_| { test.dispatch(TestNotificationTarget { id: id_test.clone() }); }>{i18n.t(Key::SendTest)}</button>
@@ -806,19 +786,7 @@ fn NotificationTargetForm(
     view! {
         <form class="form target-form" id="notification-target-form" on:submit=on_submit>
             <h3>{i18n.t(title)}</h3>
-            <label class="field">
-                <span class="field-label">{i18n.t(Key::Name)}</span>
-                <input type="text" name="name" maxlength="80" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
-            </label>
-            <label class="field">
-                <span class="field-label">{i18n.t(Key::WebhookUrl)}</span>
-                <input type="url" name="url" required=!editing_existing placeholder=placeholder prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev)) />
-                {editing_existing.then(|| view! { <span class="field-hint">{i18n.t(Key::KeepUrlHint)}</span> })}
-            </label>
-            <label class="check">
-                <input type="checkbox" name="enabled" prop:checked=move || enabled.get() on:change=move |ev| enabled.set(event_target_checked(&ev)) />
-                <span>{i18n.t(Key::TargetEnabled)}</span>
-            </label>
+            <TargetFields name url enabled placeholder keep_url=editing_existing />
             <fieldset class="field event-picker">
                 <legend class="field-label">{i18n.t(Key::EventsLabel)}</legend>
                 {crate::model::NOTIFICATION_EVENTS.map(|event| view! {
@@ -850,12 +818,7 @@ fn NotificationTargetForm(
                 </select>
             </label>
             <FormError message=error />
-            <div class="form-actions">
-                <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{i18n.t(Key::Cancel)}</button>
-                <button type="submit" class="btn btn-primary" disabled=save.pending()>
-                    {move || if save.pending().get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
-                </button>
-            </div>
+            <TargetFormButtons on_cancel=move || editing.set(None) pending=save.pending() />
         </form>
     }
 }
@@ -868,5 +831,76 @@ fn DisabledBanner(at: i64) -> impl IntoView {
         <p class="alert alert-error target-disabled" role="status">
             {move || Key::TargetDisabledBanner.with(i18n.locale(), &[("date", Arg::from(i18n.date_now(at)))])}
         </p>
+    }
+}
+
+/// Name, URL, badges, events and health of one target in a list.
+#[component]
+fn TargetSummary(
+    name: String,
+    is_default: bool,
+    enabled: bool,
+    url: String,
+    events: Vec<String>,
+    disabled_at: Option<i64>,
+    #[prop(optional)] mode: Option<Key>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="target-main">
+            <strong>{name}</strong>
+            {is_default.then(|| view! { <span class="badge">{i18n.t(Key::DefaultTarget)}</span> })}
+            {(!enabled).then(|| view! { <span class="badge badge-off">{i18n.t(Key::TargetOff)}</span> })}
+            <div class="target-url muted">{if url.is_empty() { "—".to_string() } else { url }}</div>
+            <div class="target-events">
+                {events.into_iter().map(|e| view! { <code class="event-chip">{e}</code> }).collect_view()}
+                {mode.map(|m| view! { <span class="muted">{i18n.t(m)}</span> })}
+            </div>
+            {disabled_at.map(|at| view! { <DisabledBanner at /> })}
+        </div>
+    }
+}
+
+/// The name, URL and "enabled" fields of a target form. `keep_url`: an
+/// edit, where the URL is shown masked and an empty field keeps it.
+#[component]
+fn TargetFields(
+    name: RwSignal<String>,
+    url: RwSignal<String>,
+    enabled: RwSignal<bool>,
+    placeholder: String,
+    keep_url: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="field">
+            <span class="field-label">{i18n.t(Key::Name)}</span>
+            <input type="text" name="name" maxlength="80" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+        </label>
+        <label class="field">
+            <span class="field-label">{i18n.t(Key::WebhookUrl)}</span>
+            <input type="url" name="url" required=!keep_url placeholder=placeholder prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev)) />
+            {keep_url.then(|| view! { <span class="field-hint">{i18n.t(Key::KeepUrlHint)}</span> })}
+        </label>
+        <label class="check">
+            <input type="checkbox" name="enabled" prop:checked=move || enabled.get() on:change=move |ev| enabled.set(event_target_checked(&ev)) />
+            <span>{i18n.t(Key::TargetEnabled)}</span>
+        </label>
+    }
+}
+
+#[component]
+fn TargetFormButtons(
+    on_cancel: impl Fn() + Send + Sync + 'static,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="form-actions">
+            <button type="button" class="btn btn-secondary" on:click=move |_| on_cancel()>{i18n.t(Key::Cancel)}</button>
+            <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                {move || if pending.get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
+            </button>
+        </div>
     }
 }

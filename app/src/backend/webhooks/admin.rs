@@ -188,20 +188,11 @@ pub async fn list_event_webhooks(state: &AppState) -> Result<Vec<EventWebhook>, 
 }
 
 fn checked_input(input: &EventWebhookInput) -> Result<targets::TargetInput, AppError> {
-    let name = input.name.trim();
-    if name.is_empty() {
-        return Err(AppError::invalid(Key::ErrTargetNameMissing));
-    }
-    crate::backend::db::check_name_chars(name)?;
-    if name.chars().count() > 80 {
-        return Err(AppError::Invalid(
-            Message::new(Key::ErrWebhookNameTooLong).arg("max", 80),
-        ));
-    }
+    let name = targets::check_name(&input.name)?;
     let url = validate_url(&input.url, &Policy::Admin)?
         .ok_or_else(|| AppError::invalid(Key::ErrUrlNoHost))?;
     Ok(targets::TargetInput {
-        name: name.to_string(),
+        name,
         url,
         enabled: input.enabled,
         events: crate::backend::events::validate_filters(&input.events)?,

@@ -295,6 +295,21 @@ pub async fn clear_previous_secret(db: &Db, id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A target's name as typed: 1 to 80 characters, no control characters.
+pub fn check_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid(crate::i18n::Key::ErrTargetNameMissing));
+    }
+    crate::backend::db::check_name_chars(name)?;
+    if name.chars().count() > 80 {
+        return Err(AppError::Invalid(
+            crate::i18n::Message::new(crate::i18n::Key::ErrWebhookNameTooLong).arg("max", 80),
+        ));
+    }
+    Ok(name.to_string())
+}
+
 /// What a new or edited target says.
 #[derive(Clone, Debug)]
 pub struct TargetInput {

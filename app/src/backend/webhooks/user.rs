@@ -317,16 +317,7 @@ fn checked(
     input: &NotificationTargetInput,
     old_url: Option<&str>,
 ) -> Result<targets::TargetInput, AppError> {
-    let name = input.name.trim();
-    if name.is_empty() {
-        return Err(AppError::invalid(Key::ErrTargetNameMissing));
-    }
-    crate::backend::db::check_name_chars(name)?;
-    if name.chars().count() > 80 {
-        return Err(AppError::Invalid(
-            Message::new(Key::ErrWebhookNameTooLong).arg("max", 80),
-        ));
-    }
+    let name = targets::check_name(&input.name)?;
     let policy = Policy::user(&state.env.webhook_allowed_hosts);
     let url = match (validate_url(&input.url, &policy)?, old_url) {
         (Some(url), _) => url,
@@ -348,7 +339,7 @@ fn checked(
         return Err(AppError::invalid(Key::ErrNoEvents));
     }
     Ok(targets::TargetInput {
-        name: name.to_string(),
+        name,
         url,
         enabled: input.enabled,
         events,
