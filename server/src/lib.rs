@@ -63,34 +63,6 @@ pub fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// Finds a page request's language before Leptos renders it, so the shell
-/// can write `<html lang>` (API routes skip the look-up).
-async fn page_locale(
-    State(state): State<AppState>,
-    mut req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let path = req.uri().path();
-    let is_page = !path.starts_with("/api/")
-        && !path.starts_with("/pkg/")
-        && !path.rsplit('/').next().unwrap_or_default().contains('.');
-    if req.method() == axum::http::Method::GET && is_page {
-        let headers = req.headers();
-        let user = match app::backend::sessions::token_from_headers(headers) {
-            Some(token) => app::backend::sessions::user_for_token(&state.db, &token)
-                .await
-                .ok()
-                .flatten(),
-            None => None,
-        };
-        let locale =
-            app::backend::sessions::locale_for(user.as_ref(), headers, state.env.default_locale);
-        req.extensions_mut()
-            .insert(app::i18n::RequestLocale(locale));
-    }
-    next.run(req).await
-}
-
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let context_state = app_state.clone();
@@ -113,11 +85,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.app.clone(),
-            rest::localize_errors,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.app.clone(),
-            page_locale,
+            rest::languages,
         ))
         .layer(axum::middleware::from_fn(guard::body_limits))
         .layer(axum::middleware::from_fn_with_state(

@@ -25,7 +25,7 @@ pub struct ApiError {
     status: StatusCode,
     detail: String,
     retry_after: Option<u64>,
-    /// The app's error, so `localize_errors` can say it in the caller's
+    /// The app's error, so `languages` can say it in the caller's
     /// language (the handler does not know who reads it).
     source: Option<AppError>,
 }
@@ -45,31 +45,59 @@ impl ApiError {
 #[derive(Clone)]
 struct Untranslated(AppError);
 
-/// Rewrites `{"detail": …}` of an app error in the caller's language: the
-/// account's setting (bearer token or session cookie), then the language
-/// cookie, then `Accept-Language`, then the instance default.
-pub async fn localize_errors(
+/// The caller's language at the edge, one layer for both uses: a page
+/// request's language is found before Leptos renders it (the shell writes
+/// `<html lang>`), and `{"detail": …}` of an app error is rewritten in the
+/// caller's language — the account's setting (bearer token or session
+/// cookie), then the language cookie, then `Accept-Language`, then the
+/// instance default.
+pub async fn languages(
     State(state): State<AppState>,
-    req: Request,
+    mut req: Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let headers = req.headers().clone();
+    let path = req.uri().path();
+    let is_page = req.method() == axum::http::Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !path.rsplit('/').next().unwrap_or_default().contains('.');
+    if is_page {
+        let user = caller_if_any(&state, req.headers()).await;
+        let locale = sessions::locale_for(user.as_ref(), req.headers(), state.env.default_locale);
+        req.extensions_mut()
+            .insert(app::i18n::RequestLocale(locale));
+    }
+    // Only what names the caller and their language is kept: this runs on
+    // every request, errors are rare.
+    let mut headers = HeaderMap::new();
+    for name in [
+        axum::http::header::AUTHORIZATION,
+        axum::http::header::COOKIE,
+        axum::http::header::ACCEPT_LANGUAGE,
+    ] {
+        for value in req.headers().get_all(&name) {
+            headers.append(name.clone(), value.clone());
+        }
+    }
     let mut res = next.run(req).await;
     let Some(Untranslated(err)) = res.extensions_mut().remove::<Untranslated>() else {
         return res;
     };
-    let user = match sessions::token_from_headers(&headers) {
-        Some(token) => sessions::user_for_token(&state.db, &token)
-            .await
-            .ok()
-            .flatten(),
-        None => None,
-    };
+    let user = caller_if_any(&state, &headers).await;
     let locale = sessions::locale_for(user.as_ref(), &headers, state.env.default_locale);
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     let body = json!({ "detail": err.localized(locale) }).to_string();
     Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// The signed-in caller, if the request names one (errors count as none).
+async fn caller_if_any(state: &AppState, headers: &HeaderMap) -> Option<User> {
+    let token = sessions::token_from_headers(headers)?;
+    sessions::user_for_token(&state.db, &token)
+        .await
+        .ok()
+        .flatten()
 }
 
 impl From<AppError> for ApiError {

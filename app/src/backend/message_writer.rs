@@ -61,6 +61,9 @@ impl MessageWriter {
             backend,
             settings,
             delivery_wake,
+            subscribers: tokio::sync::Mutex::new(super::webhooks::targets::SubscriptionCache::new(
+                "channel.message",
+            )),
         };
         tokio::spawn(run(writer, jobs));
         MessageWriter { queue }
@@ -84,6 +87,7 @@ struct Writer {
     backend: Backend,
     settings: EmitSettings,
     delivery_wake: Arc<Notify>,
+    subscribers: tokio::sync::Mutex<super::webhooks::targets::SubscriptionCache>,
 }
 
 async fn run(w: Writer, mut jobs: mpsc::Receiver<Job>) {
@@ -119,6 +123,10 @@ async fn run(w: Writer, mut jobs: mpsc::Receiver<Job>) {
 }
 
 async fn commit(w: &Writer, rows: &[&MessageRow]) -> Result<(), AppError> {
+    // Whether anyone subscribes to `channel.message`: remembered between
+    // batches (this task is the only writer, so every batch waits for it)
+    // and asked before the write lock is taken.
+    let wanted = w.subscribers.lock().await.anyone(&w.db).await?;
     let mut tx = begin_write(&w.db, w.backend).await?;
     for m in rows {
         sqlx::query(
@@ -154,12 +162,9 @@ async fn commit(w: &Writer, rows: &[&MessageRow]) -> Result<(), AppError> {
             .await?;
     }
     // `channel.message` to the admin targets subscribed to it, in the same
-    // transaction (SPEC E5); one look-up per batch when nobody is.
+    // transaction (SPEC E5).
     let mut queued = 0;
-    if !super::webhooks::targets::subscribed(&mut tx, None, "channel.message")
-        .await?
-        .is_empty()
-    {
+    if wanted {
         for m in rows {
             let event = message_event(&mut tx, m).await?;
             queued += events::emit(&mut tx, &w.settings, &event).await?;

@@ -85,6 +85,7 @@ pub async fn after_attempt(
         .failing_since
         .is_some_and(|since| now - since >= health.after_ms);
     if target.enabled != 0 && long_enough && target.failures >= health.failures {
+        targets::mark_changed();
         sqlx::query("UPDATE webhook_targets SET enabled = 0, disabled_at = $1 WHERE id = $2")
             .bind(now)
             .bind(&target.id)

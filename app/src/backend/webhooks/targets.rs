@@ -9,6 +9,49 @@ use super::store::Target;
 use crate::backend::db::{new_id, now_ms, Db};
 use crate::error::AppError;
 
+/// Bumped by every change to `webhook_targets` in this process, so a
+/// cached "who subscribes to what" knows it is stale (`SubscriptionCache`).
+static TARGETS_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// For writers outside this module (health switching a target off).
+pub fn mark_changed() {
+    changed();
+}
+
+fn changed() {
+    TARGETS_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether any enabled admin target subscribes to one event, remembered
+/// between asks: re-read after a change in this process, and at least
+/// every `MAX_AGE` for changes made by other instances (PostgreSQL).
+#[derive(Debug)]
+pub struct SubscriptionCache {
+    event: &'static str,
+    known: Option<(bool, u64, std::time::Instant)>,
+}
+
+impl SubscriptionCache {
+    pub const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(1);
+
+    pub fn new(event: &'static str) -> SubscriptionCache {
+        SubscriptionCache { event, known: None }
+    }
+
+    pub async fn anyone(&mut self, db: &Db) -> Result<bool, AppError> {
+        let version = TARGETS_VERSION.load(std::sync::atomic::Ordering::Relaxed);
+        if let Some((wanted, v, at)) = self.known {
+            if v == version && at.elapsed() < Self::MAX_AGE {
+                return Ok(wanted);
+            }
+        }
+        let mut conn = db.acquire().await?;
+        let wanted = !subscribed(&mut conn, None, self.event).await?.is_empty();
+        self.known = Some((wanted, version, std::time::Instant::now()));
+        Ok(wanted)
+    }
+}
+
 /// The admin's default target: the seed's "Webhook URL" (SPEC A1).
 pub const ADMIN_DEFAULT: &str = "admin-default";
 
@@ -164,6 +207,7 @@ pub async fn default_of(db: &Db, target: &Target) -> Result<Option<TargetRow>, A
 /// Makes the user's target `id` their default one (SPEC E3): the seed's
 /// "Notification Webhook" field edits it from then on.
 pub async fn make_default(db: &Db, owner: &str, id: &str) -> Result<bool, AppError> {
+    changed();
     let mut tx = db.begin().await?;
     let found =
         sqlx::query("UPDATE webhook_targets SET is_default = 1 WHERE id = $1 AND owner_id = $2")
@@ -186,6 +230,7 @@ pub async fn make_default(db: &Db, owner: &str, id: &str) -> Result<bool, AppErr
 /// Makes sure the default target of `target` exists (a user who never
 /// saved one, an instance that never saved its URL); returns its id.
 pub async fn ensure_default(db: &Db, target: &Target) -> Result<String, AppError> {
+    changed();
     if let Some(t) = default_of(db, target).await? {
         return Ok(t.id);
     }
@@ -216,6 +261,7 @@ pub async fn ensure_default(db: &Db, target: &Target) -> Result<String, AppError
 
 /// Sets the URL (and, for user targets, the mode) of a target.
 pub async fn set_url(db: &Db, id: &str, url: &str, mode: Option<&str>) -> Result<(), AppError> {
+    changed();
     sqlx::query(
         "UPDATE webhook_targets SET url = $1, mode = COALESCE($2, mode), updated_at = $3 WHERE id = $4",
     )
@@ -248,6 +294,7 @@ pub async fn write_sealed(
     field: Sealed,
     sealed: Option<&str>,
 ) -> Result<(), AppError> {
+    changed();
     let sql = match field {
         Sealed::Secret => {
             "UPDATE webhook_targets SET signing_secret = $1, updated_at = $2 WHERE id = $3"
@@ -268,6 +315,7 @@ pub const ROTATION_OVERLAP_MS: i64 = 24 * 3600 * 1000;
 
 /// A new sealed secret; the one it replaces keeps signing for the overlap.
 pub async fn rotate_secret(db: &Db, id: &str, sealed: &str) -> Result<(), AppError> {
+    changed();
     let now = now_ms();
     sqlx::query(
         "UPDATE webhook_targets SET previous_signing_secret = signing_secret, \
@@ -325,6 +373,7 @@ pub async fn create(
     owner: Option<&str>,
     input: &TargetInput,
 ) -> Result<TargetRow, AppError> {
+    changed();
     let (count,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM webhook_targets WHERE COALESCE(owner_id, '') = $1")
             .bind(owner.unwrap_or_default().to_string())
@@ -356,6 +405,7 @@ pub async fn create(
 
 /// Changes a target. Switching it on again starts its health afresh.
 pub async fn update(db: &Db, id: &str, input: &TargetInput) -> Result<(), AppError> {
+    changed();
     sqlx::query(
         "UPDATE webhook_targets SET name = $1, url = $2, enabled = $3, events = $4, mode = COALESCE($5, mode), \
          updated_at = $6, \
@@ -379,6 +429,7 @@ pub async fn update(db: &Db, id: &str, input: &TargetInput) -> Result<(), AppErr
 /// Deletes a target that is not a default one (those are switched off by
 /// emptying their URL, as the seed's fields are).
 pub async fn delete(db: &Db, id: &str) -> Result<bool, AppError> {
+    changed();
     let res = sqlx::query("DELETE FROM webhook_targets WHERE id = $1 AND is_default = 0")
         .bind(id)
         .execute(db)
