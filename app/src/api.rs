@@ -694,7 +694,7 @@ pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "create_api_key")]
 pub async fn create_api_key(name: String) -> Result<String, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::api_keys::create(&state.db, &user, &name)
+        crate::backend::api_keys::create(&state, &user, &name)
             .await
             .map(|(_, secret)| secret)
     })
@@ -704,7 +704,7 @@ pub async fn create_api_key(name: String) -> Result<String, AppError> {
 #[server(prefix = "/api/fn", endpoint = "delete_api_key")]
 pub async fn delete_api_key(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::api_keys::delete(&state.db, &user, &id).await?;
+        crate::backend::api_keys::delete(&state, &user, &id).await?;
         // A socket opened with the key re-checks it and closes.
         state
             .hub

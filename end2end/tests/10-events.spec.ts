@@ -59,7 +59,7 @@ test('an admin adds a channel.* webhook: a channel post reaches it, a sign-up do
   expect(log.status()).toBe(200);
   const rows: { url: string; event: string }[] = await log.json();
   const toOps = rows.filter((d) => d.url === receiver.url).map((d) => d.event).sort();
-  expect(toOps).toEqual(['channel.created', 'channel.message']);
+  expect(toOps).toEqual(['channel.created', 'channel.message', 'channel.webhook.created']);
   receiver.close();
   await ctx.close();
 });

@@ -45,6 +45,7 @@ async fn queued(s: &common::TestServer) -> BTreeMap<String, Vec<String>> {
             .or_default()
             .push(event);
     }
+    out.values_mut().for_each(|v| v.sort());
     out
 }
 
@@ -111,8 +112,8 @@ async fn each_event_reaches_the_targets_subscribed_to_it_and_no_other() {
         .expect("post");
     assert_eq!(res.status().as_u16(), 200);
 
-    assert_eq!(every.wait_for(4, WAIT).await.len(), 4);
-    assert_eq!(channels.wait_for(2, WAIT).await.len(), 2);
+    assert_eq!(every.wait_for(5, WAIT).await.len(), 5);
+    assert_eq!(channels.wait_for(3, WAIT).await.len(), 3);
     assert_eq!(roles.wait_for(1, WAIT).await.len(), 1);
     assert_eq!(default_rx.wait_for(1, WAIT).await.len(), 1);
 
@@ -121,11 +122,19 @@ async fn each_event_reaches_the_targets_subscribed_to_it_and_no_other() {
         [
             "channel.created",
             "channel.message",
+            "channel.webhook.created",
             "new_user",
             "user.role_updated"
         ]
     );
-    assert_eq!(events_of(&channels), ["channel.created", "channel.message"]);
+    assert_eq!(
+        events_of(&channels),
+        [
+            "channel.created",
+            "channel.message",
+            "channel.webhook.created"
+        ]
+    );
     assert_eq!(events_of(&roles), ["user.role_updated"]);
     assert_eq!(events_of(&default_rx), ["new_user"]);
 
@@ -156,8 +165,15 @@ async fn each_event_reaches_the_targets_subscribed_to_it_and_no_other() {
     let rows = queued(&s).await;
     assert_eq!(rows.len(), 4, "{rows:?}");
     assert_eq!(rows["admin-default"], ["new_user"]);
-    assert_eq!(rows[&every_id].len(), 4);
-    assert_eq!(rows[&channels_id], ["channel.created", "channel.message"]);
+    assert_eq!(rows[&every_id].len(), 5);
+    assert_eq!(
+        rows[&channels_id],
+        [
+            "channel.created",
+            "channel.message",
+            "channel.webhook.created"
+        ]
+    );
     assert_eq!(rows[&roles_id], ["user.role_updated"]);
 }
 
@@ -333,4 +349,87 @@ async fn a_failing_target_is_switched_off_reported_and_recovered() {
     assert_eq!(body["requeued"], 1);
     let hits = broken.wait_for(5, WAIT).await;
     assert_eq!(hits[4].header("webhook-id"), first_id, "the same message");
+}
+
+/// SPEC E1: the management events — incoming webhooks, API keys and the
+/// settings — reach a target subscribed to them, without secrets.
+#[tokio::test]
+async fn management_changes_are_events_too() {
+    let s = common::spawn().await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let rx = Receiver::start().await;
+    add_target(
+        &s,
+        &admin,
+        "Audit",
+        &rx.url,
+        &["channel.webhook.*", "api_key.*", "config.updated"],
+    )
+    .await;
+    let (_, ch) = s
+        .post_json(
+            "/api/v1/channels/create",
+            json!({"name": "ops"}),
+            Some(&admin),
+        )
+        .await;
+    let channel = ch["id"].as_str().expect("id");
+    let (_, hook) = s
+        .post_json(
+            &format!("/api/v1/channels/{channel}/webhooks/create"),
+            json!({"name": "CI"}),
+            Some(&admin),
+        )
+        .await;
+    let hook_id = hook["id"].as_str().expect("id");
+    let token = hook["token"].as_str().expect("token").to_string();
+    for (name, form) in [
+        (
+            "regenerate_channel_webhook",
+            vec![("channel_id", channel), ("webhook_id", hook_id)],
+        ),
+        (
+            "delete_channel_webhook",
+            vec![("channel_id", channel), ("webhook_id", hook_id)],
+        ),
+        ("create_api_key", vec![("name", "deploy")]),
+    ] {
+        let (status, text, _) = s.server_fn(name, &form, Some(&admin)).await;
+        assert_eq!(status, 200, "{name}: {text}");
+    }
+    let (status, text, _) = s
+        .server_fn(
+            "admin_save_settings",
+            &[
+                ("settings[enable_signup]", "true"),
+                ("settings[default_user_role]", "user"),
+                ("settings[enable_user_webhooks]", "true"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    let hits = rx.wait_for(5, WAIT).await;
+    assert_eq!(
+        events_of(&rx),
+        [
+            "api_key.created",
+            "channel.webhook.created",
+            "channel.webhook.deleted",
+            "channel.webhook.regenerated",
+            "config.updated"
+        ]
+    );
+    for hit in &hits {
+        let raw = String::from_utf8_lossy(&hit.body);
+        assert!(!raw.contains(&token), "no webhook token in {raw}");
+        assert!(!raw.contains("sk-"), "no API key in {raw}");
+    }
+    let created = hit_of(&rx, "channel.webhook.created");
+    assert_eq!(created["data"]["webhook"]["name"], "CI");
+    assert_eq!(created["data"]["channel"]["name"], "ops");
+    assert_eq!(
+        hit_of(&rx, "config.updated")["data"]["settings"]["default_user_role"],
+        "user"
+    );
 }

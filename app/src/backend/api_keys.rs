@@ -4,6 +4,7 @@ use sqlx::Row;
 
 use super::db::{new_id, now_ms, Db};
 use super::sessions::{new_token, token_hash};
+use super::AppState;
 use crate::error::AppError;
 use crate::i18n::{Key, Message};
 use crate::model::{ApiKey, Role, User};
@@ -12,7 +13,12 @@ pub const PREFIX: &str = "sk-";
 const MAX_KEYS: i64 = 25;
 
 /// Creates a key and returns it with its secret, which is never stored.
-pub async fn create(db: &Db, user: &User, name: &str) -> Result<(ApiKey, String), AppError> {
+pub async fn create(
+    state: &AppState,
+    user: &User,
+    name: &str,
+) -> Result<(ApiKey, String), AppError> {
+    let db = &state.db;
     if user.role == Role::Pending {
         return Err(AppError::Forbidden);
     }
@@ -38,15 +44,49 @@ pub async fn create(db: &Db, user: &User, name: &str) -> Result<(ApiKey, String)
         created_at: now_ms(),
         last_used_at: None,
     };
+    let mut tx = super::db::begin_write(db, state.backend).await?;
     sqlx::query("INSERT INTO api_keys (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&key.id)
         .bind(&user.id)
         .bind(&key.name)
         .bind(token_hash(&secret))
         .bind(key.created_at)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    emit_key_event(state, tx, "api_key.created", user, &key.id, &key.name).await?;
     Ok((key, secret))
+}
+
+/// `api_key.created` / `api_key.deleted` (SPEC E1) in `tx`, then the commit.
+/// The key's name and owner, never its secret.
+async fn emit_key_event(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    name: &'static str,
+    user: &User,
+    key_id: &str,
+    key_name: &str,
+) -> Result<(), AppError> {
+    let event = super::events::Event {
+        name,
+        data: serde_json::json!({
+            "api_key": {"id": key_id, "name": key_name},
+            "user": {"id": user.id, "name": user.name, "email": user.email},
+        }),
+        message: Message::new(if name == "api_key.created" {
+            Key::EventApiKeyCreated
+        } else {
+            Key::EventApiKeyDeleted
+        }),
+    };
+    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
+    tx.commit().await?;
+    if queued > 0 {
+        state
+            .deliveries_changed(&super::webhooks::store::Target::Admin)
+            .await;
+    }
+    Ok(())
 }
 
 pub async fn list(db: &Db, user: &User) -> Result<Vec<ApiKey>, AppError> {
@@ -66,16 +106,23 @@ pub async fn list(db: &Db, user: &User) -> Result<Vec<ApiKey>, AppError> {
         .collect()
 }
 
-pub async fn delete(db: &Db, user: &User, id: &str) -> Result<(), AppError> {
-    let res = sqlx::query("DELETE FROM api_keys WHERE id = $1 AND user_id = $2")
+pub async fn delete(state: &AppState, user: &User, id: &str) -> Result<(), AppError> {
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let name: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM api_keys WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(&user.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((name,)) = name else {
+        return Err(AppError::NotFound);
+    };
+    sqlx::query("DELETE FROM api_keys WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(&user.id)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
-    if res.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
+    emit_key_event(state, tx, "api_key.deleted", user, id, &name).await
 }
 
 /// The owner of a presented key, recording its use.

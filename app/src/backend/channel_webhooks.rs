@@ -259,6 +259,7 @@ pub async fn create(
     let id = new_id();
     let token = new_token();
     let now = now_ms();
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     sqlx::query(
         "INSERT INTO channel_webhooks (id, channel_id, user_id, name, profile_image_url, token_hash, token_sealed, last_used_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $8)",
@@ -271,8 +272,16 @@ pub async fn create(
     .bind(token_hash(&token))
     .bind(state.secrets.seal(&token))
     .bind(now)
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
+    let change = WebhookChange {
+        event: "channel.webhook.created",
+        channel_id,
+        webhook_id: &id,
+        name: &name,
+        by: user,
+    };
+    emit_change(state, tx, change).await?;
     get_in_channel(state, channel_id, &id, base).await
 }
 
@@ -295,13 +304,22 @@ pub async fn update(
         Some(i) => validate_image_url(i)?,
         None => current.profile_image_url,
     };
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     sqlx::query("UPDATE channel_webhooks SET name = $1, profile_image_url = $2, updated_at = $3 WHERE id = $4")
         .bind(&name)
         .bind(image)
         .bind(now_ms())
         .bind(id)
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
+    let change = WebhookChange {
+        event: "channel.webhook.updated",
+        channel_id,
+        webhook_id: id,
+        name: &name,
+        by: user,
+    };
+    emit_change(state, tx, change).await?;
     get_in_channel(state, channel_id, id, base).await
 }
 
@@ -313,15 +331,24 @@ pub async fn regenerate(
     base: &str,
 ) -> Result<ChannelWebhook, AppError> {
     channels::require(&state.db, user, channel_id, Access::Manager).await?;
-    get_in_channel(state, channel_id, id, base).await?;
+    let current = get_in_channel(state, channel_id, id, base).await?;
     let token = new_token();
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     sqlx::query("UPDATE channel_webhooks SET token_hash = $1, token_sealed = $2, updated_at = $3 WHERE id = $4")
         .bind(token_hash(&token))
         .bind(state.secrets.seal(&token))
         .bind(now_ms())
         .bind(id)
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
+    let change = WebhookChange {
+        event: "channel.webhook.regenerated",
+        channel_id,
+        webhook_id: id,
+        name: &current.name,
+        by: user,
+    };
+    emit_change(state, tx, change).await?;
     get_in_channel(state, channel_id, id, base).await
 }
 
@@ -362,13 +389,72 @@ pub async fn delete(
     id: &str,
 ) -> Result<(), AppError> {
     channels::require(&state.db, user, channel_id, Access::Manager).await?;
-    let res = sqlx::query("DELETE FROM channel_webhooks WHERE id = $1 AND channel_id = $2")
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let name: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM channel_webhooks WHERE id = $1 AND channel_id = $2")
+            .bind(id)
+            .bind(channel_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((name,)) = name else {
+        return Err(AppError::NotFound);
+    };
+    sqlx::query("DELETE FROM channel_webhooks WHERE id = $1 AND channel_id = $2")
         .bind(id)
         .bind(channel_id)
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
-    if res.rows_affected() == 0 {
-        return Err(AppError::NotFound);
+    let change = WebhookChange {
+        event: "channel.webhook.deleted",
+        channel_id,
+        webhook_id: id,
+        name: &name,
+        by: user,
+    };
+    emit_change(state, tx, change).await
+}
+
+/// A change to a channel's incoming webhook, as an event (SPEC E1). Never
+/// its URL or token.
+struct WebhookChange<'a> {
+    event: &'static str,
+    channel_id: &'a str,
+    webhook_id: &'a str,
+    name: &'a str,
+    by: &'a User,
+}
+
+/// Emits `change` in `tx` and commits it (SPEC E5).
+async fn emit_change(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    change: WebhookChange<'_>,
+) -> Result<(), AppError> {
+    let (channel,): (String,) = sqlx::query_as("SELECT name FROM channels WHERE id = $1")
+        .bind(change.channel_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let key = match change.event {
+        "channel.webhook.created" => Key::EventChannelWebhookCreated,
+        "channel.webhook.updated" => Key::EventChannelWebhookUpdated,
+        "channel.webhook.regenerated" => Key::EventChannelWebhookRegenerated,
+        _ => Key::EventChannelWebhookDeleted,
+    };
+    let event = super::events::Event {
+        name: change.event,
+        data: serde_json::json!({
+            "channel": {"id": change.channel_id, "name": channel},
+            "webhook": {"id": change.webhook_id, "name": change.name},
+            "by": {"id": change.by.id, "name": change.by.name},
+        }),
+        message: Message::new(key),
+    };
+    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
+    tx.commit().await?;
+    if queued > 0 {
+        state
+            .deliveries_changed(&super::webhooks::store::Target::Admin)
+            .await;
     }
     Ok(())
 }

@@ -81,12 +81,32 @@ impl ConfigStore {
         if s.default_user_role == Role::Admin {
             return Err(AppError::invalid(Key::ErrDefaultRole));
         }
-        self.set_raw(ENABLE_SIGNUP, &s.enable_signup.to_string())
+        // The three values and `config.updated` in one transaction (SPEC E5).
+        let backend =
+            super::db::Backend::of(&self.env.database_url).map_err(|_| AppError::Internal)?;
+        let mut tx = super::db::begin_write(&self.db, backend).await?;
+        for (key, value) in [
+            (ENABLE_SIGNUP, s.enable_signup.to_string()),
+            (DEFAULT_USER_ROLE, s.default_user_role.as_str().to_string()),
+            (ENABLE_USER_WEBHOOKS, s.enable_user_webhooks.to_string()),
+        ] {
+            sqlx::query(
+                "INSERT INTO config (key, value, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )
+            .bind(key)
+            .bind(value)
+            .bind(now_ms())
+            .execute(&mut *tx)
             .await?;
-        self.set_raw(DEFAULT_USER_ROLE, s.default_user_role.as_str())
-            .await?;
-        self.set_raw(ENABLE_USER_WEBHOOKS, &s.enable_user_webhooks.to_string())
-            .await?;
+        }
+        let event = super::events::Event {
+            name: "config.updated",
+            data: serde_json::json!({"settings": s}),
+            message: crate::i18n::Message::new(Key::EventConfigUpdated),
+        };
+        super::events::emit(&mut tx, &super::state::emit_settings(&self.env), &event).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -127,7 +127,8 @@ impl AppState {
     }
 }
 
-fn emit_settings(env: &EnvConfig) -> super::events::EmitSettings {
+/// What `events::emit` needs of the configuration.
+pub(crate) fn emit_settings(env: &EnvConfig) -> super::events::EmitSettings {
     super::events::EmitSettings {
         env_webhook_url: env.webhook_url.clone().filter(|u| !u.is_empty()),
         locale: env.default_locale,
