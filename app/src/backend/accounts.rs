@@ -344,11 +344,7 @@ pub async fn set_role(
             .arg("name", user.name.as_str())
             .arg("role", role.as_str()),
     };
-    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
-    tx.commit().await?;
-    if queued > 0 {
-        state.deliveries_changed(&Target::Admin).await;
-    }
+    state.commit_with_event(tx, &event).await?;
     tracing::info!(user_id = %user.id, role = %role, "role changed");
     state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
     notify_admins(state, ServerEvent::UsersChanged).await;
@@ -389,11 +385,7 @@ pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Resu
         data: json!({"user": user_json(&user)}),
         message: Message::new(Key::EventMsgUserDeleted).arg("name", user.name.as_str()),
     };
-    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
-    tx.commit().await?;
-    if queued > 0 {
-        state.deliveries_changed(&Target::Admin).await;
-    }
+    state.commit_with_event(tx, &event).await?;
     tracing::info!(user_id = %user_id, "user deleted");
     state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
     notify_admins(state, ServerEvent::UsersChanged).await;

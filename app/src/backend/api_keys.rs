@@ -61,7 +61,7 @@ pub async fn create(
 /// The key's name and owner, never its secret.
 async fn emit_key_event(
     state: &AppState,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
     name: &'static str,
     user: &User,
     key_id: &str,
@@ -79,13 +79,7 @@ async fn emit_key_event(
             Key::EventApiKeyDeleted
         }),
     };
-    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
-    tx.commit().await?;
-    if queued > 0 {
-        state
-            .deliveries_changed(&super::webhooks::store::Target::Admin)
-            .await;
-    }
+    state.commit_with_event(tx, &event).await?;
     Ok(())
 }
 

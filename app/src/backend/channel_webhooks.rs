@@ -449,13 +449,7 @@ async fn emit_change(
         }),
         message: Message::new(key),
     };
-    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
-    tx.commit().await?;
-    if queued > 0 {
-        state
-            .deliveries_changed(&super::webhooks::store::Target::Admin)
-            .await;
-    }
+    state.commit_with_event(tx, &event).await?;
     Ok(())
 }
 

@@ -120,11 +120,7 @@ pub async fn create(
         }),
         message: Message::new(Key::EventMsgChannelCreated).arg("channel", name.as_str()),
     };
-    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
-    tx.commit().await?;
-    if queued > 0 {
-        state.deliveries_changed(&Target::Admin).await;
-    }
+    state.commit_with_event(tx, &event).await?;
     state
         .hub
         .send_to_user(&creator.id, ServerEvent::ChannelsChanged);
@@ -252,11 +248,7 @@ pub async fn set_member(
         Some(role),
     )
     .await?;
-    let queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
-    tx.commit().await?;
-    if queued > 0 {
-        state.deliveries_changed(&Target::Admin).await;
-    }
+    state.commit_with_event(tx, &event).await?;
     state
         .hub
         .send_to_user(&user_id, ServerEvent::ChannelsChanged);

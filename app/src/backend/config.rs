@@ -32,16 +32,7 @@ impl ConfigStore {
     }
 
     pub async fn set_raw(&self, key: &str, value: &str) -> Result<(), AppError> {
-        sqlx::query(
-            "INSERT INTO config (key, value, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        )
-        .bind(key)
-        .bind(value)
-        .bind(now_ms())
-        .execute(&self.db)
-        .await?;
-        Ok(())
+        upsert(&self.db, key, value).await
     }
 
     async fn get_bool(&self, key: &str, default: bool) -> Result<bool, AppError> {
@@ -90,15 +81,7 @@ impl ConfigStore {
             (DEFAULT_USER_ROLE, s.default_user_role.as_str().to_string()),
             (ENABLE_USER_WEBHOOKS, s.enable_user_webhooks.to_string()),
         ] {
-            sqlx::query(
-                "INSERT INTO config (key, value, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            )
-            .bind(key)
-            .bind(value)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
+            upsert(&mut *tx, key, &value).await?;
         }
         let event = super::events::Event {
             name: "config.updated",
@@ -109,4 +92,22 @@ impl ConfigStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Saves one value on any executor (the pool, or a transaction).
+async fn upsert<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    key: &str,
+    value: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO config (key, value, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(now_ms())
+    .execute(exec)
+    .await?;
+    Ok(())
 }

@@ -103,6 +103,21 @@ impl AppState {
         emit_settings(&self.env)
     }
 
+    /// Emits `event` to the admin's targets in `tx` and commits it (SPEC
+    /// E5); wakes the worker and open logs when it queued anything.
+    pub async fn commit_with_event(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        event: &super::events::Event,
+    ) -> Result<(), AppError> {
+        let queued = super::events::emit(&mut tx, &self.emit_settings(), event).await?;
+        tx.commit().await?;
+        if queued > 0 {
+            self.deliveries_changed(&Target::Admin).await;
+        }
+        Ok(())
+    }
+
     pub async fn deliveries_changed(&self, target: &Target) {
         self.delivery_wake.notify_one();
         match target {
