@@ -1,7 +1,7 @@
 import { IncomingWebhook } from '@slack/webhook';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { Webhook, MessageBuilder } = require('discord-webhook-node');
-import { ADMIN, expect, hydrated, shots, signedIn, test } from './helpers';
+import { ADMIN, asPhone, expect, hydrated, shots, signedIn, test } from './helpers';
 
 // SPEC C6/C7: Slack's own SDK and a Discord client, unchanged, pointed at a
 // Parley channel webhook. Every call succeeds and the message shows live.
@@ -82,7 +82,7 @@ test('real Slack and Discord clients post into a channel; a message is edited an
   expect(removed.status()).toBe(204);
   await expect(admin.getByTestId('message').filter({ hasText: 'Build 43' })).toHaveCount(0);
 
-  await admin.setViewportSize({ width: 390, height: 844 });
+  await asPhone(admin);
   await admin.screenshot({ path: `${shots}/24-senders-phone.png`, fullPage: true });
   await admin.context().close();
 });

@@ -1,7 +1,7 @@
 import { Browser } from '@playwright/test';
 import * as http from 'http';
 import * as crypto from 'crypto';
-import { adminSession, expect, fromParley, hydrated, Session, shots, signedIn, test, watchConsole } from './helpers';
+import { adminSession, asPhone, expect, fromParley, hydrated, Session, shots, signedIn, test, watchConsole } from './helpers';
 
 // SPEC C8, C9, C10, W4b: rich cards live in a member's open view, a
 // sender image served by Parley, edits and deletes through the URL, and a
@@ -142,7 +142,7 @@ test('cards, a served sender image, a GitHub push, an edit and a delete arrive l
   expect(html).toContain('data-kind="github"');
 
   // Phone: the same view, cards in one column.
-  await rita.setViewportSize({ width: 390, height: 844 });
+  await asPhone(rita);
   await rita.reload();
   await hydrated(rita);
   await expect(rita.locator('[data-kind="embed"] img.rc-image')).toBeVisible();
@@ -166,7 +166,7 @@ test('cards, a served sender image, a GitHub push, an edit and a delete arrive l
   await expect(row.getByText('A secret is set: GitHub deliveries must be signed.')).toBeVisible();
   await expect(row.getByLabel('GitHub secret')).toHaveValue('');
   await admin.screenshot({ path: `${shots}/33-github-secret-desktop.png`, fullPage: true });
-  await admin.setViewportSize({ width: 390, height: 844 });
+  await asPhone(admin);
   await admin.screenshot({ path: `${shots}/34-github-secret-phone.png`, fullPage: true });
   const star = JSON.stringify({ action: 'created', repository: { full_name: 'parley/parley', html_url: 'https://github.com/parley/parley' }, sender: { login: 'octocat' } });
   const unsigned = await request.post(`${hook.url}/github`, { headers: { 'X-GitHub-Event': 'star', 'Content-Type': 'application/json' }, data: star });

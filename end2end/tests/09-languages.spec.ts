@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { adminSession, expect, fromParley, hydrated, Session, shots, signedIn, test } from './helpers';
+import { adminSession, asPhone, expect, fromParley, hydrated, Session, shots, signedIn, test } from './helpers';
 
 // SPEC W6: texts from the locale files, server reasons in the reader's
 // language, plural forms per language. The shared console watcher
@@ -44,7 +44,7 @@ test('a German reader gets the server\'s reason for a refused webhook URL in Ger
   await form.getByRole('button', { name: 'Speichern' }).click();
   await expect(form.getByRole('alert')).toHaveText('Die URL muss mit http:// oder https:// beginnen (nicht mit ftp:).');
   await page.screenshot({ path: `${shots}/40-german-reason.png`, fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
+  await asPhone(page);
   await page.screenshot({ path: `${shots}/41-german-reason-phone.png`, fullPage: true });
   await page.context().close();
 });

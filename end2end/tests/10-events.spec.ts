@@ -1,4 +1,4 @@
-import { adminSession, expect, fromParley, hydrated, Session, shots, startReceiver, test } from './helpers';
+import { adminSession, asPhone, expect, fromParley, hydrated, Session, shots, startReceiver, test } from './helpers';
 
 // SPEC E2, E7: an admin adds a second webhook filtered to channel.*; a
 // webhook post in a channel reaches it, a sign-up does not.
@@ -32,7 +32,7 @@ test('an admin adds a channel.* webhook: a channel post reaches it, a sign-up do
   await expect(row.locator('.event-chip')).toHaveText(['channel.*']);
   await expect(form).toHaveCount(0);
   await admin.screenshot({ path: `${shots}/51-event-webhooks.png`, fullPage: true });
-  await admin.setViewportSize({ width: 390, height: 844 });
+  await asPhone(admin);
   await card.scrollIntoViewIfNeeded();
   await admin.screenshot({ path: `${shots}/52-event-webhooks-phone.png`, fullPage: true });
 

@@ -1,4 +1,4 @@
-import { adminSession, expect, fromParley, hydrated, Session, shots, signedIn, startReceiver, test } from './helpers';
+import { adminSession, asPhone, expect, fromParley, hydrated, Session, shots, signedIn, startReceiver, test } from './helpers';
 
 // SPEC E3: a user adds a second notification target for chat.failed; a
 // failing model reply reaches it while the tab is closed.
@@ -38,7 +38,7 @@ test('a chat.failed target gets the failed reply of a closed tab', async ({ brow
   // The URL comes back masked: host and last four characters.
   await expect(row.locator('.target-url')).toHaveText(/^http:\/\/127\.0\.0\.1:\d+\/…rley$/);
   await page.screenshot({ path: `${shots}/55-notification-targets.png`, fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
+  await asPhone(page);
   await page.screenshot({ path: `${shots}/56-notification-targets-phone.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
 

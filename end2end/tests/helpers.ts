@@ -95,6 +95,16 @@ function watchInto(page: Page, problems: string[]) {
   page.on('pageerror', (err) => problems.push(`${page.url()} pageerror: ${err.message}`));
 }
 
+/**
+ * Turns the page into a phone (390 × 844) and waits until the sidebar has
+ * slid away into its drawer, so a screenshot shows what a phone shows.
+ */
+export async function asPhone(page: Page) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const sidebar = page.locator('.sidebar');
+  if ((await sidebar.count()) > 0) await expect(sidebar).not.toBeInViewport();
+}
+
 /** Waits until the wasm bundle has hydrated the page. */
 export async function hydrated(page: Page) {
   await page.waitForFunction(() => (window as any).__parley_hydrated === true, null, { timeout: 30_000 });

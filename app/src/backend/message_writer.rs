@@ -91,14 +91,7 @@ struct Writer {
 }
 
 async fn run(w: Writer, mut jobs: mpsc::Receiver<Job>) {
-    while let Some(first) = jobs.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+    while let Some(batch) = crate::backend::batch::next_batch(&mut jobs, MAX_BATCH).await {
         let rows: Vec<&MessageRow> = batch.iter().map(|j| &j.row).collect();
         match commit(&w, &rows).await {
             Ok(()) => {

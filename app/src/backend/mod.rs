@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod batch;
 pub mod channel_webhooks;
 pub mod channels;
 pub mod chats;

@@ -430,7 +430,6 @@ struct Draft {
 /// with its filter of events. The default one is the "Webhook URL" above.
 #[component]
 pub fn EventWebhooksCard() -> impl IntoView {
-    let i18n = use_i18n();
     let changed = RwSignal::new(0u32);
     let list = Resource::new(move || changed.get(), |_| list_event_webhooks());
     let editing = RwSignal::new(None::<Draft>);
@@ -441,7 +440,7 @@ pub fn EventWebhooksCard() -> impl IntoView {
             changed.update(|n| *n += 1);
         }
     });
-    let add = move |_| {
+    let add = move || {
         editing.set(Some(Draft {
             enabled: true,
             ..Draft::default()
@@ -449,11 +448,7 @@ pub fn EventWebhooksCard() -> impl IntoView {
     };
     view! {
         <div class="card" id="event-webhooks">
-            <div class="card-head">
-                <h2>{i18n.t(Key::EventWebhooks)}</h2>
-                <button class="btn btn-secondary btn-sm" on:click=add>{i18n.t(Key::AddWebhook)}</button>
-            </div>
-            <p class="field-hint">{i18n.t(Key::EventWebhooksHint)}</p>
+            <TargetsHead title=Key::EventWebhooks hint=Key::EventWebhooksHint add_label=Key::AddWebhook on_add=add />
             <FormError message=delete_error />
             <Transition fallback=|| view! { <PageLoading /> }>
                 {move || Suspend::new(async move {
@@ -667,7 +662,7 @@ pub fn NotificationTargetsCard() -> impl IntoView {
             changed.update(|n| *n += 1);
         }
     });
-    let add = move |_| {
+    let add = move || {
         editing.set(Some(TargetDraft {
             id: None,
             name: String::new(),
@@ -679,11 +674,7 @@ pub fn NotificationTargetsCard() -> impl IntoView {
     };
     view! {
         <div class="card" id="notification-targets">
-            <div class="card-head">
-                <h2>{i18n.t(Key::NotificationTargets)}</h2>
-                <button class="btn btn-secondary btn-sm" on:click=add>{i18n.t(Key::AddTarget)}</button>
-            </div>
-            <p class="field-hint">{i18n.t(Key::NotificationTargetsHint)}</p>
+            <TargetsHead title=Key::NotificationTargets hint=Key::NotificationTargetsHint add_label=Key::AddTarget on_add=add />
             {errors.map(|e| view! { <FormError message=e /> })}
             <Transition fallback=|| view! { <PageLoading /> }>
                 {move || Suspend::new(async move {
@@ -902,5 +893,23 @@ fn TargetFormButtons(
                 {move || if pending.get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
             </button>
         </div>
+    }
+}
+
+/// The head of a list of targets: title, "add" button, what it is for.
+#[component]
+fn TargetsHead(
+    title: Key,
+    hint: Key,
+    add_label: Key,
+    on_add: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="card-head">
+            <h2>{i18n.t(title)}</h2>
+            <button class="btn btn-secondary btn-sm" on:click=move |_| on_add()>{i18n.t(add_label)}</button>
+        </div>
+        <p class="field-hint">{i18n.t(hint)}</p>
     }
 }

@@ -53,14 +53,7 @@ impl OutcomeWriter {
 }
 
 async fn run(db: Db, backend: Backend, checks: HealthChecks, mut jobs: mpsc::Receiver<Job>) {
-    while let Some(first) = jobs.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+    while let Some(batch) = crate::backend::batch::next_batch(&mut jobs, MAX_BATCH).await {
         let rows: Vec<(&str, &AttemptOutcome)> =
             batch.iter().map(|j| (j.id.as_str(), &j.outcome)).collect();
         match store::record_attempts(&db, backend, &checks, &rows).await {
