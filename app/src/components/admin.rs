@@ -35,6 +35,7 @@ pub fn UsersPage() -> impl IntoView {
     let set_role = ServerAction::<AdminSetRole>::new();
     let delete = ServerAction::<AdminDeleteUser>::new();
     let add = ServerAction::<AdminAddUser>::new();
+    let add_pending = add.pending();
     // Refetch after our own changes and whenever the server says the user
     // list changed (someone signed up, another admin edited).
     let users = Resource::new(
@@ -120,7 +121,7 @@ pub fn UsersPage() -> impl IntoView {
                         <RoleSelect name="role" current=Role::User />
                     </label>
                     <button type="submit" class="btn btn-primary" disabled=add.pending()>
-                        {move || if add.pending().get() { i18n.now(Key::Working) } else { i18n.now(Key::CreateAccount) }}
+                        {move || if add_pending.get() { i18n.now(Key::Working) } else { i18n.now(Key::CreateAccount) }}
                     </button>
                 </ActionForm>
             </div>
@@ -235,6 +236,7 @@ fn GeneralSettingsForm(initial: AdminSettings) -> impl IntoView {
     let default_role = RwSignal::new(initial.default_user_role);
     let user_webhooks = RwSignal::new(initial.enable_user_webhooks);
     let save = ServerAction::<AdminSaveSettings>::new();
+    let save_pending = save.pending();
     let error = action_error(save.value());
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
     // The session carries the feature switches the rest of the UI reads.
@@ -311,7 +313,7 @@ fn GeneralSettingsForm(initial: AdminSettings) -> impl IntoView {
                     <span class="saved" role="status">{i18n.t(Key::Saved)}</span>
                 </Show>
                 <button type="submit" class="btn btn-primary" disabled=save.pending()>
-                    {move || if save.pending().get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
+                    {move || if save_pending.get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
                 </button>
             </div>
         </form>

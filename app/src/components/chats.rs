@@ -60,11 +60,15 @@ pub fn NewChatPage() -> impl IntoView {
             navigate(&format!("/c/{}", chat.id), Default::default());
         }
     });
+    // One memo for the component's life: an action's `pending()` called
+    // again inside a closure makes a new memo each time, and panics if a
+    // re-render has disposed the action meanwhile.
+    let starting = start.pending();
     let prompt = RwSignal::new(String::new());
     let model = RwSignal::new(String::new());
     let send = move || {
         let text = prompt.get_untracked();
-        if text.trim().is_empty() || start.pending().get_untracked() {
+        if text.trim().is_empty() || starting.get_untracked() {
             return;
         }
         start.dispatch(StartChat {
@@ -90,8 +94,8 @@ pub fn NewChatPage() -> impl IntoView {
                 <PromptInput prompt on_send=Callback::new(move |_| send()) />
                 <div class="prompt-actions">
                     <span class="muted small">{i18n.t(Key::SendHint)}</span>
-                    <button type="submit" class="btn btn-primary" data-testid="send" disabled=move || start.pending().get()>
-                        {move || if start.pending().get() { i18n.now(Key::Working) } else { i18n.now(Key::Send) }}
+                    <button type="submit" class="btn btn-primary" data-testid="send" disabled=move || starting.get()>
+                        {move || if starting.get() { i18n.now(Key::Working) } else { i18n.now(Key::Send) }}
                     </button>
                 </div>
             </form>
@@ -370,10 +374,12 @@ fn ChatComposer(
             });
         }
     });
-    let busy = move || streaming.get() || send.pending().get();
+    // One memo for the component's life (see `NewChatPage`).
+    let sending = send.pending();
+    let busy = move || streaming.get() || sending.get();
     let submit = move || {
         let text = prompt.get_untracked();
-        if text.trim().is_empty() || streaming.get_untracked() || send.pending().get_untracked() {
+        if text.trim().is_empty() || streaming.get_untracked() || sending.get_untracked() {
             return;
         }
         send.dispatch(SendChatPrompt {

@@ -40,6 +40,7 @@ fn WebhookForm(initial: WebhookTargetView) -> impl IntoView {
     let current = RwSignal::new(initial.clone());
     let url = RwSignal::new(initial.url.clone());
     let save_url = ServerAction::<AdminSaveWebhookUrl>::new();
+    let save_url_pending = save_url.pending();
     let url_error = action_error(save_url.value());
     let url_saved = move || matches!(save_url.value().get(), Some(Ok(_)));
     Effect::new(move |_| {
@@ -69,7 +70,7 @@ fn WebhookForm(initial: WebhookTargetView) -> impl IntoView {
                             on:input=move |ev| url.set(event_target_value(&ev))
                         />
                         <button type="submit" class="btn btn-primary" disabled=save_url.pending()>
-                            {move || if save_url.pending().get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
+                            {move || if save_url_pending.get() { i18n.now(Key::Saving) } else { i18n.now(Key::Save) }}
                         </button>
                     </div>
                     <span class="field-hint">{i18n.t(Key::WebhookUrlHint)}</span>
