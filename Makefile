@@ -25,7 +25,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 # Installing the tools compiles them: keep that quick on small machines.
 TOOL_BUILD_ENV := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
-.PHONY: run dev test setup tools browser-deps build build-dev test-rust test-rust-postgres test-e2e bench bench-postgres fmt lint clean
+.PHONY: run dev test setup tools browser-deps build build-dev test-rust layers test-rust-postgres test-e2e bench bench-postgres fmt lint clean
 
 run: build
 	@echo "Parley: http://127.0.0.1:3000"
@@ -74,9 +74,16 @@ build-dev: tools
 test: tools browser-deps build test-rust test-rust-postgres test-e2e
 	@echo "make test: all suites passed"
 
-test-rust:
+test-rust: layers
+	cargo test -p parley-model
+	cargo test -p parley-core
 	cargo test -p app --features ssr
 	cargo test -p server
+
+# The domain and the shared vocabulary depend on no web framework
+# (ARCHITECTURE.md): fails when leptos or axum enters their trees.
+layers:
+	scripts/check-layers.sh
 
 # The same server suite against a throwaway PostgreSQL cluster, when
 # PostgreSQL's server binaries are installed (.ci/run installs them).
@@ -112,6 +119,9 @@ fmt:
 
 lint:
 	cargo fmt --all -- --check
+	cargo clippy -p parley-model --all-targets -- -D warnings
+	cargo clippy -p parley-core --all-targets -- -D warnings
+	cargo clippy -p parley-model --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

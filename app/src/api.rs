@@ -18,9 +18,9 @@ pub mod ctx {
     use leptos::prelude::*;
     use std::net::{IpAddr, SocketAddr};
 
-    use crate::backend::{sessions, AppState};
     use crate::error::AppError;
     use crate::model::{Role, User};
+    use parley_core::{sessions, AppState};
 
     pub fn state() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| {
@@ -44,8 +44,8 @@ pub mod ctx {
     }
 
     pub async fn caller(state: &AppState) -> Result<Option<User>, AppError> {
-        match sessions::token_from_headers(&headers()) {
-            Some(token) => sessions::user_for_token(&state.db, &token).await,
+        match crate::edge::token_from_headers(&headers()) {
+            Some(token) => Ok(sessions::user_for_token(&state.db, &token).await?),
             None => Ok(None),
         }
     }
@@ -53,7 +53,7 @@ pub mod ctx {
     /// The caller, who must have at least `min` (`User` admits admins too).
     pub async fn require(state: &AppState, min: Role) -> Result<User, AppError> {
         let user = caller(state).await?.ok_or(AppError::Unauthorized)?;
-        sessions::require_role(user, min)
+        Ok(sessions::require_role(user, min)?)
     }
 
     /// Passes a result through, setting the HTTP status of an error.
@@ -96,29 +96,32 @@ pub mod ctx {
     }
 
     pub fn webhook_base(state: &AppState) -> String {
-        use crate::backend::channel_webhooks::{base_url, request_origin};
+        use crate::edge::request_origin;
+        use parley_core::channel_webhooks::base_url;
         base_url(state, request_origin(&headers()).as_deref())
     }
 
     pub async fn start_session(state: &AppState, user: &User) -> Result<(), AppError> {
         let token = sessions::create(&state.db, &user.id, sessions::SessionKind::Browser).await?;
-        set_cookie(&sessions::session_cookie(&token, state.env.secure_cookies));
+        set_cookie(&crate::edge::session_cookie(
+            &token,
+            state.env.secure_cookies,
+        ));
         Ok(())
     }
 }
 
 #[server(prefix = "/api/fn", endpoint = "session")]
 pub async fn get_session_info() -> Result<SessionInfo, AppError> {
-    use crate::backend::sessions;
     ctx::respond(
         async {
             let state = ctx::state()?;
             let user = ctx::caller(&state).await?;
             let locale =
-                sessions::locale_for(user.as_ref(), &ctx::headers(), state.env.default_locale);
+                crate::edge::locale_for(user.as_ref(), &ctx::headers(), state.env.default_locale);
             Ok(SessionInfo {
                 signup_enabled: state.config.enable_signup().await?
-                    || crate::backend::accounts::user_count(&state.db).await? == 0,
+                    || parley_core::accounts::user_count(&state.db).await? == 0,
                 user_webhooks_enabled: state.config.enable_user_webhooks().await?,
                 user,
                 locale,
@@ -130,7 +133,7 @@ pub async fn get_session_info() -> Result<SessionInfo, AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AppError> {
-    use crate::backend::accounts::{create_account, Creator, NewAccount};
+    use parley_core::accounts::{create_account, Creator, NewAccount};
     ctx::respond(
         async {
             let state = ctx::state()?;
@@ -155,7 +158,7 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
 
 #[server(prefix = "/api/fn", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    use crate::backend::accounts::verify_credentials;
+    use parley_core::accounts::verify_credentials;
     ctx::respond(
         async {
             let state = ctx::state()?;
@@ -171,14 +174,13 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::backend::sessions;
     ctx::respond(
         async {
             let state = ctx::state()?;
-            if let Some(token) = sessions::token_from_headers(&ctx::headers()) {
-                crate::backend::accounts::sign_out(&state, &token).await?;
+            if let Some(token) = crate::edge::token_from_headers(&ctx::headers()) {
+                parley_core::accounts::sign_out(&state, &token).await?;
             }
-            ctx::set_cookie(&sessions::clear_session_cookie(state.env.secure_cookies));
+            ctx::set_cookie(&crate::edge::clear_session_cookie(state.env.secure_cookies));
             leptos_axum::redirect("/signin");
             Ok(())
         }
@@ -188,14 +190,17 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "set_locale")]
 pub async fn set_locale(locale: Locale) -> Result<(), AppError> {
-    use crate::backend::{accounts, sessions};
+    use parley_core::accounts;
     ctx::respond(
         async {
             let state = ctx::state()?;
             if let Some(user) = ctx::caller(&state).await? {
                 accounts::set_locale(&state.db, &user.id, locale).await?;
             }
-            ctx::set_cookie(&sessions::locale_cookie(locale, state.env.secure_cookies));
+            ctx::set_cookie(&crate::edge::locale_cookie(
+                locale,
+                state.env.secure_cookies,
+            ));
             Ok(())
         }
         .await,
@@ -205,7 +210,7 @@ pub async fn set_locale(locale: Locale) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "admin_list_users")]
 pub async fn admin_list_users() -> Result<Vec<User>, AppError> {
     ctx::as_caller(Role::Admin, |state, _| async move {
-        crate::backend::accounts::list_users(&state.db).await
+        Ok(parley_core::accounts::list_users(&state.db).await?)
     })
     .await
 }
@@ -217,9 +222,9 @@ pub async fn admin_add_user(
     password: String,
     role: Role,
 ) -> Result<User, AppError> {
-    use crate::backend::accounts::{create_account, Creator, NewAccount};
+    use parley_core::accounts::{create_account, Creator, NewAccount};
     ctx::as_caller(Role::Admin, |state, _| async move {
-        create_account(
+        Ok(create_account(
             &state,
             NewAccount {
                 name,
@@ -228,7 +233,7 @@ pub async fn admin_add_user(
             },
             Creator::Admin(role),
         )
-        .await
+        .await?)
     })
     .await
 }
@@ -239,7 +244,7 @@ pub async fn admin_set_role(user_id: String, role: Role) -> Result<User, AppErro
         async {
             let state = ctx::state()?;
             let admin = ctx::require(&state, Role::Admin).await?;
-            crate::backend::accounts::set_role(&state, &admin, &user_id, role).await
+            Ok(parley_core::accounts::set_role(&state, &admin, &user_id, role).await?)
         }
         .await,
     )
@@ -251,7 +256,7 @@ pub async fn admin_delete_user(user_id: String) -> Result<(), AppError> {
         async {
             let state = ctx::state()?;
             let admin = ctx::require(&state, Role::Admin).await?;
-            crate::backend::accounts::delete_user(&state, &admin, &user_id).await
+            Ok(parley_core::accounts::delete_user(&state, &admin, &user_id).await?)
         }
         .await,
     )
@@ -260,7 +265,7 @@ pub async fn admin_delete_user(user_id: String) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "admin_get_settings")]
 pub async fn admin_get_settings() -> Result<AdminSettings, AppError> {
     ctx::as_caller(Role::Admin, |state, _| async move {
-        state.config.admin_settings().await
+        Ok(state.config.admin_settings().await?)
     })
     .await
 }
@@ -269,7 +274,7 @@ pub async fn admin_get_settings() -> Result<AdminSettings, AppError> {
 pub async fn admin_save_settings(settings: AdminSettings) -> Result<AdminSettings, AppError> {
     ctx::as_caller(Role::Admin, |state, _| async move {
         state.config.save_admin_settings(&settings).await?;
-        state.config.admin_settings().await
+        Ok(state.config.admin_settings().await?)
     })
     .await
 }
@@ -279,17 +284,17 @@ pub async fn admin_save_settings(settings: AdminSettings) -> Result<AdminSetting
 #[server(prefix = "/api/fn", endpoint = "admin_get_webhook")]
 pub async fn admin_get_webhook() -> Result<WebhookTargetView, AppError> {
     ctx::as_caller(Role::Admin, |state, _| async move {
-        crate::backend::webhooks::admin::view(&state).await
+        Ok(parley_core::webhooks::admin::view(&state).await?)
     })
     .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_save_webhook_url")]
 pub async fn admin_save_webhook_url(url: String) -> Result<WebhookTargetView, AppError> {
-    use crate::backend::webhooks::admin;
+    use parley_core::webhooks::admin;
     ctx::as_caller(Role::Admin, |state, _| async move {
         admin::save_url(&state, &url).await?;
-        admin::view(&state).await
+        Ok(admin::view(&state).await?)
     })
     .await
 }
@@ -300,12 +305,9 @@ pub async fn admin_save_webhook_url(url: String) -> Result<WebhookTargetView, Ap
 #[server(prefix = "/api/fn", endpoint = "list_event_catalog")]
 pub async fn list_event_catalog() -> Result<Vec<EventDescription>, AppError> {
     ctx::as_caller(Role::Admin, |state, user| async move {
-        let locale = crate::backend::sessions::locale_for(
-            Some(&user),
-            &ctx::headers(),
-            state.env.default_locale,
-        );
-        Ok(crate::backend::events::CATALOG
+        let locale =
+            crate::edge::locale_for(Some(&user), &ctx::headers(), state.env.default_locale);
+        Ok(parley_core::events::CATALOG
             .iter()
             .map(|e| EventDescription {
                 name: e.name.to_string(),
@@ -319,7 +321,7 @@ pub async fn list_event_catalog() -> Result<Vec<EventDescription>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "list_event_webhooks")]
 pub async fn list_event_webhooks() -> Result<Vec<EventWebhook>, AppError> {
     ctx::as_caller(Role::Admin, |state, _| async move {
-        crate::backend::webhooks::admin::list_event_webhooks(&state).await
+        Ok(parley_core::webhooks::admin::list_event_webhooks(&state).await?)
     })
     .await
 }
@@ -333,7 +335,7 @@ pub async fn save_event_webhook(
     enabled: bool,
     events: Vec<String>,
 ) -> Result<EventWebhook, AppError> {
-    use crate::backend::webhooks::admin::{self, EventWebhookInput};
+    use parley_core::webhooks::admin::{self, EventWebhookInput};
     ctx::as_caller(Role::Admin, |state, _| async move {
         let input = EventWebhookInput {
             name,
@@ -341,10 +343,10 @@ pub async fn save_event_webhook(
             enabled,
             events,
         };
-        match id.filter(|i| !i.is_empty()) {
+        Ok(match id.filter(|i| !i.is_empty()) {
             Some(id) => admin::update_event_webhook(&state, &id, &input).await,
             None => admin::create_event_webhook(&state, &input).await,
-        }
+        }?)
     })
     .await
 }
@@ -352,7 +354,7 @@ pub async fn save_event_webhook(
 #[server(prefix = "/api/fn", endpoint = "delete_event_webhook")]
 pub async fn delete_event_webhook(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::Admin, |state, _| async move {
-        crate::backend::webhooks::admin::delete_event_webhook(&state, &id).await
+        Ok(parley_core::webhooks::admin::delete_event_webhook(&state, &id).await?)
     })
     .await
 }
@@ -362,7 +364,7 @@ pub async fn delete_event_webhook(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "list_notification_targets")]
 pub async fn list_notification_targets() -> Result<Vec<NotificationTarget>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::webhooks::user::list_targets(&state, &user).await
+        Ok(parley_core::webhooks::user::list_targets(&state, &user).await?)
     })
     .await
 }
@@ -377,7 +379,7 @@ pub async fn save_notification_target(
     events: Vec<String>,
     mode: NotifyMode,
 ) -> Result<NotificationTarget, AppError> {
-    use crate::backend::webhooks::user::{self, NotificationTargetInput};
+    use parley_core::webhooks::user::{self, NotificationTargetInput};
     ctx::as_caller(Role::User, |state, caller| async move {
         let input = NotificationTargetInput {
             name,
@@ -386,10 +388,10 @@ pub async fn save_notification_target(
             events,
             mode,
         };
-        match id.filter(|i| !i.is_empty()) {
+        Ok(match id.filter(|i| !i.is_empty()) {
             Some(id) => user::update_target(&state, &caller, &id, &input).await,
             None => user::create_target(&state, &caller, &input).await,
-        }
+        }?)
     })
     .await
 }
@@ -397,7 +399,7 @@ pub async fn save_notification_target(
 #[server(prefix = "/api/fn", endpoint = "delete_notification_target")]
 pub async fn delete_notification_target(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::webhooks::user::delete_target(&state, &user, &id).await
+        Ok(parley_core::webhooks::user::delete_target(&state, &user, &id).await?)
     })
     .await
 }
@@ -405,7 +407,7 @@ pub async fn delete_notification_target(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "make_default_notification_target")]
 pub async fn make_default_notification_target(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::webhooks::user::make_default(&state, &user, &id).await
+        Ok(parley_core::webhooks::user::make_default(&state, &user, &id).await?)
     })
     .await
 }
@@ -413,7 +415,7 @@ pub async fn make_default_notification_target(id: String) -> Result<(), AppError
 #[server(prefix = "/api/fn", endpoint = "test_notification_target")]
 pub async fn test_notification_target(id: String) -> Result<String, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::webhooks::user::test_target(&state, &user, &id).await
+        Ok(parley_core::webhooks::user::test_target(&state, &user, &id).await?)
     })
     .await
 }
@@ -423,18 +425,18 @@ pub async fn test_notification_target(id: String) -> Result<String, AppError> {
 /// switched off).
 #[cfg(feature = "ssr")]
 async fn credential_target(
-    state: &crate::backend::AppState,
+    state: &parley_core::AppState,
     scope: LogScope,
 ) -> Result<String, AppError> {
-    use crate::backend::webhooks::targets;
+    use parley_core::webhooks::targets;
     match scope {
         LogScope::Admin => {
             let target = log_target(state, scope).await?;
-            targets::ensure_default(&state.db, &target).await
+            Ok(targets::ensure_default(&state.db, &target).await?)
         }
         LogScope::Mine => {
             let user = ctx::require(state, Role::User).await?;
-            crate::backend::webhooks::user::own_target(state, &user).await
+            Ok(parley_core::webhooks::user::own_target(state, &user).await?)
         }
     }
 }
@@ -446,7 +448,7 @@ pub async fn regenerate_webhook_secret(scope: LogScope) -> Result<String, AppErr
         async {
             let state = ctx::state()?;
             let target = credential_target(&state, scope).await?;
-            crate::backend::webhooks::credentials::regenerate_secret(&state, &target).await
+            Ok(parley_core::webhooks::credentials::regenerate_secret(&state, &target).await?)
         }
         .await,
     )
@@ -454,13 +456,13 @@ pub async fn regenerate_webhook_secret(scope: LogScope) -> Result<String, AppErr
 
 #[server(prefix = "/api/fn", endpoint = "remove_webhook_secret")]
 pub async fn remove_webhook_secret(scope: LogScope) -> Result<TargetSecurity, AppError> {
-    use crate::backend::webhooks::credentials;
+    use parley_core::webhooks::credentials;
     ctx::respond(
         async {
             let state = ctx::state()?;
             let target = credential_target(&state, scope).await?;
             credentials::clear_secret(&state, &target).await?;
-            credentials::security(&state, &target).await
+            Ok(credentials::security(&state, &target).await?)
         }
         .await,
     )
@@ -475,7 +477,7 @@ pub async fn save_webhook_headers(
         async {
             let state = ctx::state()?;
             let target = credential_target(&state, scope).await?;
-            crate::backend::webhooks::credentials::save_headers(&state, &target, headers).await
+            Ok(parley_core::webhooks::credentials::save_headers(&state, &target, headers).await?)
         }
         .await,
     )
@@ -486,7 +488,7 @@ pub async fn save_webhook_headers(
 #[server(prefix = "/api/fn", endpoint = "list_channels")]
 pub async fn list_channels() -> Result<Vec<Channel>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::channels::list_for(&state.db, &user).await
+        Ok(parley_core::channels::list_for(&state.db, &user).await?)
     })
     .await
 }
@@ -494,7 +496,7 @@ pub async fn list_channels() -> Result<Vec<Channel>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "create_channel")]
 pub async fn create_channel(name: String, description: String) -> Result<Channel, AppError> {
     ctx::as_caller(Role::Admin, |state, user| async move {
-        crate::backend::channels::create(&state, &user, &name, &description).await
+        Ok(parley_core::channels::create(&state, &user, &name, &description).await?)
     })
     .await
 }
@@ -502,7 +504,7 @@ pub async fn create_channel(name: String, description: String) -> Result<Channel
 #[server(prefix = "/api/fn", endpoint = "get_channel")]
 pub async fn get_channel(channel_id: String) -> Result<Channel, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::channels::get(&state.db, &user, &channel_id).await
+        Ok(parley_core::channels::get(&state.db, &user, &channel_id).await?)
     })
     .await
 }
@@ -512,7 +514,7 @@ pub async fn get_channel(channel_id: String) -> Result<Channel, AppError> {
 #[server(prefix = "/api/fn", endpoint = "channel_page")]
 pub async fn channel_page(channel_id: String) -> Result<(Channel, Vec<ChannelMessage>), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        use crate::backend::channels;
+        use parley_core::channels;
         let channel = channels::get(&state.db, &user, &channel_id).await?;
         let page = channels::HistoryPage::newest(CHANNEL_PAGE);
         let messages = channels::messages(&state.db, &user, &channel_id, &page, false).await?;
@@ -532,12 +534,12 @@ pub async fn channel_messages(
     before: Option<String>,
 ) -> Result<Vec<ChannelMessage>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        let page = crate::backend::channels::HistoryPage {
+        let page = parley_core::channels::HistoryPage {
             limit: CHANNEL_PAGE,
             skip: 0,
             before: before.filter(|b| !b.is_empty()),
         };
-        crate::backend::channels::messages(&state.db, &user, &channel_id, &page, false).await
+        Ok(parley_core::channels::messages(&state.db, &user, &channel_id, &page, false).await?)
     })
     .await
 }
@@ -548,7 +550,7 @@ pub async fn post_channel_message(
     content: String,
 ) -> Result<ChannelMessage, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::channels::post_as_user(&state, &user, &channel_id, &content).await
+        Ok(parley_core::channels::post_as_user(&state, &user, &channel_id, &content).await?)
     })
     .await
 }
@@ -556,7 +558,7 @@ pub async fn post_channel_message(
 #[server(prefix = "/api/fn", endpoint = "channel_members")]
 pub async fn channel_members(channel_id: String) -> Result<Vec<ChannelMember>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::channels::members(&state.db, &user, &channel_id).await
+        Ok(parley_core::channels::members(&state.db, &user, &channel_id).await?)
     })
     .await
 }
@@ -568,7 +570,7 @@ pub async fn set_channel_member(
     role: ChannelRole,
 ) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::channels::set_member(&state, &user, &channel_id, &email, role).await
+        Ok(parley_core::channels::set_member(&state, &user, &channel_id, &email, role).await?)
     })
     .await
 }
@@ -576,7 +578,7 @@ pub async fn set_channel_member(
 #[server(prefix = "/api/fn", endpoint = "remove_channel_member")]
 pub async fn remove_channel_member(channel_id: String, user_id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::channels::remove_member(&state, &user, &channel_id, &user_id).await
+        Ok(parley_core::channels::remove_member(&state, &user, &channel_id, &user_id).await?)
     })
     .await
 }
@@ -584,22 +586,22 @@ pub async fn remove_channel_member(channel_id: String, user_id: String) -> Resul
 #[server(prefix = "/api/fn", endpoint = "channel_webhooks")]
 pub async fn channel_webhooks(channel_id: String) -> Result<Vec<ChannelWebhook>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::channel_webhooks::list(
+        Ok(parley_core::channel_webhooks::list(
             &state,
             &user,
             &channel_id,
             &ctx::webhook_base(&state),
         )
-        .await
+        .await?)
     })
     .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "create_channel_webhook")]
 pub async fn create_channel_webhook(channel_id: String) -> Result<ChannelWebhook, AppError> {
-    use crate::backend::channel_webhooks::{create, DEFAULT_NAME};
+    use parley_core::channel_webhooks::{create, DEFAULT_NAME};
     ctx::as_caller(Role::User, |state, user| async move {
-        create(
+        Ok(create(
             &state,
             &user,
             &channel_id,
@@ -607,7 +609,7 @@ pub async fn create_channel_webhook(channel_id: String) -> Result<ChannelWebhook
             None,
             &ctx::webhook_base(&state),
         )
-        .await
+        .await?)
     })
     .await
 }
@@ -620,7 +622,7 @@ pub async fn update_channel_webhook(
 ) -> Result<ChannelWebhook, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         let base = ctx::webhook_base(&state);
-        crate::backend::channel_webhooks::update(
+        Ok(parley_core::channel_webhooks::update(
             &state,
             &user,
             &channel_id,
@@ -629,7 +631,7 @@ pub async fn update_channel_webhook(
             None,
             &base,
         )
-        .await
+        .await?)
     })
     .await
 }
@@ -643,7 +645,7 @@ pub async fn set_channel_webhook_github_secret(
 ) -> Result<ChannelWebhook, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         let base = ctx::webhook_base(&state);
-        crate::backend::channel_webhooks::set_github_secret(
+        Ok(parley_core::channel_webhooks::set_github_secret(
             &state,
             &user,
             &channel_id,
@@ -651,7 +653,7 @@ pub async fn set_channel_webhook_github_secret(
             &secret,
             &base,
         )
-        .await
+        .await?)
     })
     .await
 }
@@ -663,8 +665,14 @@ pub async fn regenerate_channel_webhook(
 ) -> Result<ChannelWebhook, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         let base = ctx::webhook_base(&state);
-        crate::backend::channel_webhooks::regenerate(&state, &user, &channel_id, &webhook_id, &base)
-            .await
+        Ok(parley_core::channel_webhooks::regenerate(
+            &state,
+            &user,
+            &channel_id,
+            &webhook_id,
+            &base,
+        )
+        .await?)
     })
     .await
 }
@@ -675,7 +683,7 @@ pub async fn delete_channel_webhook(
     webhook_id: String,
 ) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::channel_webhooks::delete(&state, &user, &channel_id, &webhook_id).await
+        Ok(parley_core::channel_webhooks::delete(&state, &user, &channel_id, &webhook_id).await?)
     })
     .await
 }
@@ -685,7 +693,7 @@ pub async fn delete_channel_webhook(
 #[server(prefix = "/api/fn", endpoint = "list_api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::api_keys::list(&state.db, &user).await
+        Ok(parley_core::api_keys::list(&state.db, &user).await?)
     })
     .await
 }
@@ -694,9 +702,9 @@ pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "create_api_key")]
 pub async fn create_api_key(name: String) -> Result<String, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::api_keys::create(&state, &user, &name)
+        Ok(parley_core::api_keys::create(&state, &user, &name)
             .await
-            .map(|(_, secret)| secret)
+            .map(|(_, secret)| secret)?)
     })
     .await
 }
@@ -704,7 +712,7 @@ pub async fn create_api_key(name: String) -> Result<String, AppError> {
 #[server(prefix = "/api/fn", endpoint = "delete_api_key")]
 pub async fn delete_api_key(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::api_keys::delete(&state, &user, &id).await?;
+        parley_core::api_keys::delete(&state, &user, &id).await?;
         // A socket opened with the key re-checks it and closes.
         state
             .hub
@@ -719,7 +727,7 @@ pub async fn delete_api_key(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "get_user_webhook")]
 pub async fn get_user_webhook() -> Result<UserWebhookView, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::webhooks::user::view(&state, &user).await
+        Ok(parley_core::webhooks::user::view(&state, &user).await?)
     })
     .await
 }
@@ -727,17 +735,17 @@ pub async fn get_user_webhook() -> Result<UserWebhookView, AppError> {
 #[server(prefix = "/api/fn", endpoint = "save_user_webhook")]
 pub async fn save_user_webhook(url: String, mode: NotifyMode) -> Result<UserWebhookView, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::webhooks::user::save(&state, &user, &url, mode).await
+        Ok(parley_core::webhooks::user::save(&state, &user, &url, mode).await?)
     })
     .await
 }
 
 #[cfg(feature = "ssr")]
 async fn log_target(
-    state: &crate::backend::AppState,
+    state: &parley_core::AppState,
     scope: LogScope,
-) -> Result<crate::backend::webhooks::store::Target, AppError> {
-    use crate::backend::webhooks::store::Target;
+) -> Result<parley_core::webhooks::store::Target, AppError> {
+    use parley_core::webhooks::store::Target;
     Ok(match scope {
         LogScope::Admin => {
             ctx::require(state, Role::Admin).await?;
@@ -753,7 +761,7 @@ pub async fn list_deliveries(scope: LogScope) -> Result<Vec<Delivery>, AppError>
         async {
             let state = ctx::state()?;
             let target = log_target(&state, scope).await?;
-            crate::backend::webhooks::store::list(&state.db, &target, 50).await
+            Ok(parley_core::webhooks::store::list(&state.db, &target, 50).await?)
         }
         .await,
     )
@@ -768,12 +776,12 @@ pub async fn send_test_delivery(scope: LogScope) -> Result<String, AppError> {
                 LogScope::Admin => {
                     let admin = ctx::require(&state, Role::Admin).await?;
                     state.manual_deliveries.check(&admin.id)?;
-                    crate::backend::webhooks::admin::send_test(&state).await
+                    Ok(parley_core::webhooks::admin::send_test(&state).await?)
                 }
                 LogScope::Mine => {
                     let user = ctx::require(&state, Role::User).await?;
                     state.manual_deliveries.check(&user.id)?;
-                    crate::backend::webhooks::user::send_test(&state, &user).await
+                    Ok(parley_core::webhooks::user::send_test(&state, &user).await?)
                 }
             }
         }
@@ -789,7 +797,7 @@ pub async fn redeliver_delivery(scope: LogScope, id: String) -> Result<(), AppEr
             let target = log_target(&state, scope).await?;
             let caller = ctx::require(&state, Role::User).await?;
             state.manual_deliveries.check(&caller.id)?;
-            crate::backend::webhooks::store::redeliver(&state.db, &target, &id).await?;
+            parley_core::webhooks::store::redeliver(&state.db, &target, &id).await?;
             state.deliveries_changed(&target).await;
             Ok(())
         }
@@ -810,7 +818,7 @@ pub async fn list_models() -> Result<ModelList, AppError> {
 #[server(prefix = "/api/fn", endpoint = "list_chats")]
 pub async fn list_chats() -> Result<Vec<ChatSummary>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::chats::list(&state.db, &user).await
+        Ok(parley_core::chats::list(&state.db, &user).await?)
     })
     .await
 }
@@ -818,7 +826,7 @@ pub async fn list_chats() -> Result<Vec<ChatSummary>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "get_chat")]
 pub async fn get_chat(chat_id: String) -> Result<Chat, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::chats::get(&state, &user, &chat_id).await
+        Ok(parley_core::chats::get(&state, &user, &chat_id).await?)
     })
     .await
 }
@@ -828,7 +836,7 @@ pub async fn get_chat(chat_id: String) -> Result<Chat, AppError> {
 pub async fn start_chat(model: String, prompt: String) -> Result<Chat, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         let base = ctx::webhook_base(&state);
-        crate::backend::chats::start(&state, &user, &model, &prompt, &base).await
+        Ok(parley_core::chats::start(&state, &user, &model, &prompt, &base).await?)
     })
     .await
 }
@@ -838,7 +846,7 @@ pub async fn start_chat(model: String, prompt: String) -> Result<Chat, AppError>
 pub async fn send_chat_prompt(chat_id: String, prompt: String) -> Result<Vec<ChatMsg>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         let base = ctx::webhook_base(&state);
-        crate::backend::chats::send(&state, &user, &chat_id, &prompt, &base).await
+        Ok(parley_core::chats::send(&state, &user, &chat_id, &prompt, &base).await?)
     })
     .await
 }
@@ -846,7 +854,7 @@ pub async fn send_chat_prompt(chat_id: String, prompt: String) -> Result<Vec<Cha
 #[server(prefix = "/api/fn", endpoint = "delete_chat")]
 pub async fn delete_chat(chat_id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        crate::backend::chats::delete(&state, &user, &chat_id).await
+        Ok(parley_core::chats::delete(&state, &user, &chat_id).await?)
     })
     .await
 }

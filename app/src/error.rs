@@ -1,5 +1,7 @@
-//! The error type of the app layer. Server functions return it; the REST
-//! layer turns it into `{"detail": …}` with a matching HTTP status.
+//! The error type of the app layer, sent over the wire: server functions
+//! return it and the browser shows it in the reader's language; the REST
+//! layer turns it into `{"detail": …}` with a matching HTTP status. The
+//! domain's `parley_core::Error` becomes one at this edge.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
@@ -84,17 +86,20 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl From<sqlx::Error> for AppError {
-    fn from(err: sqlx::Error) -> Self {
-        tracing::error!(error = %err, "database error");
-        AppError::Internal
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<sqlx::migrate::MigrateError> for AppError {
-    fn from(err: sqlx::migrate::MigrateError) -> Self {
-        tracing::error!(error = %err, "migration error");
-        AppError::Internal
+impl From<parley_core::Error> for AppError {
+    fn from(err: parley_core::Error) -> Self {
+        use parley_core::Error as E;
+        match err {
+            E::Unauthorized => AppError::Unauthorized,
+            E::Forbidden => AppError::Forbidden,
+            E::NotFound => AppError::NotFound,
+            E::InvalidCredentials => AppError::InvalidCredentials,
+            E::EmailTaken => AppError::EmailTaken,
+            E::SignupDisabled => AppError::SignupDisabled,
+            E::RateLimited(secs) => AppError::RateLimited(secs),
+            E::ReplyInProgress => AppError::ReplyInProgress,
+            E::Invalid(message) => AppError::Invalid(message),
+            E::Internal => AppError::Internal,
+        }
     }
 }

@@ -7,11 +7,13 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod i18n;
-pub mod model;
 pub mod session;
 
+/// The types the browser and the server exchange.
+pub use parley_model::model;
+
 #[cfg(feature = "ssr")]
-pub mod backend;
+pub mod edge;
 #[cfg(feature = "hydrate")]
 mod realtime_client;
 

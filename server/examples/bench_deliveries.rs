@@ -10,10 +10,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::backend::env::EnvConfig;
-use app::backend::webhooks::store::{self, NewDelivery, Target};
-use app::backend::webhooks::DeliveryWorker;
-use app::backend::AppState;
+use parley_core::env::EnvConfig;
+use parley_core::webhooks::store::{self, NewDelivery, Target};
+use parley_core::webhooks::DeliveryWorker;
+use parley_core::AppState;
 use serde_json::json;
 
 const EVENTS: usize = 1000;
@@ -84,7 +84,7 @@ async fn enqueue_all(state: &AppState, urls: &[String], events: usize) {
             &mut tx,
             NewDelivery {
                 target: Target::Admin,
-                target_id: app::backend::webhooks::targets::ADMIN_DEFAULT,
+                target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
                 event: "test",
                 url,
                 body: &body,
@@ -166,7 +166,7 @@ async fn main() {
             &mut conn,
             NewDelivery {
                 target: Target::Admin,
-                target_id: app::backend::webhooks::targets::ADMIN_DEFAULT,
+                target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
                 event: "test",
                 url: &url,
                 body: &body,

@@ -6,12 +6,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::backend::accounts::{create_account, Creator, NewAccount};
-use app::backend::env::EnvConfig;
-use app::backend::sessions::{self, SessionKind};
-use app::backend::{channel_webhooks, channels, AppState};
 use app::model::{ChannelRole, Role};
 use futures::StreamExt;
+use parley_core::accounts::{create_account, Creator, NewAccount};
+use parley_core::env::EnvConfig;
+use parley_core::sessions::{self, SessionKind};
+use parley_core::{channel_webhooks, channels, AppState};
 
 const MEMBERS: usize = 50;
 const TABS: usize = 10;

@@ -11,11 +11,12 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::backend::channel_webhooks::{self as hooks, request_origin, IncomingError};
-use app::backend::channels;
-use app::backend::AppState;
+use app::edge::request_origin;
 use app::error::AppError;
 use app::model::{Channel, ChannelMessage, Role};
+use parley_core::channel_webhooks::{self as hooks, IncomingError};
+use parley_core::channels;
+use parley_core::AppState;
 
 use crate::rest::{require, ApiError, ApiJson};
 use crate::ServerState;
@@ -430,7 +431,7 @@ fn incoming_error(err: &IncomingError) -> Response {
 
 /// Discord's message object fields next to Parley's (SPEC C7, C8).
 fn hook_message_json(m: &ChannelMessage) -> Value {
-    use app::backend::webhooks::format::rfc3339;
+    use parley_core::webhooks::format::rfc3339;
     let mut v = message_json(m);
     v["success"] = json!(true);
     v["message_id"] = json!(m.id);
@@ -601,7 +602,7 @@ async fn get_media(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     require(&state, &headers, Role::User).await?;
-    let (content_type, bytes) = app::backend::media::load(&state.db, &id)
+    let (content_type, bytes) = parley_core::media::load(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(image_response(

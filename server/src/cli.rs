@@ -1,12 +1,12 @@
 //! `parley --help`: every setting of SPEC §8, each also read from its
 //! environment variable.
 
-use app::backend::env::EnvConfig;
-use app::backend::webhooks::DeliverySettings;
 use app::i18n::Locale;
 use app::model::Role;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Parser};
+use parley_core::env::EnvConfig;
+use parley_core::webhooks::DeliverySettings;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -100,7 +100,7 @@ pub struct Cli {
 pub struct Schedule(pub Vec<std::time::Duration>);
 
 fn parse_schedule(s: &str) -> Result<Schedule, String> {
-    app::backend::webhooks::worker::parse_schedule(s).map(Schedule)
+    parley_core::webhooks::worker::parse_schedule(s).map(Schedule)
 }
 
 fn parse_default_role(s: &str) -> Result<Role, String> {
@@ -181,7 +181,7 @@ fn load_or_create_secret(dir: &Path) -> std::io::Result<String> {
         }
     }
     std::fs::create_dir_all(dir)?;
-    let key = app::backend::sessions::new_token();
+    let key = parley_core::sessions::new_token();
     // Created 0600 from the first byte: there is no moment when another
     // local user could read it (a chmod after writing leaves one).
     let mut options = std::fs::OpenOptions::new();

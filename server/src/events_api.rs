@@ -7,11 +7,11 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use app::backend::events::CATALOG;
-use app::backend::webhooks::admin::{self, EventWebhookInput};
-use app::backend::webhooks::user::{self, NotificationTargetInput};
-use app::backend::{sessions, AppState};
 use app::model::{EventDescription, EventWebhook, NotificationTarget, Role, NOTIFICATION_EVENTS};
+use parley_core::events::CATALOG;
+use parley_core::webhooks::admin::{self, EventWebhookInput};
+use parley_core::webhooks::user::{self, NotificationTargetInput};
+use parley_core::AppState;
 
 use crate::rest::{require, ApiError, ApiJson};
 use crate::ServerState;
@@ -23,7 +23,7 @@ async fn list_events(
     headers: HeaderMap,
 ) -> Result<Json<Vec<EventDescription>>, ApiError> {
     let user = require(&state, &headers, Role::Admin).await?;
-    let locale = sessions::locale_for(Some(&user), &headers, state.env.default_locale);
+    let locale = app::edge::locale_for(Some(&user), &headers, state.env.default_locale);
     Ok(Json(
         CATALOG
             .iter()
@@ -78,7 +78,7 @@ async fn notification_events(
     headers: HeaderMap,
 ) -> Result<Json<Vec<EventDescription>>, ApiError> {
     let me = require(&state, &headers, Role::User).await?;
-    let locale = sessions::locale_for(Some(&me), &headers, state.env.default_locale);
+    let locale = app::edge::locale_for(Some(&me), &headers, state.env.default_locale);
     Ok(Json(
         CATALOG
             .iter()

@@ -8,8 +8,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use app::backend::sessions;
-use app::backend::AppState;
+use parley_core::AppState;
 
 use crate::rest::ApiError;
 
@@ -128,7 +127,7 @@ pub fn cross_site_refusal(
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .any(|c| sessions::cookie_value(c, sessions::COOKIE_NAME).is_some());
+        .any(|c| app::edge::cookie_value(c, app::edge::COOKIE_NAME).is_some());
     has_cookie.then_some(
         "A request signed in by cookie must come from Parley's own pages (send an Origin header, or use a bearer token).",
     )

@@ -19,8 +19,8 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::catch_panic::CatchPanicLayer;
 
-use app::backend::AppState;
 use app::{shell, App};
+use parley_core::AppState;
 
 /// What axum's handlers can extract: the Leptos options and the app state.
 #[derive(Clone, FromRef)]

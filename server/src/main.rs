@@ -3,7 +3,7 @@ use clap::Parser;
 use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
 
-use app::backend::AppState;
+use parley_core::AppState;
 use parley_server::cli::Cli;
 
 #[tokio::main]
@@ -30,15 +30,15 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    if let Err(err) = app::backend::webhooks::DeliveryWorker::spawn(state.clone()) {
+    if let Err(err) = parley_core::webhooks::DeliveryWorker::spawn(state.clone()) {
         eprintln!("parley: cannot start the webhook sender: {err}");
         std::process::exit(1);
     }
-    if let Err(err) = app::backend::media::MediaFetcher::spawn(state.clone()) {
+    if let Err(err) = parley_core::media::MediaFetcher::spawn(state.clone()) {
         eprintln!("parley: cannot start the image fetcher: {err}");
         std::process::exit(1);
     }
-    app::backend::maintenance::spawn(state.clone());
+    parley_core::maintenance::spawn(state.clone());
     let app = parley_server::router(state, parley_server::leptos_options(addr));
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,

@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::net::SocketAddr;
 
-use app::backend::accounts::{self, Creator, NewAccount};
-use app::backend::sessions::{self, SessionKind};
-use app::backend::AppState;
 use app::error::AppError;
 use app::model::{Role, User};
+use parley_core::accounts::{self, Creator, NewAccount};
+use parley_core::sessions::{self, SessionKind};
+use parley_core::AppState;
 
 use crate::ServerState;
 
@@ -63,7 +63,7 @@ pub async fn languages(
         && !path.rsplit('/').next().unwrap_or_default().contains('.');
     if is_page {
         let user = caller_if_any(&state, req.headers()).await;
-        let locale = sessions::locale_for(user.as_ref(), req.headers(), state.env.default_locale);
+        let locale = app::edge::locale_for(user.as_ref(), req.headers(), state.env.default_locale);
         req.extensions_mut()
             .insert(app::i18n::RequestLocale(locale));
     }
@@ -84,7 +84,7 @@ pub async fn languages(
         return res;
     };
     let user = caller_if_any(&state, &headers).await;
-    let locale = sessions::locale_for(user.as_ref(), &headers, state.env.default_locale);
+    let locale = app::edge::locale_for(user.as_ref(), &headers, state.env.default_locale);
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     let body = json!({ "detail": err.localized(locale) }).to_string();
@@ -93,7 +93,7 @@ pub async fn languages(
 
 /// The signed-in caller, if the request names one (errors count as none).
 async fn caller_if_any(state: &AppState, headers: &HeaderMap) -> Option<User> {
-    let token = sessions::token_from_headers(headers)?;
+    let token = app::edge::token_from_headers(headers)?;
     sessions::user_for_token(&state.db, &token)
         .await
         .ok()
@@ -114,6 +114,12 @@ impl From<AppError> for ApiError {
             retry_after,
             source: Some(err),
         }
+    }
+}
+
+impl From<parley_core::Error> for ApiError {
+    fn from(err: parley_core::Error) -> Self {
+        AppError::from(err).into()
     }
 }
 
@@ -154,7 +160,7 @@ where
 /// The signed-in caller of a REST request, with at least `Role::User`
 /// unless a handler asks for less.
 pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
-    let token = sessions::token_from_headers(headers).ok_or(AppError::Unauthorized)?;
+    let token = app::edge::token_from_headers(headers).ok_or(AppError::Unauthorized)?;
     Ok(sessions::user_for_token(&state.db, &token)
         .await?
         .ok_or(AppError::Unauthorized)?)
@@ -258,7 +264,7 @@ async fn signout(
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     caller(&state, &headers).await?;
-    if let Some(token) = sessions::token_from_headers(&headers) {
+    if let Some(token) = app::edge::token_from_headers(&headers) {
         accounts::sign_out(&state, &token).await?;
     }
     Ok(Json(json!({ "status": true })))
@@ -282,7 +288,7 @@ async fn get_webhook(
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require(&state, &headers, Role::Admin).await?;
-    let url = app::backend::webhooks::admin::effective_url(&state).await?;
+    let url = parley_core::webhooks::admin::effective_url(&state).await?;
     Ok(Json(json!({ "url": url.unwrap_or_default() })))
 }
 
@@ -292,7 +298,7 @@ async fn set_webhook(
     ApiJson(body): ApiJson<WebhookBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require(&state, &headers, Role::Admin).await?;
-    let url = app::backend::webhooks::admin::save_url(&state, &body.url).await?;
+    let url = parley_core::webhooks::admin::save_url(&state, &body.url).await?;
     Ok(Json(json!({ "url": url.unwrap_or_default() })))
 }
 

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 use std::time::Duration;
 
-use app::backend::{sessions, AppState};
 use app::model::{ClientEvent, Role, ServerEvent, User};
+use parley_core::{sessions, AppState};
 
 use crate::rest::{caller, ApiError};
 
@@ -40,7 +40,7 @@ pub async fn handler(
         Err(err) => return err.into_response(),
     };
     // The socket re-checks its own session when the account changes.
-    let token = app::backend::sessions::token_from_headers(&headers).unwrap_or_default();
+    let token = app::edge::token_from_headers(&headers).unwrap_or_default();
     upgrade
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)

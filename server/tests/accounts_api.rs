@@ -112,7 +112,7 @@ async fn duplicate_email_is_a_409_json_error() {
     assert_detail(&body);
     let (_, users) = (
         0,
-        app::backend::accounts::user_count(&s.state.db)
+        parley_core::accounts::user_count(&s.state.db)
             .await
             .expect("count"),
     );
@@ -432,9 +432,9 @@ async fn the_suite_runs_on_the_database_it_was_asked_for() {
     let s = common::spawn().await;
     let wants_postgres = std::env::var("PARLEY_TEST_POSTGRES_URL").is_ok_and(|v| !v.is_empty());
     let expected = if wants_postgres {
-        app::backend::db::Backend::Postgres
+        parley_core::db::Backend::Postgres
     } else {
-        app::backend::db::Backend::Sqlite
+        parley_core::db::Backend::Sqlite
     };
     assert_eq!(s.state.backend, expected);
 }

@@ -446,7 +446,7 @@ async fn webhook_images_are_checked_stored_and_served() {
 async fn members_see_webhook_messages_live() {
     let w = world().await;
     let hook = w.create_hook("Tide Bot").await;
-    let me = app::backend::sessions::user_for_token(&w.s.state.db, &w.member)
+    let me = parley_core::sessions::user_for_token(&w.s.state.db, &w.member)
         .await
         .expect("db")
         .expect("user");

@@ -5,13 +5,13 @@ mod common;
 
 use std::time::Duration;
 
-use app::backend::llm::openai::OpenAiClient;
-use app::backend::llm::Turn;
 use app::model::{ChatRole, ReplyStatus};
 use common::fake_openai::{FakeOpenAi, GOOD_REPLY};
 use common::receiver::Receiver;
 use common::TestServer;
 use futures::{SinkExt, StreamExt};
+use parley_core::llm::openai::OpenAiClient;
+use parley_core::llm::Turn;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -102,12 +102,12 @@ async fn start_chat(s: &TestServer, token: &str, model: &str, prompt: &str) -> V
 
 /// Polls the database until the chat's last reply is no longer streaming.
 async fn finished_reply(s: &TestServer, user_id: &str, chat_id: &str) -> app::model::ChatMessage {
-    let user = app::backend::accounts::get_user(&s.state.db, user_id)
+    let user = parley_core::accounts::get_user(&s.state.db, user_id)
         .await
         .expect("db")
         .expect("user");
     for _ in 0..400 {
-        let chat = app::backend::chats::get(&s.state, &user, chat_id)
+        let chat = parley_core::chats::get(&s.state, &user, chat_id)
             .await
             .expect("chat");
         let last = chat.messages.last().cloned().expect("a reply row");
@@ -364,7 +364,7 @@ async fn an_unreachable_endpoint_is_reported_and_echo_stays() {
     );
     let chat = start_chat(&s, &ada, "llama3", "hello").await;
     let id = chat["id"].as_str().expect("id").to_string();
-    let ada_id = app::backend::sessions::user_for_token(&s.state.db, &ada)
+    let ada_id = parley_core::sessions::user_for_token(&s.state.db, &ada)
         .await
         .expect("db")
         .map(|u| u.id);

@@ -9,9 +9,9 @@ use common::process::{free_port, Parley};
 use common::receiver::{Receiver, Reply};
 
 async fn attempts_made(db_url: &str) -> i64 {
-    let (db, _) = app::backend::db::connect(db_url).await.expect("db");
+    let (db, _) = parley_core::db::connect(db_url).await.expect("db");
     let all =
-        app::backend::webhooks::store::list(&db, &app::backend::webhooks::store::Target::Admin, 10)
+        parley_core::webhooks::store::list(&db, &parley_core::webhooks::store::Target::Admin, 10)
             .await
             .expect("list");
     db.close().await;
@@ -138,7 +138,7 @@ async fn every_incoming_post_answered_200_survives_kill_9() {
     );
 
     // The database as a restart finds it: every answered message is there.
-    let (db, _) = app::backend::db::connect(&db_url).await.expect("db");
+    let (db, _) = parley_core::db::connect(&db_url).await.expect("db");
     // The only channel of this database.
     let stored: Vec<(String,)> = sqlx::query_as("SELECT id FROM channel_messages")
         .fetch_all(&db)
@@ -208,7 +208,7 @@ async fn admin_with_channel_hook(base: &str) -> (String, String) {
 async fn delivery_of(db_url: &str, event: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let (db, _) = app::backend::db::connect(db_url).await.expect("db");
+        let (db, _) = parley_core::db::connect(db_url).await.expect("db");
         let row: Option<(String,)> =
             sqlx::query_as("SELECT id FROM webhook_deliveries WHERE event = $1")
                 .bind(event)

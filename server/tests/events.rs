@@ -281,7 +281,7 @@ async fn admin_event_webhooks_are_listed_changed_and_deleted_over_rest() {
 async fn a_failing_target_is_switched_off_reported_and_recovered() {
     use common::receiver::Reply;
     let s = common::spawn_with(|env| {
-        env.delivery.health = app::backend::webhooks::health::HealthSettings {
+        env.delivery.health = parley_core::webhooks::health::HealthSettings {
             after_ms: 0,
             failures: 3,
         };

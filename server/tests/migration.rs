@@ -7,10 +7,10 @@ mod common;
 
 use std::time::Duration;
 
-use app::backend::crypto::SecretBox;
-use app::backend::webhooks::user::{chat_response_body, notify_reply_ready, FinishedReply};
-use app::backend::webhooks::{admin, signing};
 use common::receiver::Receiver;
+use parley_core::crypto::SecretBox;
+use parley_core::webhooks::user::{chat_response_body, notify_reply_ready, FinishedReply};
+use parley_core::webhooks::{admin, signing};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -122,7 +122,7 @@ async fn an_old_database_becomes_default_targets_that_deliver_the_same_bodies() 
 
     // A3: Ada's sign-up went to the migrated admin target.
     let hits = admin_rx.wait_for(1, WAIT).await;
-    let ada = app::backend::accounts::get_user(&s.state.db, ada_body["id"].as_str().expect("id"))
+    let ada = parley_core::accounts::get_user(&s.state.db, ada_body["id"].as_str().expect("id"))
         .await
         .expect("db")
         .expect("ada");
@@ -136,7 +136,7 @@ async fn an_old_database_becomes_default_targets_that_deliver_the_same_bodies() 
     verifies(&admin_secret, &hits[0]);
 
     // U4: Tim's reply notification through his migrated default target.
-    let tim = app::backend::accounts::get_user(&s.state.db, "u-tim")
+    let tim = parley_core::accounts::get_user(&s.state.db, "u-tim")
         .await
         .expect("db")
         .expect("tim");

@@ -7,9 +7,9 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use app::backend::webhooks::store::{self, NewDelivery, Target};
 use common::receiver::Receiver;
 use futures::StreamExt;
+use parley_core::webhooks::store::{self, NewDelivery, Target};
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -78,7 +78,7 @@ async fn realtime_events_and_deliveries_cross_instances() {
                 &mut conn,
                 NewDelivery {
                     target: Target::Admin,
-                    target_id: app::backend::webhooks::targets::ADMIN_DEFAULT,
+                    target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
                     event: "test",
                     url: &rx.url,
                     body: &body,

@@ -667,7 +667,7 @@ impl ImageServer {
 
 /// Waits (for the state, not a time) until the fetcher settled `url`.
 async fn media_status(w: &World, url: &str) -> String {
-    let id = app::backend::media::media_id(url);
+    let id = parley_core::media::media_id(url);
     for _ in 0..750 {
         let row: Option<(String,)> =
             sqlx::query_as("SELECT status FROM remote_media WHERE id = $1")
@@ -715,7 +715,7 @@ async fn sender_images_are_fetched_once_and_served_by_parley() {
     let src = format!(
         "{}{}",
         app::model::MEDIA_PATH,
-        app::backend::media::media_id(&a)
+        parley_core::media::media_id(&a)
     );
     assert!(
         html.contains(&format!(r#"<img class="rc-image" src="{src}""#)),

@@ -399,12 +399,12 @@ async fn sockets_are_capped_per_user_and_messages_are_small() {
     let w = world().await;
     let mel = w.user_id(&w.member).await;
     let mut sockets = Vec::new();
-    for _ in 0..app::backend::realtime::MAX_TABS_PER_USER + 4 {
+    for _ in 0..parley_core::realtime::MAX_TABS_PER_USER + 4 {
         sockets.push(open_socket(&w.s, &w.member, &mel).await);
     }
     assert_eq!(
         w.s.state.hub.connection_count(&mel),
-        app::backend::realtime::MAX_TABS_PER_USER
+        parley_core::realtime::MAX_TABS_PER_USER
     );
     // The oldest were closed to make room.
     closes(&mut sockets[0]).await;
@@ -653,7 +653,7 @@ async fn a_deleted_users_queued_deliveries_are_never_sent() {
     receiver.wait_for(1, Duration::from_secs(10)).await;
     let tim_id = body["id"].as_str().expect("id");
     for _ in 0..200 {
-        let d = app::backend::webhooks::store::get(&s.state.db, &id)
+        let d = parley_core::webhooks::store::get(&s.state.db, &id)
             .await
             .expect("db")
             .expect("row");
@@ -666,7 +666,7 @@ async fn a_deleted_users_queued_deliveries_are_never_sent() {
         .server_fn("admin_delete_user", &[("user_id", tim_id)], Some(&admin))
         .await;
     assert_eq!(status, 200, "{text}");
-    let d = app::backend::webhooks::store::get(&s.state.db, &id)
+    let d = parley_core::webhooks::store::get(&s.state.db, &id)
         .await
         .expect("db")
         .expect("row");

@@ -125,13 +125,13 @@ async fn switching_user_webhooks_off_refuses_saving_and_sending() {
 
 #[tokio::test]
 async fn a_finished_reply_notifies_only_when_away_unless_always() {
-    use app::backend::webhooks::user::{notify_reply_ready, FinishedReply};
+    use parley_core::webhooks::user::{notify_reply_ready, FinishedReply};
     let rx = Receiver::start().await;
     let s = common::spawn_with(|env| env.webhook_allowed_hosts = vec!["loopback".into()]).await;
     let (admin, _) = s.signup("Ada", "ada@example.com").await;
     let (tim, body) = s.signup("Tim", "tim@example.com").await;
     common::approve(&s, &admin, &body).await;
-    let user = app::backend::sessions::user_for_token(&s.state.db, &tim)
+    let user = parley_core::sessions::user_for_token(&s.state.db, &tim)
         .await
         .expect("db")
         .expect("user");

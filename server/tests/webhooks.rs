@@ -5,9 +5,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use app::backend::webhooks::store::{self, NewDelivery, Target};
 use app::model::DeliveryStatus;
 use common::receiver::{black_hole, Receiver, Reply};
+use parley_core::webhooks::store::{self, NewDelivery, Target};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -23,7 +23,7 @@ async fn enqueue(s: &common::TestServer, target: Target, url: &str) -> String {
     let id = store::enqueue(
         &mut conn,
         NewDelivery {
-            target_id: &app::backend::webhooks::targets::default_id(&target),
+            target_id: &parley_core::webhooks::targets::default_id(&target),
             target,
             event: "test",
             url,
@@ -258,7 +258,7 @@ async fn a_dead_receiver_does_not_hold_up_a_healthy_one() {
 async fn signatures_verify_with_the_standard_webhooks_library() {
     let rx = Receiver::start().await;
     let s = server_to(&rx.url).await;
-    use app::backend::webhooks::{credentials, targets::ADMIN_DEFAULT};
+    use parley_core::webhooks::{credentials, targets::ADMIN_DEFAULT};
     let secret = credentials::regenerate_secret(&s.state, ADMIN_DEFAULT)
         .await
         .expect("secret");
@@ -284,7 +284,7 @@ async fn signatures_verify_with_the_standard_webhooks_library() {
         verifier.verify(&tampered, &hit.headers).is_err(),
         "a tampered body must fail"
     );
-    let other = standardwebhooks::Webhook::new(&app::backend::webhooks::signing::new_secret())
+    let other = standardwebhooks::Webhook::new(&parley_core::webhooks::signing::new_secret())
         .expect("secret");
     assert!(
         other.verify(&hit.body, &hit.headers).is_err(),
@@ -496,7 +496,7 @@ async fn claims_leave_out_the_urls_of_a_busy_host() {
     for url in [busy.as_str(), free, busy.as_str(), free] {
         let d = NewDelivery {
             target: Target::Admin,
-            target_id: app::backend::webhooks::targets::ADMIN_DEFAULT,
+            target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
             event: "test",
             url,
             body: &body,
@@ -534,7 +534,7 @@ async fn claims_leave_out_the_urls_of_a_busy_host() {
 /// Webhooks library, and once the overlap is over only the new one does.
 #[tokio::test]
 async fn a_rotated_secret_keeps_signing_for_the_overlap() {
-    use app::backend::webhooks::{credentials, targets::ADMIN_DEFAULT};
+    use parley_core::webhooks::{credentials, targets::ADMIN_DEFAULT};
     let rx = Receiver::start().await;
     let s = server_to(&rx.url).await;
     let old = credentials::regenerate_secret(&s.state, ADMIN_DEFAULT)
@@ -556,7 +556,7 @@ async fn a_rotated_secret_keeps_signing_for_the_overlap() {
             .verify(&hit.body, &hit.headers)
             .expect("either secret verifies during the overlap");
     }
-    let stranger = app::backend::webhooks::signing::new_secret();
+    let stranger = parley_core::webhooks::signing::new_secret();
     assert!(standardwebhooks::Webhook::new(&stranger)
         .expect("secret")
         .verify(&hit.body, &hit.headers)
@@ -564,7 +564,7 @@ async fn a_rotated_secret_keeps_signing_for_the_overlap() {
 
     // The overlap is over.
     sqlx::query("UPDATE webhook_targets SET previous_secret_until = $1 WHERE id = $2")
-        .bind(app::backend::db::now_ms() - 1)
+        .bind(parley_core::db::now_ms() - 1)
         .bind(ADMIN_DEFAULT)
         .execute(&s.state.db)
         .await

@@ -11,8 +11,8 @@ pub mod world;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use app::backend::env::EnvConfig;
-use app::backend::AppState;
+use parley_core::env::EnvConfig;
+use parley_core::AppState;
 use serde_json::{json, Value};
 
 pub struct TestServer {
@@ -91,9 +91,9 @@ pub async fn spawn_at(
     env.delivery.connect_timeout = Duration::from_secs(1);
     configure(&mut env);
     let state = AppState::connect(env).await.expect("database");
-    app::backend::webhooks::DeliveryWorker::spawn(state.clone()).expect("worker");
-    app::backend::media::MediaFetcher::spawn(state.clone()).expect("image fetcher");
-    app::backend::maintenance::spawn(state.clone());
+    parley_core::webhooks::DeliveryWorker::spawn(state.clone()).expect("worker");
+    parley_core::media::MediaFetcher::spawn(state.clone()).expect("image fetcher");
+    parley_core::maintenance::spawn(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -190,7 +190,7 @@ impl TestServer {
         use app::model::DeliveryStatus::*;
         let deadline = std::time::Instant::now() + limit;
         loop {
-            let d = app::backend::webhooks::store::get(&self.state.db, id)
+            let d = parley_core::webhooks::store::get(&self.state.db, id)
                 .await
                 .expect("db")
                 .expect("delivery");
@@ -202,7 +202,7 @@ impl TestServer {
     }
 
     pub async fn admin_deliveries(&self) -> Vec<app::model::Delivery> {
-        use app::backend::webhooks::store::{list, Target};
+        use parley_core::webhooks::store::{list, Target};
         list(&self.state.db, &Target::Admin, 500)
             .await
             .expect("list")

@@ -17,7 +17,7 @@ pub struct World {
     pub channel: String,
 }
 
-pub async fn world_with(configure: impl FnOnce(&mut app::backend::env::EnvConfig)) -> World {
+pub async fn world_with(configure: impl FnOnce(&mut parley_core::env::EnvConfig)) -> World {
     let s = super::spawn_with(configure).await;
     let (admin, _) = s.signup("Ada", "ada@example.com").await;
     let (manager, m) = s.signup("Manny", "manny@example.com").await;
@@ -36,11 +36,11 @@ pub async fn world_with(configure: impl FnOnce(&mut app::backend::env::EnvConfig
         .await;
     assert_eq!(status, 200, "{ch}");
     let channel = ch["id"].as_str().expect("id").to_string();
-    let admin_user = app::backend::sessions::user_for_token(&s.state.db, &admin)
+    let admin_user = parley_core::sessions::user_for_token(&s.state.db, &admin)
         .await
         .expect("db")
         .expect("admin");
-    app::backend::channels::set_member(
+    parley_core::channels::set_member(
         &s.state,
         &admin_user,
         &channel,
@@ -49,7 +49,7 @@ pub async fn world_with(configure: impl FnOnce(&mut app::backend::env::EnvConfig
     )
     .await
     .expect("manager");
-    app::backend::channels::set_member(
+    parley_core::channels::set_member(
         &s.state,
         &admin_user,
         &channel,
@@ -141,7 +141,7 @@ impl World {
 
     /// The id of the account behind a token.
     pub async fn user_id(&self, token: &str) -> String {
-        app::backend::sessions::user_for_token(&self.s.state.db, token)
+        parley_core::sessions::user_for_token(&self.s.state.db, token)
             .await
             .expect("db")
             .expect("user")

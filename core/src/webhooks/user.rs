@@ -9,18 +9,18 @@ use super::format::{body_for, escape_for, rfc3339, Destination};
 use super::ssrf::Policy;
 use super::store::{self, NewDelivery, Target};
 use super::targets;
-use crate::backend::db::now_ms;
-use crate::backend::events::Event;
-use crate::backend::AppState;
-use crate::error::AppError;
+use crate::db::now_ms;
+use crate::error::Error;
+use crate::events::Event;
 use crate::i18n::{Key, Locale, Message};
 use crate::model::{NotificationTarget, NotifyMode, User, UserWebhookView, NOTIFICATION_EVENTS};
+use crate::AppState;
 
-pub fn refuse_when_off(on: bool) -> Result<(), AppError> {
+pub fn refuse_when_off(on: bool) -> Result<(), Error> {
     if on {
         Ok(())
     } else {
-        Err(AppError::invalid(Key::ErrUserWebhooksOff))
+        Err(Error::invalid(Key::ErrUserWebhooksOff))
     }
 }
 
@@ -33,7 +33,7 @@ fn mode_of(text: &str) -> NotifyMode {
 }
 
 /// The user's default target: the seed's "Notification Webhook" field.
-pub async fn view(state: &AppState, user: &User) -> Result<UserWebhookView, AppError> {
+pub async fn view(state: &AppState, user: &User) -> Result<UserWebhookView, Error> {
     let row = targets::default_of(&state.db, &Target::User(user.id.clone())).await?;
     let id = row
         .as_ref()
@@ -52,7 +52,7 @@ pub async fn save(
     user: &User,
     url: &str,
     mode: NotifyMode,
-) -> Result<UserWebhookView, AppError> {
+) -> Result<UserWebhookView, Error> {
     refuse_when_off(state.config.enable_user_webhooks().await?)?;
     let policy = Policy::user(&state.env.webhook_allowed_hosts);
     let url = validate_url(url, &policy)?.unwrap_or_default();
@@ -75,7 +75,7 @@ pub async fn save(
 
 /// The user's default target, for its signing secret and headers: like
 /// the URL, refused while the feature is off (SPEC U1, D4).
-pub async fn own_target(state: &AppState, user: &User) -> Result<String, AppError> {
+pub async fn own_target(state: &AppState, user: &User) -> Result<String, Error> {
     refuse_when_off(state.config.enable_user_webhooks().await?)?;
     targets::ensure_default(&state.db, &Target::User(user.id.clone())).await
 }
@@ -84,7 +84,7 @@ pub async fn own_target(state: &AppState, user: &User) -> Result<String, AppErro
 pub async fn target_url(
     state: &AppState,
     user: &User,
-) -> Result<Option<(String, NotifyMode)>, AppError> {
+) -> Result<Option<(String, NotifyMode)>, Error> {
     if !state.config.enable_user_webhooks().await? {
         return Ok(None);
     }
@@ -93,11 +93,11 @@ pub async fn target_url(
 }
 
 /// Queues a `test` event to the user's webhook, in the user's language.
-pub async fn send_test(state: &AppState, user: &User) -> Result<String, AppError> {
+pub async fn send_test(state: &AppState, user: &User) -> Result<String, Error> {
     refuse_when_off(state.config.enable_user_webhooks().await?)?;
     let (url, _) = target_url(state, user)
         .await?
-        .ok_or_else(|| AppError::invalid(Key::ErrNoUserUrl))?;
+        .ok_or_else(|| Error::invalid(Key::ErrNoUserUrl))?;
     let locale = user.locale.unwrap_or(state.env.default_locale);
     let message = Key::WebhookTestMessage.text(locale).to_string();
     let body = body_for(
@@ -116,7 +116,7 @@ async fn enqueue_for(
     event: &str,
     url: &str,
     body: &serde_json::Value,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     let target = Target::User(user.id.clone());
     let mut conn = state.db.acquire().await?;
     let delivery = NewDelivery {
@@ -196,7 +196,7 @@ pub async fn queue_reply_event(
     user: &User,
     reply: &FinishedReply<'_>,
     failure: Option<&str>,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<String>, Error> {
     if !state.config.enable_user_webhooks().await? {
         return Ok(Vec::new());
     }
@@ -235,7 +235,7 @@ pub async fn notify_reply_ready(
     state: &AppState,
     user: &User,
     reply: &FinishedReply<'_>,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<String>, Error> {
     let mut conn = state.db.acquire().await?;
     let ids = queue_reply_event(&mut conn, state, user, reply, None).await?;
     drop(conn);
@@ -265,7 +265,7 @@ pub fn mask_url(url: &str) -> String {
 async fn notification_target(
     state: &AppState,
     t: &targets::TargetRow,
-) -> Result<NotificationTarget, AppError> {
+) -> Result<NotificationTarget, Error> {
     Ok(NotificationTarget {
         id: t.id.clone(),
         name: t.name.clone(),
@@ -281,10 +281,7 @@ async fn notification_target(
 }
 
 /// The user's notification targets, the default one first (SPEC E3).
-pub async fn list_targets(
-    state: &AppState,
-    user: &User,
-) -> Result<Vec<NotificationTarget>, AppError> {
+pub async fn list_targets(state: &AppState, user: &User) -> Result<Vec<NotificationTarget>, Error> {
     refuse_when_off(state.config.enable_user_webhooks().await?)?;
     targets::ensure_default(&state.db, &Target::User(user.id.clone())).await?;
     let mut out = Vec::new();
@@ -316,18 +313,18 @@ fn checked(
     state: &AppState,
     input: &NotificationTargetInput,
     old_url: Option<&str>,
-) -> Result<targets::TargetInput, AppError> {
+) -> Result<targets::TargetInput, Error> {
     let name = targets::check_name(&input.name)?;
     let policy = Policy::user(&state.env.webhook_allowed_hosts);
     let url = match (validate_url(&input.url, &policy)?, old_url) {
         (Some(url), _) => url,
         (None, Some(old)) if !old.is_empty() => old.to_string(),
-        _ => return Err(AppError::invalid(Key::ErrUrlNoHost)),
+        _ => return Err(Error::invalid(Key::ErrUrlNoHost)),
     };
     let mut events: Vec<String> = Vec::new();
     for e in input.events.iter().map(|e| e.trim()) {
         if !NOTIFICATION_EVENTS.contains(&e) {
-            return Err(AppError::Invalid(
+            return Err(Error::Invalid(
                 Message::new(Key::ErrUnknownEvent).arg("event", e),
             ));
         }
@@ -336,7 +333,7 @@ fn checked(
         }
     }
     if events.is_empty() {
-        return Err(AppError::invalid(Key::ErrNoEvents));
+        return Err(Error::invalid(Key::ErrNoEvents));
     }
     Ok(targets::TargetInput {
         name,
@@ -353,19 +350,19 @@ fn checked(
     })
 }
 
-async fn own(state: &AppState, user: &User, id: &str) -> Result<targets::TargetRow, AppError> {
+async fn own(state: &AppState, user: &User, id: &str) -> Result<targets::TargetRow, Error> {
     refuse_when_off(state.config.enable_user_webhooks().await?)?;
     targets::get(&state.db, id)
         .await?
         .filter(|t| t.owner_id.as_deref() == Some(user.id.as_str()))
-        .ok_or(AppError::NotFound)
+        .ok_or(Error::NotFound)
 }
 
 pub async fn create_target(
     state: &AppState,
     user: &User,
     input: &NotificationTargetInput,
-) -> Result<NotificationTarget, AppError> {
+) -> Result<NotificationTarget, Error> {
     refuse_when_off(state.config.enable_user_webhooks().await?)?;
     let input = checked(state, input, None)?;
     let row = targets::create(&state.db, Some(&user.id), &input).await?;
@@ -377,27 +374,25 @@ pub async fn update_target(
     user: &User,
     id: &str,
     input: &NotificationTargetInput,
-) -> Result<NotificationTarget, AppError> {
+) -> Result<NotificationTarget, Error> {
     let old = own(state, user, id).await?;
     let input = checked(state, input, old.url.as_deref())?;
     credentials::forget_if_host_changed(state, id, old.url.as_deref(), Some(&input.url)).await?;
     targets::update(&state.db, id, &input).await?;
-    let row = targets::get(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = targets::get(&state.db, id).await?.ok_or(Error::NotFound)?;
     notification_target(state, &row).await
 }
 
-pub async fn delete_target(state: &AppState, user: &User, id: &str) -> Result<(), AppError> {
+pub async fn delete_target(state: &AppState, user: &User, id: &str) -> Result<(), Error> {
     let t = own(state, user, id).await?;
     if t.is_default != 0 {
-        return Err(AppError::invalid(Key::ErrDeleteDefaultTarget));
+        return Err(Error::invalid(Key::ErrDeleteDefaultTarget));
     }
     targets::delete(&state.db, id).await?;
     Ok(())
 }
 
-pub async fn make_default(state: &AppState, user: &User, id: &str) -> Result<(), AppError> {
+pub async fn make_default(state: &AppState, user: &User, id: &str) -> Result<(), Error> {
     own(state, user, id).await?;
     targets::make_default(&state.db, &user.id, id).await?;
     Ok(())
@@ -409,7 +404,7 @@ pub async fn recover_failed(
     user: &User,
     id: &str,
     since: i64,
-) -> Result<u64, AppError> {
+) -> Result<u64, Error> {
     own(state, user, id).await?;
     let n = targets::recover_failed(&state.db, id, since).await?;
     state
@@ -419,14 +414,14 @@ pub async fn recover_failed(
 }
 
 /// Queues a `test` event to one of the user's targets.
-pub async fn test_target(state: &AppState, user: &User, id: &str) -> Result<String, AppError> {
+pub async fn test_target(state: &AppState, user: &User, id: &str) -> Result<String, Error> {
     let t = own(state, user, id).await?;
     state.manual_deliveries.check(&user.id)?;
     let url = t
         .url
         .clone()
         .filter(|u| !u.is_empty())
-        .ok_or_else(|| AppError::invalid(Key::ErrNoUserUrl))?;
+        .ok_or_else(|| Error::invalid(Key::ErrNoUserUrl))?;
     let locale = user.locale.unwrap_or(state.env.default_locale);
     let message = Key::WebhookTestMessage.text(locale);
     let body = body_for(

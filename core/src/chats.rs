@@ -14,7 +14,7 @@ use super::db::{new_id, now_ms, Backend, Db};
 use super::llm::{ModelError, Turn};
 use super::webhooks::user::{queue_reply_event, FinishedReply};
 use super::AppState;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::i18n::{Key, Message};
 use crate::model::{Chat, ChatMessage, ChatRole, ChatSummary, ReplyStatus, ServerEvent, User};
 
@@ -69,13 +69,13 @@ pub fn title_for(prompt: &str) -> String {
     cut
 }
 
-fn validate_prompt(prompt: &str) -> Result<std::borrow::Cow<'_, str>, AppError> {
+fn validate_prompt(prompt: &str) -> Result<std::borrow::Cow<'_, str>, Error> {
     let prompt = prompt.trim();
     if prompt.is_empty() {
-        return Err(AppError::invalid(Key::ErrPromptMissing));
+        return Err(Error::invalid(Key::ErrPromptMissing));
     }
     if prompt.chars().count() > MAX_PROMPT_CHARS {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrPromptTooLong).arg("max", MAX_PROMPT_CHARS),
         ));
     }
@@ -85,7 +85,7 @@ fn validate_prompt(prompt: &str) -> Result<std::borrow::Cow<'_, str>, AppError> 
 const MESSAGE_COLUMNS: &str =
     "id, chat_id, role, content, status, error, model, created_at, updated_at";
 
-fn message_from_row(r: &sqlx::any::AnyRow) -> Result<ChatMessage, AppError> {
+fn message_from_row(r: &sqlx::any::AnyRow) -> Result<ChatMessage, Error> {
     let role: String = r.try_get("role")?;
     let role = if role == "user" {
         ChatRole::User
@@ -118,7 +118,7 @@ fn message_from_row(r: &sqlx::any::AnyRow) -> Result<ChatMessage, AppError> {
     })
 }
 
-pub async fn list(db: &Db, user: &User) -> Result<Vec<ChatSummary>, AppError> {
+pub async fn list(db: &Db, user: &User) -> Result<Vec<ChatSummary>, Error> {
     let rows = sqlx::query(
         "SELECT id, title, model, updated_at FROM chats WHERE user_id = $1 \
          ORDER BY updated_at DESC LIMIT 500",
@@ -139,17 +139,17 @@ pub async fn list(db: &Db, user: &User) -> Result<Vec<ChatSummary>, AppError> {
 }
 
 /// The owner's chat; anyone else gets 404 (a chat's existence is private).
-async fn owned(db: &Db, user: &User, chat_id: &str) -> Result<(String, String, i64), AppError> {
+async fn owned(db: &Db, user: &User, chat_id: &str) -> Result<(String, String, i64), Error> {
     let row: Option<(String, String, i64)> =
         sqlx::query_as("SELECT title, model, created_at FROM chats WHERE id = $1 AND user_id = $2")
             .bind(chat_id)
             .bind(&user.id)
             .fetch_optional(db)
             .await?;
-    row.ok_or(AppError::NotFound)
+    row.ok_or(Error::NotFound)
 }
 
-pub async fn get(state: &AppState, user: &User, chat_id: &str) -> Result<Chat, AppError> {
+pub async fn get(state: &AppState, user: &User, chat_id: &str) -> Result<Chat, Error> {
     let (title, model, created_at) = owned(&state.db, user, chat_id).await?;
     let rows = sqlx::query(&format!(
         "SELECT {MESSAGE_COLUMNS} FROM chat_messages WHERE chat_id = $1 ORDER BY created_at, id"
@@ -185,12 +185,12 @@ pub async fn start(
     model: &str,
     prompt: &str,
     base_url: &str,
-) -> Result<Chat, AppError> {
+) -> Result<Chat, Error> {
     let prompt = validate_prompt(prompt)?;
     let prompt = prompt.as_ref();
     let model = model.trim();
     if !state.chat_models.accepts(model) {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrUnknownModel).arg("model", model),
         ));
     }
@@ -221,7 +221,7 @@ pub async fn send(
     chat_id: &str,
     prompt: &str,
     base_url: &str,
-) -> Result<Vec<ChatMessage>, AppError> {
+) -> Result<Vec<ChatMessage>, Error> {
     let prompt = validate_prompt(prompt)?;
     let prompt = prompt.as_ref();
     owned(&state.db, user, chat_id).await?;
@@ -234,7 +234,7 @@ async fn ask(
     chat_id: &str,
     prompt: &str,
     base_url: &str,
-) -> Result<Vec<ChatMessage>, AppError> {
+) -> Result<Vec<ChatMessage>, Error> {
     let (_, model, _) = owned(&state.db, user, chat_id).await?;
     let now = now_ms();
     let prompt_id = new_id();
@@ -257,7 +257,7 @@ async fn ask(
     .execute(&mut *tx)
     .await?;
     if claimed.rows_affected() == 0 {
-        return Err(AppError::ReplyInProgress);
+        return Err(Error::ReplyInProgress);
     }
     sqlx::query(
         "INSERT INTO chat_messages (id, chat_id, role, content, status, error, model, created_at, updated_at) \
@@ -306,7 +306,7 @@ async fn ask(
     Ok(saved)
 }
 
-pub async fn message_by_id(db: &Db, id: &str) -> Result<ChatMessage, AppError> {
+pub async fn message_by_id(db: &Db, id: &str) -> Result<ChatMessage, Error> {
     let row = sqlx::query(&format!(
         "SELECT {MESSAGE_COLUMNS} FROM chat_messages WHERE id = $1"
     ))
@@ -318,7 +318,7 @@ pub async fn message_by_id(db: &Db, id: &str) -> Result<ChatMessage, AppError> {
 
 /// The conversation so far as the model sees it: prompts and finished
 /// replies (failed and empty ones are left out).
-async fn history(db: &Db, chat_id: &str) -> Result<Vec<Turn>, AppError> {
+async fn history(db: &Db, chat_id: &str) -> Result<Vec<Turn>, Error> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT role, content FROM chat_messages WHERE chat_id = $1 \
          AND (role = 'user' OR (status = 'done' AND content <> '')) ORDER BY created_at, id",
@@ -435,7 +435,7 @@ async fn finish_reply(
     content: &str,
     status: ReplyStatus,
     error: Option<&str>,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     let user = super::accounts::get_user(&state.db, &job.user_id).await?;
     let title = match &user {
         Some(user) => owned(&state.db, user, &job.chat_id)
@@ -484,7 +484,7 @@ async fn save_reply<'e>(
     content: &str,
     status: ReplyStatus,
     error: Option<&str>,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     let done = sqlx::query(
         "UPDATE chat_messages SET content = $1, status = $2, error = $3, updated_at = $4 WHERE id = $5",
     )
@@ -498,7 +498,7 @@ async fn save_reply<'e>(
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn delete(state: &AppState, user: &User, chat_id: &str) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, user: &User, chat_id: &str) -> Result<(), Error> {
     owned(&state.db, user, chat_id).await?;
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     sqlx::query("DELETE FROM chat_messages WHERE chat_id = $1")
@@ -519,7 +519,7 @@ pub async fn delete(state: &AppState, user: &User, chat_id: &str) -> Result<(), 
 /// interrupted. On SQLite only this process writes, so every streaming row
 /// is an orphan; on PostgreSQL other instances may be mid-reply, so only
 /// rows gone quiet count.
-pub async fn recover_interrupted(db: &Db, backend: Backend) -> Result<u64, AppError> {
+pub async fn recover_interrupted(db: &Db, backend: Backend) -> Result<u64, Error> {
     let cutoff = match backend {
         Backend::Sqlite => i64::MAX,
         Backend::Postgres => now_ms() - STALE_AFTER_MS,

@@ -4,8 +4,8 @@
 use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
-use crate::backend::db::{begin_write, new_id, now_ms, Backend, Db};
-use crate::error::AppError;
+use crate::db::{begin_write, new_id, now_ms, Backend, Db};
+use crate::error::Error;
 use crate::model::{Delivery, DeliveryStatus};
 
 /// Whose webhook a delivery goes to: decides the SSRF policy, the signing
@@ -49,7 +49,7 @@ pub struct NewDelivery<'a> {
 }
 
 /// Writes a delivery row on the caller's connection (their transaction).
-pub async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<String, AppError> {
+pub async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<String, Error> {
     let id = format!("msg_{}", new_id().replace('-', ""));
     let now = now_ms();
     sqlx::query(
@@ -89,7 +89,7 @@ pub async fn claim_due(
     limit: usize,
     lease_ms: i64,
     skip_urls: &[String],
-) -> Result<Vec<Claimed>, AppError> {
+) -> Result<Vec<Claimed>, Error> {
     let now = now_ms();
     let lock = if backend == Backend::Postgres {
         "FOR UPDATE SKIP LOCKED"
@@ -141,7 +141,7 @@ fn skip_clause(count: usize, first: usize) -> String {
 }
 
 /// After a crash of the only instance (SQLite), nothing is really in flight.
-pub async fn release_all_claims(db: &Db) -> Result<u64, AppError> {
+pub async fn release_all_claims(db: &Db) -> Result<u64, Error> {
     let res = sqlx::query(
         "UPDATE webhook_deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END, \
          locked_until = NULL WHERE status = 'delivering'",
@@ -152,7 +152,7 @@ pub async fn release_all_claims(db: &Db) -> Result<u64, AppError> {
 }
 
 /// Hands a claimed delivery back untried (its host is busy).
-pub async fn postpone(db: &Db, id: &str, until: i64) -> Result<(), AppError> {
+pub async fn postpone(db: &Db, id: &str, until: i64) -> Result<(), Error> {
     sqlx::query(
         "UPDATE webhook_deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END, \
          locked_until = NULL, next_attempt_at = $1 WHERE id = $2 AND status = 'delivering'",
@@ -179,7 +179,7 @@ pub struct AttemptOutcome {
 #[derive(Clone, Debug)]
 pub struct HealthChecks {
     pub health: super::health::HealthSettings,
-    pub emit: crate::backend::events::EmitSettings,
+    pub emit: crate::events::EmitSettings,
 }
 
 /// Records attempts in one transaction; for each, whose log changed (none:
@@ -189,7 +189,7 @@ pub async fn record_attempts(
     backend: Backend,
     checks: &HealthChecks,
     attempts: &[(&str, &AttemptOutcome)],
-) -> Result<Vec<Option<Target>>, AppError> {
+) -> Result<Vec<Option<Target>>, Error> {
     let mut tx = begin_write(db, backend).await?;
     let now = now_ms();
     let mut targets = Vec::with_capacity(attempts.len());
@@ -236,7 +236,7 @@ pub async fn record_attempts(
 }
 
 /// "Redeliver": the same message (same webhook-id) goes out again now.
-pub async fn redeliver(db: &Db, target: &Target, id: &str) -> Result<(), AppError> {
+pub async fn redeliver(db: &Db, target: &Target, id: &str) -> Result<(), Error> {
     let res = sqlx::query(
         "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, locked_until = NULL, \
          attempts = 0, updated_at = $1 WHERE id = $2 AND target = $3 AND COALESCE(owner_id, '') = $4 \
@@ -249,13 +249,13 @@ pub async fn redeliver(db: &Db, target: &Target, id: &str) -> Result<(), AppErro
     .execute(db)
     .await?;
     if res.rows_affected() == 0 {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     }
     Ok(())
 }
 
 /// When the next delivery not to `skip_urls` falls due.
-pub async fn next_due_at(db: &Db, skip_urls: &[String]) -> Result<Option<i64>, AppError> {
+pub async fn next_due_at(db: &Db, skip_urls: &[String]) -> Result<Option<i64>, Error> {
     let sql = format!(
         "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status IN ('pending', 'retrying') {}",
         skip_clause(skip_urls.len(), 1)
@@ -267,7 +267,7 @@ pub async fn next_due_at(db: &Db, skip_urls: &[String]) -> Result<Option<i64>, A
     Ok(query.fetch_one(db).await?.0)
 }
 
-pub async fn list(db: &Db, target: &Target, limit: i64) -> Result<Vec<Delivery>, AppError> {
+pub async fn list(db: &Db, target: &Target, limit: i64) -> Result<Vec<Delivery>, Error> {
     let rows = sqlx::query(
         "SELECT id, event, url, status, attempts, last_status_code, last_latency_ms, last_error, \
          response_excerpt, next_attempt_at, created_at, updated_at FROM webhook_deliveries \
@@ -281,7 +281,7 @@ pub async fn list(db: &Db, target: &Target, limit: i64) -> Result<Vec<Delivery>,
     rows.iter().map(delivery_from_row).collect()
 }
 
-pub async fn get(db: &Db, id: &str) -> Result<Option<Delivery>, AppError> {
+pub async fn get(db: &Db, id: &str) -> Result<Option<Delivery>, Error> {
     let row = sqlx::query(
         "SELECT id, event, url, status, attempts, last_status_code, last_latency_ms, last_error, \
          response_excerpt, next_attempt_at, created_at, updated_at FROM webhook_deliveries WHERE id = $1",
@@ -292,7 +292,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Delivery>, AppError> {
     row.as_ref().map(delivery_from_row).transpose()
 }
 
-fn delivery_from_row(r: &sqlx::any::AnyRow) -> Result<Delivery, AppError> {
+fn delivery_from_row(r: &sqlx::any::AnyRow) -> Result<Delivery, Error> {
     let status: String = r.try_get("status")?;
     Ok(Delivery {
         id: r.try_get("id")?,

@@ -4,7 +4,7 @@
 
 use super::db::{now_ms, Db};
 use super::env::EnvConfig;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::i18n::Key;
 use crate::model::{AdminSettings, Role};
 
@@ -23,7 +23,7 @@ impl ConfigStore {
         ConfigStore { db, env }
     }
 
-    pub async fn get_raw(&self, key: &str) -> Result<Option<String>, AppError> {
+    pub async fn get_raw(&self, key: &str) -> Result<Option<String>, Error> {
         let value: Option<(String,)> = sqlx::query_as("SELECT value FROM config WHERE key = $1")
             .bind(key)
             .fetch_optional(&self.db)
@@ -31,11 +31,11 @@ impl ConfigStore {
         Ok(value.map(|(v,)| v))
     }
 
-    pub async fn set_raw(&self, key: &str, value: &str) -> Result<(), AppError> {
+    pub async fn set_raw(&self, key: &str, value: &str) -> Result<(), Error> {
         upsert(&self.db, key, value).await
     }
 
-    async fn get_bool(&self, key: &str, default: bool) -> Result<bool, AppError> {
+    async fn get_bool(&self, key: &str, default: bool) -> Result<bool, Error> {
         Ok(self
             .get_raw(key)
             .await?
@@ -43,16 +43,16 @@ impl ConfigStore {
             .unwrap_or(default))
     }
 
-    pub async fn enable_signup(&self) -> Result<bool, AppError> {
+    pub async fn enable_signup(&self) -> Result<bool, Error> {
         self.get_bool(ENABLE_SIGNUP, self.env.enable_signup).await
     }
 
-    pub async fn enable_user_webhooks(&self) -> Result<bool, AppError> {
+    pub async fn enable_user_webhooks(&self) -> Result<bool, Error> {
         self.get_bool(ENABLE_USER_WEBHOOKS, self.env.enable_user_webhooks)
             .await
     }
 
-    pub async fn default_user_role(&self) -> Result<Role, AppError> {
+    pub async fn default_user_role(&self) -> Result<Role, Error> {
         Ok(self
             .get_raw(DEFAULT_USER_ROLE)
             .await?
@@ -60,7 +60,7 @@ impl ConfigStore {
             .unwrap_or(self.env.default_user_role))
     }
 
-    pub async fn admin_settings(&self) -> Result<AdminSettings, AppError> {
+    pub async fn admin_settings(&self) -> Result<AdminSettings, Error> {
         Ok(AdminSettings {
             enable_signup: self.enable_signup().await?,
             default_user_role: self.default_user_role().await?,
@@ -68,13 +68,13 @@ impl ConfigStore {
         })
     }
 
-    pub async fn save_admin_settings(&self, s: &AdminSettings) -> Result<(), AppError> {
+    pub async fn save_admin_settings(&self, s: &AdminSettings) -> Result<(), Error> {
         if s.default_user_role == Role::Admin {
-            return Err(AppError::invalid(Key::ErrDefaultRole));
+            return Err(Error::invalid(Key::ErrDefaultRole));
         }
         // The three values and `config.updated` in one transaction (SPEC E5).
         let backend =
-            super::db::Backend::of(&self.env.database_url).map_err(|_| AppError::Internal)?;
+            super::db::Backend::of(&self.env.database_url).map_err(|_| Error::Internal)?;
         let mut tx = super::db::begin_write(&self.db, backend).await?;
         for (key, value) in [
             (ENABLE_SIGNUP, s.enable_signup.to_string()),
@@ -99,7 +99,7 @@ async fn upsert<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     key: &str,
     value: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO config (key, value, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",

@@ -119,9 +119,9 @@ pub fn storable_text(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Refuses control characters (NUL, escape sequences…) in a short name.
-pub fn check_name_chars(name: &str) -> Result<(), crate::error::AppError> {
+pub fn check_name_chars(name: &str) -> Result<(), crate::error::Error> {
     if name.chars().any(char::is_control) {
-        Err(crate::error::AppError::invalid(
+        Err(crate::error::Error::invalid(
             crate::i18n::Key::ErrControlChars,
         ))
     } else {

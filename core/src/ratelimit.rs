@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use crate::error::AppError;
+use crate::error::Error;
 
 /// The longest email an account can have; longer keys are cut to this, so
 /// a key costs at most this much whatever a request carries.
@@ -62,7 +62,7 @@ fn quota(burst: u32, every: Duration) -> Quota {
 
 /// The limiter key of an email: normalized and length-capped.
 pub fn email_key(email: &str) -> String {
-    crate::backend::accounts::normalize_email(email)
+    crate::accounts::normalize_email(email)
         .chars()
         .take(MAX_EMAIL_KEY_CHARS)
         .collect()
@@ -79,13 +79,13 @@ impl SignInLimiter {
         }
     }
 
-    fn refused(&self, not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> AppError {
-        AppError::RateLimited(not_until.wait_time_from(self.clock.now()).as_secs().max(1))
+    fn refused(&self, not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> Error {
+        Error::RateLimited(not_until.wait_time_from(self.clock.now()).as_secs().max(1))
     }
 
     /// Counts one sign-in attempt; `RateLimited(seconds)` when over either
     /// limit.
-    pub fn check(&self, ip: Option<IpAddr>, email: &str) -> Result<(), AppError> {
+    pub fn check(&self, ip: Option<IpAddr>, email: &str) -> Result<(), Error> {
         self.bound();
         if let Some(ip) = ip {
             self.by_ip.check_key(&ip).map_err(|n| self.refused(n))?;
@@ -96,7 +96,7 @@ impl SignInLimiter {
     }
 
     /// Counts one self sign-up (before any password is hashed).
-    pub fn check_signup(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
+    pub fn check_signup(&self, ip: Option<IpAddr>) -> Result<(), Error> {
         self.bound();
         if let Some(ip) = ip {
             self.signup_by_ip
@@ -145,13 +145,13 @@ impl Default for ManualDeliveryLimiter {
 }
 
 impl ManualDeliveryLimiter {
-    pub fn check(&self, user_id: &str) -> Result<(), AppError> {
+    pub fn check(&self, user_id: &str) -> Result<(), Error> {
         if self.by_user.len() > MAX_TRACKED_KEYS {
             self.prune();
         }
         self.by_user
             .check_key(&user_id.to_string())
-            .map_err(|n| AppError::RateLimited(n.wait_time_from(self.clock.now()).as_secs().max(1)))
+            .map_err(|n| Error::RateLimited(n.wait_time_from(self.clock.now()).as_secs().max(1)))
     }
 
     pub fn prune(&self) {
@@ -171,7 +171,7 @@ mod tests {
             limiter.check(None, "a@b.co").expect("within burst");
         }
         match limiter.check(None, "A@B.co ") {
-            Err(AppError::RateLimited(secs)) => assert!(secs >= 1),
+            Err(Error::RateLimited(secs)) => assert!(secs >= 1),
             other => panic!("expected rate limit, got {other:?}"),
         }
         limiter
@@ -204,12 +204,12 @@ mod tests {
         }
         assert!(matches!(
             limiter.check_signup(Some(a)),
-            Err(AppError::RateLimited(_))
+            Err(Error::RateLimited(_))
         ));
         limiter.check_signup(Some(b)).expect("another address");
         limiter.check_signup(Some(b)).expect("another address");
         assert!(
-            matches!(limiter.check_signup(Some(b)), Err(AppError::RateLimited(_))),
+            matches!(limiter.check_signup(Some(b)), Err(Error::RateLimited(_))),
             "the instance-wide bound"
         );
     }

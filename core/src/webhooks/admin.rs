@@ -7,35 +7,35 @@ use super::format::{body_for, escape_for, rfc3339, Destination};
 use super::ssrf::{check_literal, Policy};
 use super::store::{self, NewDelivery, Target};
 use super::targets::{self, TargetRow, ADMIN_DEFAULT};
-use crate::backend::AppState;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::i18n::{Key, Locale, Message};
 use crate::model::{EventWebhook, User, WebhookTargetView};
+use crate::AppState;
 
 /// Checks a URL typed by a person; `Ok(None)` means "off" (empty).
-pub fn validate_url(raw: &str, policy: &Policy) -> Result<Option<String>, AppError> {
+pub fn validate_url(raw: &str, policy: &Policy) -> Result<Option<String>, Error> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
     }
     if raw.len() > 2048 {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrUrlTooLong).arg("max", 2048),
         ));
     }
     let url = reqwest::Url::parse(raw).map_err(|e| {
-        AppError::Invalid(Message::new(Key::ErrUrlInvalid).arg("reason", url_error_kind(e)))
+        Error::Invalid(Message::new(Key::ErrUrlInvalid).arg("reason", url_error_kind(e)))
     })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrUrlScheme).arg("scheme", url.scheme()),
         ));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(AppError::invalid(Key::ErrUrlNoHost));
+        return Err(Error::invalid(Key::ErrUrlNoHost));
     }
     check_literal(&url, policy).map_err(|r| {
-        AppError::Invalid(
+        Error::Invalid(
             Message::new(Key::ErrUrlRefused)
                 .arg("ip", r.ip.to_string())
                 .arg("kind", r.kind),
@@ -69,14 +69,14 @@ pub fn url_in_force(target: &TargetRow, env_url: Option<&str>) -> Option<String>
 }
 
 /// The admin default target's URL in force.
-pub async fn effective_url(state: &AppState) -> Result<Option<String>, AppError> {
+pub async fn effective_url(state: &AppState) -> Result<Option<String>, Error> {
     let id = targets::ensure_default(&state.db, &Target::Admin).await?;
     Ok(targets::get(&state.db, &id)
         .await?
         .and_then(|t| url_in_force(&t, state.env.webhook_url.as_deref())))
 }
 
-pub async fn save_url(state: &AppState, raw: &str) -> Result<Option<String>, AppError> {
+pub async fn save_url(state: &AppState, raw: &str) -> Result<Option<String>, Error> {
     let url = validate_url(raw, &Policy::Admin)?;
     let old = effective_url(state).await?;
     super::credentials::forget_if_host_changed(
@@ -96,7 +96,7 @@ pub async fn save_url(state: &AppState, raw: &str) -> Result<Option<String>, App
     Ok(url)
 }
 
-pub async fn view(state: &AppState) -> Result<WebhookTargetView, AppError> {
+pub async fn view(state: &AppState) -> Result<WebhookTargetView, Error> {
     let id = targets::ensure_default(&state.db, &Target::Admin).await?;
     let saved = targets::get(&state.db, &id).await?.and_then(|t| t.url);
     Ok(WebhookTargetView {
@@ -127,11 +127,11 @@ pub fn test_body(url: &str, locale: Locale, now_ms: i64) -> Value {
 }
 
 /// Queues a `test` event to the admin webhook now.
-pub async fn send_test(state: &AppState) -> Result<String, AppError> {
+pub async fn send_test(state: &AppState) -> Result<String, Error> {
     let url = effective_url(state)
         .await?
-        .ok_or_else(|| AppError::invalid(Key::ErrNoAdminUrl))?;
-    let body = test_body(&url, state.env.default_locale, crate::backend::db::now_ms());
+        .ok_or_else(|| Error::invalid(Key::ErrNoAdminUrl))?;
+    let body = test_body(&url, state.env.default_locale, crate::db::now_ms());
     let mut conn = state.db.acquire().await?;
     let id = store::enqueue(
         &mut conn,
@@ -162,7 +162,7 @@ fn enabled_by_default() -> bool {
     true
 }
 
-async fn event_webhook(state: &AppState, t: &TargetRow) -> Result<EventWebhook, AppError> {
+async fn event_webhook(state: &AppState, t: &TargetRow) -> Result<EventWebhook, Error> {
     Ok(EventWebhook {
         id: t.id.clone(),
         name: t.name.clone(),
@@ -178,7 +178,7 @@ async fn event_webhook(state: &AppState, t: &TargetRow) -> Result<EventWebhook, 
 }
 
 /// The admin's event webhooks, the default one first.
-pub async fn list_event_webhooks(state: &AppState) -> Result<Vec<EventWebhook>, AppError> {
+pub async fn list_event_webhooks(state: &AppState) -> Result<Vec<EventWebhook>, Error> {
     targets::ensure_default(&state.db, &Target::Admin).await?;
     let mut out = Vec::new();
     for t in targets::list(&state.db, None).await? {
@@ -187,15 +187,15 @@ pub async fn list_event_webhooks(state: &AppState) -> Result<Vec<EventWebhook>, 
     Ok(out)
 }
 
-fn checked_input(input: &EventWebhookInput) -> Result<targets::TargetInput, AppError> {
+fn checked_input(input: &EventWebhookInput) -> Result<targets::TargetInput, Error> {
     let name = targets::check_name(&input.name)?;
     let url = validate_url(&input.url, &Policy::Admin)?
-        .ok_or_else(|| AppError::invalid(Key::ErrUrlNoHost))?;
+        .ok_or_else(|| Error::invalid(Key::ErrUrlNoHost))?;
     Ok(targets::TargetInput {
         name,
         url,
         enabled: input.enabled,
-        events: crate::backend::events::validate_filters(&input.events)?,
+        events: crate::events::validate_filters(&input.events)?,
         mode: None,
     })
 }
@@ -203,7 +203,7 @@ fn checked_input(input: &EventWebhookInput) -> Result<targets::TargetInput, AppE
 pub async fn create_event_webhook(
     state: &AppState,
     input: &EventWebhookInput,
-) -> Result<EventWebhook, AppError> {
+) -> Result<EventWebhook, Error> {
     let checked = checked_input(input)?;
     let row = targets::create(&state.db, None, &checked).await?;
     event_webhook(state, &row).await
@@ -215,40 +215,38 @@ pub async fn update_event_webhook(
     state: &AppState,
     id: &str,
     input: &EventWebhookInput,
-) -> Result<EventWebhook, AppError> {
+) -> Result<EventWebhook, Error> {
     let old = targets::get(&state.db, id)
         .await?
         .filter(|t| t.owner_id.is_none())
-        .ok_or(AppError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let checked = checked_input(input)?;
     let old_url = url_in_force(&old, state.env.webhook_url.as_deref());
     super::credentials::forget_if_host_changed(state, id, old_url.as_deref(), Some(&checked.url))
         .await?;
     targets::update(&state.db, id, &checked).await?;
-    let row = targets::get(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = targets::get(&state.db, id).await?.ok_or(Error::NotFound)?;
     event_webhook(state, &row).await
 }
 
-pub async fn delete_event_webhook(state: &AppState, id: &str) -> Result<(), AppError> {
+pub async fn delete_event_webhook(state: &AppState, id: &str) -> Result<(), Error> {
     let target = targets::get(&state.db, id)
         .await?
         .filter(|t| t.owner_id.is_none())
-        .ok_or(AppError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     if target.is_default != 0 {
-        return Err(AppError::invalid(Key::ErrDeleteDefaultTarget));
+        return Err(Error::invalid(Key::ErrDeleteDefaultTarget));
     }
     targets::delete(&state.db, id).await?;
     Ok(())
 }
 
 /// Queues again an admin target's failed deliveries since `since` (E6).
-pub async fn recover_failed(state: &AppState, id: &str, since: i64) -> Result<u64, AppError> {
+pub async fn recover_failed(state: &AppState, id: &str, since: i64) -> Result<u64, Error> {
     targets::get(&state.db, id)
         .await?
         .filter(|t| t.owner_id.is_none())
-        .ok_or(AppError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let n = targets::recover_failed(&state.db, id, since).await?;
     state.deliveries_changed(&Target::Admin).await;
     Ok(n)

@@ -14,7 +14,7 @@ use super::db::{new_id, now_ms, Db};
 use super::incoming_body::{BodyError, IncomingMessage};
 use super::sessions::{new_token, token_hash};
 use super::AppState;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::i18n::{Key, Message};
 use crate::model::{ChannelWebhook, User};
 
@@ -73,7 +73,7 @@ impl Default for FailedTokenLimiter {
 impl FailedTokenLimiter {
     /// Counts one failure; `Err(wait)` once the address is over its budget.
     pub fn failed(&self, client: std::net::IpAddr) -> Result<(), Duration> {
-        if self.limiter.len() > crate::backend::ratelimit::MAX_TRACKED_KEYS {
+        if self.limiter.len() > crate::ratelimit::MAX_TRACKED_KEYS {
             self.prune();
         }
         self.limiter
@@ -107,8 +107,8 @@ pub enum IncomingError {
     Internal,
 }
 
-impl From<AppError> for IncomingError {
-    fn from(_: AppError) -> Self {
+impl From<Error> for IncomingError {
+    fn from(_: Error) -> Self {
         IncomingError::Internal
     }
 }
@@ -118,18 +118,6 @@ impl From<sqlx::Error> for IncomingError {
         tracing::error!(error = %e, "database error on incoming webhook");
         IncomingError::Internal
     }
-}
-
-/// The origin a client used (`Host`, and `X-Forwarded-Proto` behind a
-/// proxy), for links when `WEBUI_URL` is unset.
-pub fn request_origin(headers: &http::HeaderMap) -> Option<String> {
-    let host = headers.get(http::header::HOST)?.to_str().ok()?;
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .filter(|p| *p == "https" || *p == "http")
-        .unwrap_or("http");
-    Some(format!("{scheme}://{host}"))
 }
 
 /// The public base URL: `WEBUI_URL`, else the request's own origin.
@@ -148,16 +136,12 @@ pub fn url_for(base: &str, id: &str, token: &str) -> String {
     format!("{base}/api/v1/channels/webhooks/{id}/{token}")
 }
 
-fn from_row(
-    state: &AppState,
-    base: &str,
-    r: &sqlx::any::AnyRow,
-) -> Result<ChannelWebhook, AppError> {
+fn from_row(state: &AppState, base: &str, r: &sqlx::any::AnyRow) -> Result<ChannelWebhook, Error> {
     let id: String = r.try_get("id")?;
     let sealed: String = r.try_get("token_sealed")?;
     let token = state.secrets.open(&sealed).map_err(|e| {
         tracing::error!("{e}");
-        AppError::Internal
+        Error::Internal
     })?;
     Ok(ChannelWebhook {
         url: url_for(base, &id, &token),
@@ -183,7 +167,7 @@ pub async fn list(
     user: &User,
     channel_id: &str,
     base: &str,
-) -> Result<Vec<ChannelWebhook>, AppError> {
+) -> Result<Vec<ChannelWebhook>, Error> {
     channels::require(&state.db, user, channel_id, Access::Manager).await?;
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM channel_webhooks WHERE channel_id = $1 ORDER BY created_at, id"
@@ -199,7 +183,7 @@ async fn get_in_channel(
     channel_id: &str,
     id: &str,
     base: &str,
-) -> Result<ChannelWebhook, AppError> {
+) -> Result<ChannelWebhook, Error> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM channel_webhooks WHERE id = $1 AND channel_id = $2"
     ))
@@ -210,24 +194,24 @@ async fn get_in_channel(
     row.as_ref()
         .map(|r| from_row(state, base, r))
         .transpose()?
-        .ok_or(AppError::NotFound)
+        .ok_or(Error::NotFound)
 }
 
-fn validate_name(name: &str) -> Result<String, AppError> {
+fn validate_name(name: &str) -> Result<String, Error> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::invalid(Key::ErrWebhookNameMissing));
+        return Err(Error::invalid(Key::ErrWebhookNameMissing));
     }
     super::db::check_name_chars(name)?;
     if name.chars().count() > 80 {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrWebhookNameTooLong).arg("max", 80),
         ));
     }
     Ok(name.to_string())
 }
 
-fn validate_image_url(url: Option<&str>) -> Result<Option<String>, AppError> {
+fn validate_image_url(url: Option<&str>) -> Result<Option<String>, Error> {
     match url.map(str::trim).filter(|u| !u.is_empty()) {
         None => Ok(None),
         Some(u)
@@ -237,7 +221,7 @@ fn validate_image_url(url: Option<&str>) -> Result<Option<String>, AppError> {
         {
             Ok(Some(u.chars().take(2048).collect()))
         }
-        Some(_) => Err(AppError::invalid(Key::ErrProfileImage)),
+        Some(_) => Err(Error::invalid(Key::ErrProfileImage)),
     }
 }
 
@@ -248,7 +232,7 @@ pub async fn create(
     name: &str,
     image: Option<&str>,
     base: &str,
-) -> Result<ChannelWebhook, AppError> {
+) -> Result<ChannelWebhook, Error> {
     channels::require(&state.db, user, channel_id, Access::Manager).await?;
     let name = if name.trim().is_empty() {
         DEFAULT_NAME.to_string()
@@ -293,7 +277,7 @@ pub async fn update(
     name: Option<&str>,
     image: Option<Option<&str>>,
     base: &str,
-) -> Result<ChannelWebhook, AppError> {
+) -> Result<ChannelWebhook, Error> {
     channels::require(&state.db, user, channel_id, Access::Manager).await?;
     let current = get_in_channel(state, channel_id, id, base).await?;
     let name = match name {
@@ -329,7 +313,7 @@ pub async fn regenerate(
     channel_id: &str,
     id: &str,
     base: &str,
-) -> Result<ChannelWebhook, AppError> {
+) -> Result<ChannelWebhook, Error> {
     channels::require(&state.db, user, channel_id, Access::Manager).await?;
     let current = get_in_channel(state, channel_id, id, base).await?;
     let token = new_token();
@@ -361,12 +345,12 @@ pub async fn set_github_secret(
     id: &str,
     secret: &str,
     base: &str,
-) -> Result<ChannelWebhook, AppError> {
+) -> Result<ChannelWebhook, Error> {
     channels::require(&state.db, user, channel_id, Access::Manager).await?;
     get_in_channel(state, channel_id, id, base).await?;
     let secret = secret.trim();
     if secret.chars().count() > 256 {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrGithubSecretTooLong).arg("max", 256),
         ));
     }
@@ -387,7 +371,7 @@ pub async fn delete(
     user: &User,
     channel_id: &str,
     id: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     channels::require(&state.db, user, channel_id, Access::Manager).await?;
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     let name: Option<(String,)> =
@@ -397,7 +381,7 @@ pub async fn delete(
             .fetch_optional(&mut *tx)
             .await?;
     let Some((name,)) = name else {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     };
     sqlx::query("DELETE FROM channel_webhooks WHERE id = $1 AND channel_id = $2")
         .bind(id)
@@ -429,7 +413,7 @@ async fn emit_change(
     state: &AppState,
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     change: WebhookChange<'_>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let (channel,): (String,) = sqlx::query_as("SELECT name FROM channels WHERE id = $1")
         .bind(change.channel_id)
         .fetch_one(&mut *tx)
@@ -454,11 +438,11 @@ async fn emit_change(
 }
 
 /// Stores an uploaded image after checking its bytes really are one.
-pub async fn store_image(db: &Db, user: &User, bytes: &[u8]) -> Result<String, AppError> {
+pub async fn store_image(db: &Db, user: &User, bytes: &[u8]) -> Result<String, Error> {
     if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(AppError::invalid(Key::ErrImageTooLarge));
+        return Err(Error::invalid(Key::ErrImageTooLarge));
     }
-    let content_type = sniff_image(bytes).ok_or_else(|| AppError::invalid(Key::ErrImageType))?;
+    let content_type = sniff_image(bytes).ok_or_else(|| Error::invalid(Key::ErrImageType))?;
     let id = new_id();
     use base64::Engine;
     sqlx::query("INSERT INTO uploads (id, content_type, data, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -486,7 +470,7 @@ pub fn sniff_image(b: &[u8]) -> Option<&'static str> {
     }
 }
 
-pub async fn load_image(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, AppError> {
+pub async fn load_image(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, Error> {
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT content_type, data FROM uploads WHERE id = $1")
             .bind(id)

@@ -5,7 +5,7 @@ use sqlx::Row;
 use super::db::{new_id, now_ms, Db};
 use super::sessions::{new_token, token_hash};
 use super::AppState;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::i18n::{Key, Message};
 use crate::model::{ApiKey, Role, User};
 
@@ -13,27 +13,21 @@ pub const PREFIX: &str = "sk-";
 const MAX_KEYS: i64 = 25;
 
 /// Creates a key and returns it with its secret, which is never stored.
-pub async fn create(
-    state: &AppState,
-    user: &User,
-    name: &str,
-) -> Result<(ApiKey, String), AppError> {
+pub async fn create(state: &AppState, user: &User, name: &str) -> Result<(ApiKey, String), Error> {
     let db = &state.db;
     if user.role == Role::Pending {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
-        return Err(AppError::Invalid(
-            Message::new(Key::ErrKeyName).arg("max", 80),
-        ));
+        return Err(Error::Invalid(Message::new(Key::ErrKeyName).arg("max", 80)));
     }
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM api_keys WHERE user_id = $1")
         .bind(&user.id)
         .fetch_one(db)
         .await?;
     if count >= MAX_KEYS {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrTooManyKeys).arg("max", MAX_KEYS),
         ));
     }
@@ -66,7 +60,7 @@ async fn emit_key_event(
     user: &User,
     key_id: &str,
     key_name: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let event = super::events::Event {
         name,
         data: serde_json::json!({
@@ -83,7 +77,7 @@ async fn emit_key_event(
     Ok(())
 }
 
-pub async fn list(db: &Db, user: &User) -> Result<Vec<ApiKey>, AppError> {
+pub async fn list(db: &Db, user: &User) -> Result<Vec<ApiKey>, Error> {
     let rows = sqlx::query("SELECT id, name, created_at, last_used_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC")
         .bind(&user.id)
         .fetch_all(db)
@@ -100,7 +94,7 @@ pub async fn list(db: &Db, user: &User) -> Result<Vec<ApiKey>, AppError> {
         .collect()
 }
 
-pub async fn delete(state: &AppState, user: &User, id: &str) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, user: &User, id: &str) -> Result<(), Error> {
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     let name: Option<(String,)> =
         sqlx::query_as("SELECT name FROM api_keys WHERE id = $1 AND user_id = $2")
@@ -109,7 +103,7 @@ pub async fn delete(state: &AppState, user: &User, id: &str) -> Result<(), AppEr
             .fetch_optional(&mut *tx)
             .await?;
     let Some((name,)) = name else {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     };
     sqlx::query("DELETE FROM api_keys WHERE id = $1 AND user_id = $2")
         .bind(id)
@@ -120,7 +114,7 @@ pub async fn delete(state: &AppState, user: &User, id: &str) -> Result<(), AppEr
 }
 
 /// The owner of a presented key, recording its use.
-pub async fn user_for_key(db: &Db, secret: &str) -> Result<Option<User>, AppError> {
+pub async fn user_for_key(db: &Db, secret: &str) -> Result<Option<User>, Error> {
     let row = sqlx::query(
         "SELECT u.id, u.email, u.name, u.role, u.locale, u.created_at, k.id AS key_id FROM api_keys k \
          JOIN users u ON u.id = k.user_id WHERE k.token_hash = $1",

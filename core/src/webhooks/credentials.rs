@@ -5,10 +5,10 @@
 
 use super::signing;
 use super::targets::{self, Sealed};
-use crate::backend::AppState;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::i18n::{Key, Message};
 use crate::model::TargetSecurity;
+use crate::AppState;
 
 const MAX_HEADERS: usize = 10;
 
@@ -16,12 +16,12 @@ async fn read_sealed(
     state: &AppState,
     target_id: &str,
     field: Sealed,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<String>, Error> {
     let sealed = targets::read_sealed(&state.db, target_id, field).await?;
     match sealed.filter(|s| !s.is_empty()) {
         Some(sealed) => state.secrets.open(&sealed).map(Some).map_err(|e| {
             tracing::error!("{e}");
-            AppError::Internal
+            Error::Internal
         }),
         None => Ok(None),
     }
@@ -32,19 +32,19 @@ async fn write_sealed(
     target_id: &str,
     field: Sealed,
     plain: Option<&str>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let sealed = plain.map(|p| state.secrets.seal(p));
     targets::write_sealed(&state.db, target_id, field, sealed.as_deref()).await
 }
 
-pub async fn signing_secret(state: &AppState, target_id: &str) -> Result<Option<String>, AppError> {
+pub async fn signing_secret(state: &AppState, target_id: &str) -> Result<Option<String>, Error> {
     read_sealed(state, target_id, Sealed::Secret).await
 }
 
 /// Every secret that signs a request now: the current one, and for 24 h
 /// after a rotation the one before it (SPEC E6: a receiver holding either
 /// verifies).
-pub async fn signing_secrets(state: &AppState, target_id: &str) -> Result<Vec<String>, AppError> {
+pub async fn signing_secrets(state: &AppState, target_id: &str) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = signing_secret(state, target_id)
         .await?
         .into_iter()
@@ -55,21 +55,21 @@ pub async fn signing_secrets(state: &AppState, target_id: &str) -> Result<Vec<St
     let row = targets::get(&state.db, target_id).await?;
     let previous = row.and_then(|t| {
         let until = t.previous_secret_until?;
-        (until > crate::backend::db::now_ms())
+        (until > crate::db::now_ms())
             .then_some(t.previous_signing_secret)
             .flatten()
     });
     if let Some(sealed) = previous.filter(|s| !s.is_empty()) {
         let plain = state.secrets.open(&sealed).map_err(|e| {
             tracing::error!("{e}");
-            AppError::Internal
+            Error::Internal
         })?;
         out.push(plain);
     }
     Ok(out)
 }
 
-pub async fn headers(state: &AppState, target_id: &str) -> Result<Vec<(String, String)>, AppError> {
+pub async fn headers(state: &AppState, target_id: &str) -> Result<Vec<(String, String)>, Error> {
     Ok(read_sealed(state, target_id, Sealed::Headers)
         .await?
         .and_then(|json| serde_json::from_str(&json).ok())
@@ -77,7 +77,7 @@ pub async fn headers(state: &AppState, target_id: &str) -> Result<Vec<(String, S
 }
 
 /// What the settings screens may see.
-pub async fn security(state: &AppState, target_id: &str) -> Result<TargetSecurity, AppError> {
+pub async fn security(state: &AppState, target_id: &str) -> Result<TargetSecurity, Error> {
     Ok(TargetSecurity {
         has_signing_secret: signing_secret(state, target_id).await?.is_some(),
         header_names: headers(state, target_id)
@@ -107,7 +107,7 @@ pub async fn forget_if_host_changed(
     target_id: &str,
     old_url: Option<&str>,
     new_url: Option<&str>,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     let Some(new) = new_url.filter(|u| !u.is_empty()) else {
         // Switched off: nothing is sent, nothing to protect yet.
         return Ok(false);
@@ -132,13 +132,13 @@ pub async fn forget_if_host_changed(
 /// A new secret; returned once, stored sealed.
 /// A new secret, returned once and stored sealed. The one it replaces keeps
 /// signing next to it for 24 h, so receivers can switch without a gap.
-pub async fn regenerate_secret(state: &AppState, target_id: &str) -> Result<String, AppError> {
+pub async fn regenerate_secret(state: &AppState, target_id: &str) -> Result<String, Error> {
     let secret = signing::new_secret();
     targets::rotate_secret(&state.db, target_id, &state.secrets.seal(&secret)).await?;
     Ok(secret)
 }
 
-pub async fn clear_secret(state: &AppState, target_id: &str) -> Result<(), AppError> {
+pub async fn clear_secret(state: &AppState, target_id: &str) -> Result<(), Error> {
     write_sealed(state, target_id, Sealed::Secret, None).await?;
     targets::clear_previous_secret(&state.db, target_id).await
 }
@@ -149,10 +149,10 @@ pub async fn save_headers(
     state: &AppState,
     target_id: &str,
     new: Vec<(String, String)>,
-) -> Result<TargetSecurity, AppError> {
+) -> Result<TargetSecurity, Error> {
     let old = headers(state, target_id).await?;
     let merged = validate_headers(new, &old)?;
-    let json = serde_json::to_string(&merged).map_err(|_| AppError::Internal)?;
+    let json = serde_json::to_string(&merged).map_err(|_| Error::Internal)?;
     let plain = Some(json).filter(|_| !merged.is_empty());
     write_sealed(state, target_id, Sealed::Headers, plain.as_deref()).await?;
     security(state, target_id).await
@@ -161,7 +161,7 @@ pub async fn save_headers(
 pub fn validate_headers(
     new: Vec<(String, String)>,
     old: &[(String, String)],
-) -> Result<Vec<(String, String)>, AppError> {
+) -> Result<Vec<(String, String)>, Error> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (name, value) in new {
         let name = name.trim().to_string();
@@ -170,7 +170,7 @@ pub fn validate_headers(
         }
         let lower = name.to_ascii_lowercase();
         if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            return Err(AppError::Invalid(
+            return Err(Error::Invalid(
                 Message::new(Key::ErrHeaderName).arg("name", name.as_str()),
             ));
         }
@@ -184,12 +184,12 @@ pub fn validate_headers(
             ]
             .contains(&lower.as_str())
         {
-            return Err(AppError::Invalid(
+            return Err(Error::Invalid(
                 Message::new(Key::ErrHeaderReserved).arg("name", name.as_str()),
             ));
         }
         if out.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
-            return Err(AppError::Invalid(
+            return Err(Error::Invalid(
                 Message::new(Key::ErrHeaderTwice).arg("name", name.as_str()),
             ));
         }
@@ -198,7 +198,7 @@ pub fn validate_headers(
                 .find(|(n, _)| n.eq_ignore_ascii_case(&name))
                 .map(|(_, v)| v.clone())
                 .ok_or_else(|| {
-                    AppError::Invalid(
+                    Error::Invalid(
                         Message::new(Key::ErrHeaderValueMissing).arg("name", name.as_str()),
                     )
                 })?
@@ -206,14 +206,14 @@ pub fn validate_headers(
             value
         };
         if http::HeaderValue::from_str(&value).is_err() {
-            return Err(AppError::Invalid(
+            return Err(Error::Invalid(
                 Message::new(Key::ErrHeaderValueChars).arg("name", name.as_str()),
             ));
         }
         out.push((name, value));
     }
     if out.len() > MAX_HEADERS {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrTooManyHeaders).arg("max", MAX_HEADERS),
         ));
     }

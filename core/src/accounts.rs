@@ -11,7 +11,7 @@ use super::db::{new_id, now_ms, Db};
 use super::events::Event;
 use super::webhooks::{self, store::Target};
 use super::AppState;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::i18n::{Key, Locale, Message};
 use crate::model::{Role, ServerEvent, User};
 
@@ -33,14 +33,14 @@ pub enum Creator {
 
 const USER_COLUMNS: &str = "id, email, name, role, locale, created_at";
 
-pub(crate) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, AppError> {
+pub(crate) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, Error> {
     let role: String = row.try_get("role")?;
     let locale: Option<String> = row.try_get("locale")?;
     Ok(User {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         name: row.try_get("name")?,
-        role: role.parse().map_err(|_| AppError::Internal)?,
+        role: role.parse().map_err(|_| Error::Internal)?,
         locale: locale.as_deref().and_then(Locale::from_code),
         created_at: row.try_get("created_at")?,
     })
@@ -48,27 +48,27 @@ pub(crate) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, AppError> {
 
 impl NewAccount {
     /// Trims and checks the fields; the error says which one is wrong.
-    pub fn validated(self) -> Result<NewAccount, AppError> {
+    pub fn validated(self) -> Result<NewAccount, Error> {
         let name = self.name.trim().to_string();
         let email = normalize_email(&self.email);
         if name.is_empty() {
-            return Err(AppError::invalid(Key::ErrNameMissing));
+            return Err(Error::invalid(Key::ErrNameMissing));
         }
         super::db::check_name_chars(&name)?;
         if name.chars().count() > 100 {
-            return Err(AppError::Invalid(
+            return Err(Error::Invalid(
                 Message::new(Key::ErrNameTooLong).arg("max", 100),
             ));
         }
         validate_email(&email)?;
         let len = self.password.chars().count();
         if len < 8 {
-            return Err(AppError::Invalid(
+            return Err(Error::Invalid(
                 Message::new(Key::ErrPasswordTooShort).arg("min", 8),
             ));
         }
         if len > 256 {
-            return Err(AppError::Invalid(
+            return Err(Error::Invalid(
                 Message::new(Key::ErrPasswordTooLong).arg("max", 256),
             ));
         }
@@ -84,7 +84,7 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn validate_email(email: &str) -> Result<(), AppError> {
+fn validate_email(email: &str) -> Result<(), Error> {
     let ok = email.len() <= 254
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && match email.split_once('@') {
@@ -100,7 +100,7 @@ fn validate_email(email: &str) -> Result<(), AppError> {
     if ok {
         Ok(())
     } else {
-        Err(AppError::invalid(Key::ErrEmailInvalid))
+        Err(Error::invalid(Key::ErrEmailInvalid))
     }
 }
 
@@ -110,35 +110,29 @@ fn validate_email(email: &str) -> Result<(), AppError> {
 static ARGON2_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
     std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(4));
 
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    let _slot = ARGON2_SLOTS
-        .acquire()
-        .await
-        .map_err(|_| AppError::Internal)?;
+pub async fn hash_password(password: String) -> Result<String, Error> {
+    let _slot = ARGON2_SLOTS.acquire().await.map_err(|_| Error::Internal)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|_| AppError::Internal)
+            .map_err(|_| Error::Internal)
     })
     .await
-    .map_err(|_| AppError::Internal)?
+    .map_err(|_| Error::Internal)?
 }
 
-async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
-    let _slot = ARGON2_SLOTS
-        .acquire()
-        .await
-        .map_err(|_| AppError::Internal)?;
+async fn verify_password(password: String, hash: String) -> Result<bool, Error> {
+    let _slot = ARGON2_SLOTS.acquire().await.map_err(|_| Error::Internal)?;
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&hash).map_err(|_| AppError::Internal)?;
+        let parsed = PasswordHash::new(&hash).map_err(|_| Error::Internal)?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
     .await
-    .map_err(|_| AppError::Internal)?
+    .map_err(|_| Error::Internal)?
 }
 
 /// A fixed Argon2id hash checked when the email is unknown, so a wrong email
@@ -151,13 +145,13 @@ pub async fn create_account(
     state: &AppState,
     account: NewAccount,
     creator: Creator,
-) -> Result<User, AppError> {
+) -> Result<User, Error> {
     let account = account.validated()?;
     if creator == Creator::SelfSignUp
         && !state.config.enable_signup().await?
         && user_count(&state.db).await? > 0
     {
-        return Err(AppError::SignupDisabled);
+        return Err(Error::SignupDisabled);
     }
     // A taken email is refused before the costly hash (the transaction
     // below checks again for a race).
@@ -166,7 +160,7 @@ pub async fn create_account(
         .fetch_optional(&state.db)
         .await?;
     if taken.is_some() {
-        return Err(AppError::EmailTaken);
+        return Err(Error::EmailTaken);
     }
     let password_hash = hash_password(account.password).await?;
     let default_role = state.config.default_user_role().await?;
@@ -177,7 +171,7 @@ pub async fn create_account(
         .fetch_optional(&mut *tx)
         .await?;
     if existing.is_some() {
-        return Err(AppError::EmailTaken);
+        return Err(Error::EmailTaken);
     }
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
         .fetch_one(&mut *tx)
@@ -217,7 +211,7 @@ pub async fn create_account(
             .as_database_error()
             .is_some_and(|e| e.is_unique_violation())
         {
-            return Err(AppError::EmailTaken);
+            return Err(Error::EmailTaken);
         }
         return Err(err.into());
     }
@@ -249,7 +243,7 @@ pub async fn verify_credentials(
     state: &AppState,
     email: &str,
     password: &str,
-) -> Result<User, AppError> {
+) -> Result<User, Error> {
     let email = normalize_email(email);
     let email = super::db::storable_text(&email);
     let row = sqlx::query(&format!(
@@ -260,24 +254,24 @@ pub async fn verify_credentials(
     .await?;
     let Some(row) = row else {
         let _ = verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
-        return Err(AppError::InvalidCredentials);
+        return Err(Error::InvalidCredentials);
     };
     let hash: String = row.try_get("password_hash")?;
     if verify_password(password.to_string(), hash).await? {
         user_from_row(&row)
     } else {
-        Err(AppError::InvalidCredentials)
+        Err(Error::InvalidCredentials)
     }
 }
 
-pub async fn user_count(db: &Db) -> Result<i64, AppError> {
+pub async fn user_count(db: &Db) -> Result<i64, Error> {
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
         .fetch_one(db)
         .await?;
     Ok(count)
 }
 
-pub async fn get_user(db: &Db, id: &str) -> Result<Option<User>, AppError> {
+pub async fn get_user(db: &Db, id: &str) -> Result<Option<User>, Error> {
     let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
         .bind(id)
         .fetch_optional(db)
@@ -285,7 +279,7 @@ pub async fn get_user(db: &Db, id: &str) -> Result<Option<User>, AppError> {
     row.as_ref().map(user_from_row).transpose()
 }
 
-pub async fn list_users(db: &Db) -> Result<Vec<User>, AppError> {
+pub async fn list_users(db: &Db) -> Result<Vec<User>, Error> {
     let rows = sqlx::query(&format!(
         "SELECT {USER_COLUMNS} FROM users ORDER BY created_at, email"
     ))
@@ -300,7 +294,7 @@ fn user_json(user: &User) -> serde_json::Value {
 }
 
 /// A user read on the caller's connection (their transaction).
-async fn user_in(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<User>, AppError> {
+async fn user_in(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<User>, Error> {
     let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -308,7 +302,7 @@ async fn user_in(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<User
     row.as_ref().map(user_from_row).transpose()
 }
 
-pub async fn admin_ids(db: &Db) -> Result<Vec<String>, AppError> {
+pub async fn admin_ids(db: &Db) -> Result<Vec<String>, Error> {
     let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM users WHERE role = 'admin'")
         .fetch_all(db)
         .await?;
@@ -322,9 +316,9 @@ pub async fn set_role(
     acting: &User,
     user_id: &str,
     role: Role,
-) -> Result<User, AppError> {
+) -> Result<User, Error> {
     if acting.id == user_id && role != Role::Admin {
-        return Err(AppError::invalid(Key::ErrOwnRole));
+        return Err(Error::invalid(Key::ErrOwnRole));
     }
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     let updated = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
@@ -334,9 +328,9 @@ pub async fn set_role(
         .execute(&mut *tx)
         .await?;
     if updated.rows_affected() == 0 {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     }
-    let user = user_in(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = user_in(&mut tx, user_id).await?.ok_or(Error::NotFound)?;
     let event = Event {
         name: "user.role_updated",
         data: json!({"user": user_json(&user)}),
@@ -351,12 +345,12 @@ pub async fn set_role(
     Ok(user)
 }
 
-pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Result<(), AppError> {
+pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Result<(), Error> {
     if acting.id == user_id {
-        return Err(AppError::invalid(Key::ErrDeleteSelf));
+        return Err(Error::invalid(Key::ErrDeleteSelf));
     }
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
-    let user = user_in(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = user_in(&mut tx, user_id).await?.ok_or(Error::NotFound)?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -366,7 +360,7 @@ pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Resu
         .execute(&mut *tx)
         .await?;
     if deleted.rows_affected() == 0 {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     }
     // Their signing secret and headers are gone with the account: nothing
     // still queued for them may go out (unsigned) afterwards.
@@ -394,7 +388,7 @@ pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Resu
 
 /// Signs a session out. The user's open sockets re-check their sessions at
 /// once, so the one that used this session closes (SPEC W2).
-pub async fn sign_out(state: &AppState, token: &str) -> Result<(), AppError> {
+pub async fn sign_out(state: &AppState, token: &str) -> Result<(), Error> {
     if let Some(user_id) = super::sessions::revoke(&state.db, token).await? {
         state
             .hub
@@ -403,7 +397,7 @@ pub async fn sign_out(state: &AppState, token: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn set_locale(db: &Db, user_id: &str, locale: Locale) -> Result<(), AppError> {
+pub async fn set_locale(db: &Db, user_id: &str, locale: Locale) -> Result<(), Error> {
     sqlx::query("UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3")
         .bind(locale.code())
         .bind(now_ms())

@@ -12,7 +12,7 @@ use super::ratelimit::{SignInLimiter, SignInQuota};
 use super::realtime::RealtimeHub;
 use super::webhooks::store::Target;
 use super::webhooks::DeliverySettings;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::model::ServerEvent;
 
 #[derive(Clone)]
@@ -109,7 +109,7 @@ impl AppState {
         &self,
         mut tx: sqlx::Transaction<'static, sqlx::Any>,
         event: &super::events::Event,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), Error> {
         let queued = super::events::emit(&mut tx, &self.emit_settings(), event).await?;
         tx.commit().await?;
         if queued > 0 {
@@ -133,7 +133,7 @@ impl AppState {
     pub async fn target_credentials(
         &self,
         target_id: &str,
-    ) -> Result<(Vec<String>, Vec<(String, String)>), AppError> {
+    ) -> Result<(Vec<String>, Vec<(String, String)>), Error> {
         use super::webhooks::credentials;
         Ok((
             credentials::signing_secrets(self, target_id).await?,

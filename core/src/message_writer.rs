@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 
 use super::db::{begin_write, Backend, Db};
 use super::events::{self, EmitSettings, Event};
-use crate::error::AppError;
+use crate::error::Error;
 use crate::i18n::{Key, Message};
 
 /// Posts waiting for the writer; a full queue makes callers wait.
@@ -38,7 +38,7 @@ pub struct MessageRow {
 
 struct Job {
     row: MessageRow,
-    done: oneshot::Sender<Result<(), AppError>>,
+    done: oneshot::Sender<Result<(), Error>>,
 }
 
 /// The handle every request holds; cheap to clone.
@@ -71,13 +71,13 @@ impl MessageWriter {
 
     /// Stores `row` (and a webhook's "last used" time); returns once it
     /// is committed.
-    pub async fn write(&self, row: MessageRow) -> Result<(), AppError> {
+    pub async fn write(&self, row: MessageRow) -> Result<(), Error> {
         let (done, committed) = oneshot::channel();
         self.queue
             .send(Job { row, done })
             .await
-            .map_err(|_| AppError::Internal)?;
-        committed.await.map_err(|_| AppError::Internal)?
+            .map_err(|_| Error::Internal)?;
+        committed.await.map_err(|_| Error::Internal)?
     }
 }
 
@@ -91,7 +91,7 @@ struct Writer {
 }
 
 async fn run(w: Writer, mut jobs: mpsc::Receiver<Job>) {
-    while let Some(batch) = crate::backend::batch::next_batch(&mut jobs, MAX_BATCH).await {
+    while let Some(batch) = crate::batch::next_batch(&mut jobs, MAX_BATCH).await {
         let rows: Vec<&MessageRow> = batch.iter().map(|j| &j.row).collect();
         match commit(&w, &rows).await {
             Ok(()) => {
@@ -106,7 +106,7 @@ async fn run(w: Writer, mut jobs: mpsc::Receiver<Job>) {
                 for job in batch {
                     let result = commit(&w, &[&job.row]).await.map_err(|e| {
                         tracing::error!(error = %e, "cannot store a channel message");
-                        AppError::Internal
+                        Error::Internal
                     });
                     let _ = job.done.send(result);
                 }
@@ -115,7 +115,7 @@ async fn run(w: Writer, mut jobs: mpsc::Receiver<Job>) {
     }
 }
 
-async fn commit(w: &Writer, rows: &[&MessageRow]) -> Result<(), AppError> {
+async fn commit(w: &Writer, rows: &[&MessageRow]) -> Result<(), Error> {
     // Whether anyone subscribes to `channel.message`: remembered between
     // batches (this task is the only writer, so every batch waits for it)
     // and asked before the write lock is taken.

@@ -7,8 +7,8 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::targets::{self, TargetRow};
-use crate::backend::events::{emit_to, EmitSettings, Event};
-use crate::error::AppError;
+use crate::error::Error;
+use crate::events::{emit_to, EmitSettings, Event};
 use crate::i18n::{Key, Message};
 use crate::model::DeliveryStatus;
 
@@ -46,7 +46,7 @@ pub async fn after_attempt(
     emit: &EmitSettings,
     a: &Attempt<'_>,
     now: i64,
-) -> Result<usize, AppError> {
+) -> Result<usize, Error> {
     if a.status == DeliveryStatus::Delivered {
         sqlx::query("UPDATE webhook_targets SET failures = 0, failing_since = NULL WHERE id = $1")
             .bind(a.target_id)
@@ -108,6 +108,6 @@ pub async fn after_attempt(
     Ok(queued)
 }
 
-async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<TargetRow>, AppError> {
+async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<TargetRow>, Error> {
     targets::get_on(conn, id).await
 }

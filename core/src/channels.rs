@@ -9,7 +9,7 @@ use super::message_writer::MessageRow;
 use super::rich::RichBody;
 use super::webhooks::store::Target;
 use super::AppState;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::i18n::{Key, Message};
 use crate::model::{
     Channel, ChannelMember, ChannelMessage, ChannelRole, MessageAuthor, Role, ServerEvent, User,
@@ -25,7 +25,7 @@ pub enum Access {
     Manager,
 }
 
-pub async fn access(db: &Db, user: &User, channel_id: &str) -> Result<Access, AppError> {
+pub async fn access(db: &Db, user: &User, channel_id: &str) -> Result<Access, Error> {
     if user.role == Role::Pending {
         return Ok(Access::None);
     }
@@ -34,7 +34,7 @@ pub async fn access(db: &Db, user: &User, channel_id: &str) -> Result<Access, Ap
         .fetch_optional(db)
         .await?;
     if exists.is_none() {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     }
     if user.role == Role::Admin {
         return Ok(Access::Manager);
@@ -54,30 +54,25 @@ pub async fn access(db: &Db, user: &User, channel_id: &str) -> Result<Access, Ap
 
 /// The caller's access, which must be at least `min`: 404 for no such
 /// channel, 403 for too little (or none).
-pub async fn require(
-    db: &Db,
-    user: &User,
-    channel_id: &str,
-    min: Access,
-) -> Result<Access, AppError> {
+pub async fn require(db: &Db, user: &User, channel_id: &str, min: Access) -> Result<Access, Error> {
     let got = access(db, user, channel_id).await?;
     if got == Access::None {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     if got < min {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     Ok(got)
 }
 
-fn validate_name(name: &str) -> Result<String, AppError> {
+fn validate_name(name: &str) -> Result<String, Error> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::invalid(Key::ErrChannelNameMissing));
+        return Err(Error::invalid(Key::ErrChannelNameMissing));
     }
     super::db::check_name_chars(name)?;
     if name.chars().count() > 80 {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrChannelNameTooLong).arg("max", 80),
         ));
     }
@@ -89,9 +84,9 @@ pub async fn create(
     creator: &User,
     name: &str,
     description: &str,
-) -> Result<Channel, AppError> {
+) -> Result<Channel, Error> {
     if creator.role != Role::Admin {
-        return Err(AppError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let name = validate_name(name)?;
     let description = description.trim().chars().take(500).collect::<String>();
@@ -133,7 +128,7 @@ pub async fn create(
     })
 }
 
-pub async fn list_for(db: &Db, user: &User) -> Result<Vec<Channel>, AppError> {
+pub async fn list_for(db: &Db, user: &User) -> Result<Vec<Channel>, Error> {
     if user.role == Role::Pending {
         return Ok(Vec::new());
     }
@@ -164,7 +159,7 @@ pub async fn list_for(db: &Db, user: &User) -> Result<Vec<Channel>, AppError> {
         .collect()
 }
 
-pub async fn get(db: &Db, user: &User, channel_id: &str) -> Result<Channel, AppError> {
+pub async fn get(db: &Db, user: &User, channel_id: &str) -> Result<Channel, Error> {
     let access = require(db, user, channel_id, Access::Member).await?;
     let r = sqlx::query("SELECT id, name, description, created_at FROM channels WHERE id = $1")
         .bind(channel_id)
@@ -179,11 +174,7 @@ pub async fn get(db: &Db, user: &User, channel_id: &str) -> Result<Channel, AppE
     })
 }
 
-pub async fn members(
-    db: &Db,
-    user: &User,
-    channel_id: &str,
-) -> Result<Vec<ChannelMember>, AppError> {
+pub async fn members(db: &Db, user: &User, channel_id: &str) -> Result<Vec<ChannelMember>, Error> {
     require(db, user, channel_id, Access::Member).await?;
     let rows = sqlx::query(
         "SELECT u.id, u.name, u.email, m.role FROM channel_members m JOIN users u ON u.id = m.user_id \
@@ -212,7 +203,7 @@ pub async fn set_member(
     channel_id: &str,
     email: &str,
     role: ChannelRole,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     require(&state.db, acting, channel_id, Access::Manager).await?;
     let email = super::accounts::normalize_email(email);
     let email = super::db::storable_text(&email).into_owned();
@@ -222,12 +213,12 @@ pub async fn set_member(
             .fetch_optional(&state.db)
             .await?;
     let Some((user_id, user_role)) = target else {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrNoAccountWithEmail).arg("email", email),
         ));
     };
     if user_role == "pending" {
-        return Err(AppError::invalid(Key::ErrAccountPending));
+        return Err(Error::invalid(Key::ErrAccountPending));
     }
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     sqlx::query(
@@ -260,7 +251,7 @@ pub async fn remove_member(
     acting: &User,
     channel_id: &str,
     user_id: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     require(&state.db, acting, channel_id, Access::Manager).await?;
     let mut tx = super::db::begin_write(&state.db, state.backend).await?;
     let removed = sqlx::query("DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2")
@@ -291,7 +282,7 @@ async fn member_event(
     channel_id: &str,
     user_id: &str,
     role: Option<ChannelRole>,
-) -> Result<Event, AppError> {
+) -> Result<Event, Error> {
     let (channel,): (String,) = sqlx::query_as("SELECT name FROM channels WHERE id = $1")
         .bind(channel_id)
         .fetch_one(&mut *conn)
@@ -452,13 +443,13 @@ pub struct NewMessage<'a> {
     pub original: Option<&'a serde_json::Value>,
 }
 
-pub fn validate_content(content: &str) -> Result<&str, AppError> {
+pub fn validate_content(content: &str) -> Result<&str, Error> {
     let trimmed = content.trim();
     if trimmed.is_empty() {
-        return Err(AppError::invalid(Key::ErrMessageEmpty));
+        return Err(Error::invalid(Key::ErrMessageEmpty));
     }
     if content.chars().count() > MAX_CONTENT_CHARS {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             Message::new(Key::ErrMessageTooLong).arg("max", MAX_CONTENT_CHARS),
         ));
     }
@@ -486,10 +477,7 @@ fn meta_json(
 }
 
 /// Stores a message and pushes it to everyone who can see the channel.
-pub async fn insert_message(
-    state: &AppState,
-    m: NewMessage<'_>,
-) -> Result<ChannelMessage, AppError> {
+pub async fn insert_message(state: &AppState, m: NewMessage<'_>) -> Result<ChannelMessage, Error> {
     let id = new_id();
     let now = now_ms();
     let content = super::db::storable_text(m.content);
@@ -546,7 +534,7 @@ pub async fn insert_message(
     let message = render(&state.db, vec![loaded])
         .await?
         .pop()
-        .ok_or(AppError::Internal)?;
+        .ok_or(Error::Internal)?;
     broadcast(state, message.clone()).await?;
     Ok(message)
 }
@@ -556,7 +544,7 @@ async fn register_images(
     state: &AppState,
     message_id: &str,
     rich: Option<&RichBody>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let urls = rich.map(RichBody::image_urls).unwrap_or_default();
     if !urls.is_empty() && super::media::register(&state.db, message_id, &urls).await? {
         state.media_wake.notify_one();
@@ -565,7 +553,7 @@ async fn register_images(
 }
 
 /// Sends a new or changed message to everyone who may see its channel.
-pub async fn broadcast(state: &AppState, message: ChannelMessage) -> Result<(), AppError> {
+pub async fn broadcast(state: &AppState, message: ChannelMessage) -> Result<(), Error> {
     let viewers = viewers(&state.db, &message.channel_id).await?;
     state.hub.send_to_users(
         &viewers,
@@ -579,7 +567,7 @@ pub async fn broadcast(state: &AppState, message: ChannelMessage) -> Result<(), 
 /// Who may see a new message: the channel's members whose account is not
 /// pending (a demoted member keeps the row but loses the channel), and
 /// the admins.
-async fn viewers(db: &Db, channel_id: &str) -> Result<Vec<String>, AppError> {
+async fn viewers(db: &Db, channel_id: &str) -> Result<Vec<String>, Error> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT m.user_id FROM channel_members m JOIN users u ON u.id = m.user_id \
          WHERE m.channel_id = $1 AND u.role <> 'pending' \
@@ -596,7 +584,7 @@ pub async fn post_as_user(
     user: &User,
     channel_id: &str,
     content: &str,
-) -> Result<ChannelMessage, AppError> {
+) -> Result<ChannelMessage, Error> {
     require(&state.db, user, channel_id, Access::Member).await?;
     let content = validate_content(content)?;
     insert_message(
@@ -645,7 +633,7 @@ pub async fn messages(
     channel_id: &str,
     page: &HistoryPage,
     newest_first: bool,
-) -> Result<Vec<ChannelMessage>, AppError> {
+) -> Result<Vec<ChannelMessage>, Error> {
     require(db, user, channel_id, Access::Member).await?;
     // The position to read back from: the `before` message's, or the end.
     let (until_at, until_id) = match &page.before {
@@ -657,7 +645,7 @@ pub async fn messages(
             .bind(channel_id)
             .fetch_optional(db)
             .await?;
-            row.ok_or(AppError::NotFound)?
+            row.ok_or(Error::NotFound)?
         }
         None => (i64::MAX, String::new()),
     };
@@ -677,7 +665,7 @@ pub async fn messages(
     let loaded = rows
         .iter()
         .map(message_from_row)
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .collect::<Result<Vec<_>, Error>>()?;
     let mut out = render(db, loaded).await?;
     if !newest_first {
         out.reverse();
@@ -703,7 +691,7 @@ struct StoredMeta {
     original: Option<serde_json::Value>,
 }
 
-fn message_from_row(r: &sqlx::any::AnyRow) -> Result<Loaded, AppError> {
+fn message_from_row(r: &sqlx::any::AnyRow) -> Result<Loaded, Error> {
     let deleted = r
         .try_get::<i64, _>("webhook_deleted")
         .or_else(|_| r.try_get::<i32, _>("webhook_deleted").map(i64::from))?;
@@ -735,7 +723,7 @@ fn message_from_row(r: &sqlx::any::AnyRow) -> Result<Loaded, AppError> {
 /// Makes each message's HTML: its markdown, or its text and cards with
 /// Parley's copies of the images that have arrived (placeholders for the
 /// rest), and the sender's avatar once it is here.
-async fn render(db: &Db, loaded: Vec<Loaded>) -> Result<Vec<ChannelMessage>, AppError> {
+async fn render(db: &Db, loaded: Vec<Loaded>) -> Result<Vec<ChannelMessage>, Error> {
     let urls: Vec<String> = loaded
         .iter()
         .filter_map(|l| l.rich.as_ref())
@@ -770,7 +758,7 @@ pub async fn edit_webhook_message(
     content: &str,
     rich: &RichBody,
     original: Option<&serde_json::Value>,
-) -> Result<Option<ChannelMessage>, AppError> {
+) -> Result<Option<ChannelMessage>, Error> {
     let content = super::db::storable_text(content);
     let current: Option<(String,)> =
         sqlx::query_as("SELECT meta FROM channel_messages WHERE id = $1 AND webhook_id = $2")
@@ -821,7 +809,7 @@ pub async fn delete_webhook_message(
     state: &AppState,
     webhook_id: &str,
     message_id: &str,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     let row: Option<(String,)> = sqlx::query_as(
         "DELETE FROM channel_messages WHERE id = $1 AND webhook_id = $2 RETURNING channel_id",
     )
@@ -848,7 +836,7 @@ pub async fn delete_webhook_message(
 }
 
 /// One message, without an access check (for relaying to known viewers).
-pub async fn message_by_id(db: &Db, id: &str) -> Result<Option<ChannelMessage>, AppError> {
+pub async fn message_by_id(db: &Db, id: &str) -> Result<Option<ChannelMessage>, Error> {
     let row = sqlx::query(&format!("{MESSAGE_SELECT} WHERE m.id = $1"))
         .bind(id)
         .fetch_optional(db)

@@ -11,7 +11,7 @@ use super::webhooks::admin::url_in_force;
 use super::webhooks::format::{body_for, escape_for, rfc3339, Destination};
 use super::webhooks::store::{self, NewDelivery};
 use super::webhooks::targets;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::i18n::{Arg, Key, Locale, Message};
 
 /// One named event Parley can send.
@@ -52,14 +52,14 @@ catalog! {
 
 /// Filters a target may subscribe with: `*`, `prefix.*` naming at least
 /// one event, or an event's exact name. At least one.
-pub fn validate_filters(filters: &[String]) -> Result<Vec<String>, AppError> {
+pub fn validate_filters(filters: &[String]) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = Vec::new();
     for f in filters.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
         let known = CATALOG
             .iter()
             .any(|e| targets::filter_matches(f, e.name) && (f.ends_with('*') || f == e.name));
         if !known {
-            return Err(AppError::Invalid(
+            return Err(Error::Invalid(
                 Message::new(Key::ErrUnknownEvent).arg("event", f),
             ));
         }
@@ -68,7 +68,7 @@ pub fn validate_filters(filters: &[String]) -> Result<Vec<String>, AppError> {
         }
     }
     if out.is_empty() {
-        return Err(AppError::invalid(Key::ErrNoEvents));
+        return Err(Error::invalid(Key::ErrNoEvents));
     }
     Ok(out)
 }
@@ -121,7 +121,7 @@ pub async fn emit_admin_with(
     name: &str,
     stored_event: &str,
     body: impl Fn(&str) -> Value,
-) -> Result<usize, AppError> {
+) -> Result<usize, Error> {
     emit_owned_with(conn, settings, None, name, stored_event, None, body).await
 }
 
@@ -135,7 +135,7 @@ async fn emit_owned_with(
     stored_event: &str,
     except: Option<&str>,
     body: impl Fn(&str) -> Value,
-) -> Result<usize, AppError> {
+) -> Result<usize, Error> {
     let subscribed = targets::subscribed(conn, owner, name).await?;
     let mut queued = 0;
     for target in subscribed.iter().filter(|t| Some(t.id.as_str()) != except) {
@@ -166,7 +166,7 @@ pub async fn emit_to(
     owner: Option<&str>,
     event: &Event,
     except: Option<&str>,
-) -> Result<usize, AppError> {
+) -> Result<usize, Error> {
     let now = now_ms();
     emit_owned_with(
         conn,
@@ -185,7 +185,7 @@ pub async fn emit(
     conn: &mut AnyConnection,
     settings: &EmitSettings,
     event: &Event,
-) -> Result<usize, AppError> {
+) -> Result<usize, Error> {
     let now = now_ms();
     emit_admin_with(conn, settings, event.name, event.name, |url| {
         event.body_for(url, settings.locale, now)

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::db::{now_ms, Db};
 use super::webhooks::ssrf::{check_literal, Policy};
 use super::AppState;
-use crate::error::AppError;
+use crate::error::Error;
 use crate::model::MEDIA_PATH;
 
 /// The largest image kept.
@@ -45,7 +45,7 @@ pub fn media_src(id: &str) -> String {
 
 /// Records that `message_id` shows `urls`: a pending row for each URL not
 /// seen before. Returns whether any is still to be fetched.
-pub async fn register(db: &Db, message_id: &str, urls: &[String]) -> Result<bool, AppError> {
+pub async fn register(db: &Db, message_id: &str, urls: &[String]) -> Result<bool, Error> {
     let mut any_pending = false;
     for url in urls {
         let id = media_id(url);
@@ -77,7 +77,7 @@ pub async fn register(db: &Db, message_id: &str, urls: &[String]) -> Result<bool
 }
 
 /// Parley's copy for each of `urls` that has one.
-pub async fn ready_sources(db: &Db, urls: &[String]) -> Result<HashMap<String, String>, AppError> {
+pub async fn ready_sources(db: &Db, urls: &[String]) -> Result<HashMap<String, String>, Error> {
     let mut by_id: HashMap<String, String> = HashMap::new();
     for url in urls {
         by_id.insert(media_id(url), url.clone());
@@ -110,7 +110,7 @@ pub async fn ready_sources(db: &Db, urls: &[String]) -> Result<HashMap<String, S
 }
 
 /// A fetched image: its type and bytes.
-pub async fn load(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, AppError> {
+pub async fn load(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, Error> {
     let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT content_type, data FROM remote_media WHERE id = $1 AND status = 'ready'",
     )
@@ -184,7 +184,7 @@ impl MediaFetcher {
     }
 
     /// One batch of pending rows; how many were taken.
-    pub async fn fetch_pending(&self) -> Result<usize, AppError> {
+    pub async fn fetch_pending(&self) -> Result<usize, Error> {
         let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT id, url FROM remote_media WHERE status = 'pending' ORDER BY created_at LIMIT $1",
         )
@@ -263,7 +263,7 @@ impl MediaFetcher {
         &self,
         id: &str,
         outcome: Result<(&'static str, Vec<u8>), FetchError>,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), Error> {
         use base64::Engine;
         match outcome {
             Ok((content_type, bytes)) => {
@@ -295,7 +295,7 @@ impl MediaFetcher {
 
     /// Open views of the messages showing `id` get them again, now with
     /// the image.
-    async fn resend_messages(&self, id: &str) -> Result<(), AppError> {
+    async fn resend_messages(&self, id: &str) -> Result<(), Error> {
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT message_id FROM channel_message_media WHERE media_id = $1 ORDER BY message_id DESC LIMIT $2",
         )

@@ -1,5 +1,10 @@
-//! Server-only domain logic. Plain async Rust: server functions, REST
-//! handlers and tests all call these functions directly.
+//! Parley's domain: accounts, sessions, channels and their webhooks,
+//! chats, presence, events and webhook deliveries. Plain async Rust on
+//! sqlx and tokio — no web framework: server functions (`app`), REST
+//! handlers (`server`) and tests all call these functions directly, and
+//! HTTP details (cookies, origins, headers) stay with them.
+
+pub use parley_model::{i18n, model};
 
 pub mod accounts;
 pub mod api_keys;
@@ -11,6 +16,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod env;
+pub mod error;
 pub mod events;
 pub mod github;
 pub mod incoming_body;
@@ -28,4 +34,5 @@ pub mod sessions;
 pub mod state;
 pub mod webhooks;
 
+pub use error::Error;
 pub use state::AppState;

@@ -14,9 +14,9 @@ use super::outcome_writer::OutcomeWriter;
 use super::signing;
 use super::ssrf::{check_literal, GuardedResolver, Policy, Refusal};
 use super::store::{self, AttemptOutcome, Claimed, Target};
-use crate::backend::db::now_ms;
-use crate::backend::AppState;
+use crate::db::now_ms;
 use crate::model::DeliveryStatus;
+use crate::AppState;
 
 pub const EXCERPT_LIMIT: usize = 2048;
 
@@ -211,7 +211,7 @@ impl DeliveryWorker {
     }
 
     pub async fn run(self) {
-        if self.state.backend == crate::backend::db::Backend::Sqlite {
+        if self.state.backend == crate::db::Backend::Sqlite {
             // A single-file database has a single server: whatever was
             // "delivering" died with the previous process. Send it again.
             match store::release_all_claims(&self.state.db).await {
@@ -399,7 +399,7 @@ impl DeliveryWorker {
         }
         if let Target::User(owner) = &d.target {
             // A deleted user's deliveries die with the account.
-            match crate::backend::accounts::get_user(&self.state.db, owner).await {
+            match crate::accounts::get_user(&self.state.db, owner).await {
                 Ok(Some(_)) => {}
                 Ok(None) => return fail_for_good("the target's owner was deleted".into()),
                 Err(e) => return fail_for_good(format!("cannot read the target's owner: {e}")),

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::db::{now_ms, Db};
 use super::AppState;
-use crate::error::AppError;
+use crate::error::Error;
 
 /// How often limiters forget idle keys.
 pub const PRUNE_EVERY: Duration = Duration::from_secs(60);
@@ -28,7 +28,7 @@ pub fn prune_limiters(state: &AppState) {
 /// Deletes uploads older than `grace` that no webhook shows as its image
 /// and no message shows as its author's (a replaced image, a deleted
 /// webhook with no messages). Returns how many were deleted.
-pub async fn sweep_orphaned_uploads(db: &Db, grace: Duration) -> Result<u64, AppError> {
+pub async fn sweep_orphaned_uploads(db: &Db, grace: Duration) -> Result<u64, Error> {
     let before = now_ms() - i64::try_from(grace.as_millis()).unwrap_or(i64::MAX);
     let res = sqlx::query(
         "DELETE FROM uploads WHERE created_at < $1 \

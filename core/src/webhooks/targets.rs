@@ -6,8 +6,8 @@
 use serde_json::Value;
 
 use super::store::Target;
-use crate::backend::db::{new_id, now_ms, Db};
-use crate::error::AppError;
+use crate::db::{new_id, now_ms, Db};
+use crate::error::Error;
 
 /// Bumped by every change to `webhook_targets` in this process, so a
 /// cached "who subscribes to what" knows it is stale (`SubscriptionCache`).
@@ -38,7 +38,7 @@ impl SubscriptionCache {
         SubscriptionCache { event, known: None }
     }
 
-    pub async fn anyone(&mut self, db: &Db) -> Result<bool, AppError> {
+    pub async fn anyone(&mut self, db: &Db) -> Result<bool, Error> {
         let version = TARGETS_VERSION.load(std::sync::atomic::Ordering::Relaxed);
         if let Some((wanted, v, at)) = self.known {
             if v == version && at.elapsed() < Self::MAX_AGE {
@@ -126,7 +126,7 @@ const COLUMNS: &str = "id, owner_id, name, url, enabled, events, mode, is_defaul
                        signing_secret, headers, created_at, updated_at, previous_signing_secret, \
                        previous_secret_until, failing_since, failures, disabled_at";
 
-pub async fn get(db: &Db, id: &str) -> Result<Option<TargetRow>, AppError> {
+pub async fn get(db: &Db, id: &str) -> Result<Option<TargetRow>, Error> {
     let sql = format!("SELECT {COLUMNS} FROM webhook_targets WHERE id = $1");
     Ok(sqlx::query_as::<_, TargetRow>(&sql)
         .bind(id)
@@ -135,10 +135,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<TargetRow>, AppError> {
 }
 
 /// A target read on the caller's connection (their transaction).
-pub async fn get_on(
-    conn: &mut sqlx::AnyConnection,
-    id: &str,
-) -> Result<Option<TargetRow>, AppError> {
+pub async fn get_on(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<TargetRow>, Error> {
     let sql = format!("SELECT {COLUMNS} FROM webhook_targets WHERE id = $1");
     Ok(sqlx::query_as::<_, TargetRow>(&sql)
         .bind(id)
@@ -148,7 +145,7 @@ pub async fn get_on(
 
 /// Queues again the failed deliveries of a target made since `since`
 /// (SPEC E6 "Recover failed since…"), same `webhook-id`s. Returns how many.
-pub async fn recover_failed(db: &Db, id: &str, since: i64) -> Result<u64, AppError> {
+pub async fn recover_failed(db: &Db, id: &str, since: i64) -> Result<u64, Error> {
     let now = now_ms();
     let res = sqlx::query(
         "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, locked_until = NULL, \
@@ -163,7 +160,7 @@ pub async fn recover_failed(db: &Db, id: &str, since: i64) -> Result<u64, AppErr
 }
 
 /// The admin's targets (`owner = None`) or one user's, default first.
-pub async fn list(db: &Db, owner: Option<&str>) -> Result<Vec<TargetRow>, AppError> {
+pub async fn list(db: &Db, owner: Option<&str>) -> Result<Vec<TargetRow>, Error> {
     let sql = format!(
         "SELECT {COLUMNS} FROM webhook_targets WHERE COALESCE(owner_id, '') = $1 \
          ORDER BY is_default DESC, created_at, id"
@@ -180,7 +177,7 @@ pub async fn subscribed(
     conn: &mut sqlx::AnyConnection,
     owner: Option<&str>,
     event: &str,
-) -> Result<Vec<TargetRow>, AppError> {
+) -> Result<Vec<TargetRow>, Error> {
     let sql = format!(
         "SELECT {COLUMNS} FROM webhook_targets WHERE COALESCE(owner_id, '') = $1 AND enabled = 1 \
          ORDER BY is_default DESC, created_at, id"
@@ -193,7 +190,7 @@ pub async fn subscribed(
 }
 
 /// The default target of the admin or of a user, if there is one.
-pub async fn default_of(db: &Db, target: &Target) -> Result<Option<TargetRow>, AppError> {
+pub async fn default_of(db: &Db, target: &Target) -> Result<Option<TargetRow>, Error> {
     let sql = format!(
         "SELECT {COLUMNS} FROM webhook_targets WHERE COALESCE(owner_id, '') = $1 AND is_default = 1 \
          ORDER BY created_at, id LIMIT 1"
@@ -206,7 +203,7 @@ pub async fn default_of(db: &Db, target: &Target) -> Result<Option<TargetRow>, A
 
 /// Makes the user's target `id` their default one (SPEC E3): the seed's
 /// "Notification Webhook" field edits it from then on.
-pub async fn make_default(db: &Db, owner: &str, id: &str) -> Result<bool, AppError> {
+pub async fn make_default(db: &Db, owner: &str, id: &str) -> Result<bool, Error> {
     changed();
     let mut tx = db.begin().await?;
     let found =
@@ -229,7 +226,7 @@ pub async fn make_default(db: &Db, owner: &str, id: &str) -> Result<bool, AppErr
 
 /// Makes sure the default target of `target` exists (a user who never
 /// saved one, an instance that never saved its URL); returns its id.
-pub async fn ensure_default(db: &Db, target: &Target) -> Result<String, AppError> {
+pub async fn ensure_default(db: &Db, target: &Target) -> Result<String, Error> {
     changed();
     if let Some(t) = default_of(db, target).await? {
         return Ok(t.id);
@@ -260,7 +257,7 @@ pub async fn ensure_default(db: &Db, target: &Target) -> Result<String, AppError
 }
 
 /// Sets the URL (and, for user targets, the mode) of a target.
-pub async fn set_url(db: &Db, id: &str, url: &str, mode: Option<&str>) -> Result<(), AppError> {
+pub async fn set_url(db: &Db, id: &str, url: &str, mode: Option<&str>) -> Result<(), Error> {
     changed();
     sqlx::query(
         "UPDATE webhook_targets SET url = $1, mode = COALESCE($2, mode), updated_at = $3 WHERE id = $4",
@@ -281,7 +278,7 @@ pub enum Sealed {
     Headers,
 }
 
-pub async fn read_sealed(db: &Db, id: &str, field: Sealed) -> Result<Option<String>, AppError> {
+pub async fn read_sealed(db: &Db, id: &str, field: Sealed) -> Result<Option<String>, Error> {
     Ok(get(db, id).await?.and_then(|t| match field {
         Sealed::Secret => t.signing_secret,
         Sealed::Headers => t.headers,
@@ -293,7 +290,7 @@ pub async fn write_sealed(
     id: &str,
     field: Sealed,
     sealed: Option<&str>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     changed();
     let sql = match field {
         Sealed::Secret => {
@@ -314,7 +311,7 @@ pub async fn write_sealed(
 pub const ROTATION_OVERLAP_MS: i64 = 24 * 3600 * 1000;
 
 /// A new sealed secret; the one it replaces keeps signing for the overlap.
-pub async fn rotate_secret(db: &Db, id: &str, sealed: &str) -> Result<(), AppError> {
+pub async fn rotate_secret(db: &Db, id: &str, sealed: &str) -> Result<(), Error> {
     changed();
     let now = now_ms();
     sqlx::query(
@@ -333,7 +330,7 @@ pub async fn rotate_secret(db: &Db, id: &str, sealed: &str) -> Result<(), AppErr
 
 /// Forgets the rotated-out secret (the secret is removed, or the target
 /// moved to another host).
-pub async fn clear_previous_secret(db: &Db, id: &str) -> Result<(), AppError> {
+pub async fn clear_previous_secret(db: &Db, id: &str) -> Result<(), Error> {
     sqlx::query(
         "UPDATE webhook_targets SET previous_signing_secret = NULL, previous_secret_until = NULL WHERE id = $1",
     )
@@ -344,14 +341,14 @@ pub async fn clear_previous_secret(db: &Db, id: &str) -> Result<(), AppError> {
 }
 
 /// A target's name as typed: 1 to 80 characters, no control characters.
-pub fn check_name(name: &str) -> Result<String, AppError> {
+pub fn check_name(name: &str) -> Result<String, Error> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::invalid(crate::i18n::Key::ErrTargetNameMissing));
+        return Err(Error::invalid(crate::i18n::Key::ErrTargetNameMissing));
     }
-    crate::backend::db::check_name_chars(name)?;
+    crate::db::check_name_chars(name)?;
     if name.chars().count() > 80 {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             crate::i18n::Message::new(crate::i18n::Key::ErrWebhookNameTooLong).arg("max", 80),
         ));
     }
@@ -368,11 +365,7 @@ pub struct TargetInput {
     pub mode: Option<String>,
 }
 
-pub async fn create(
-    db: &Db,
-    owner: Option<&str>,
-    input: &TargetInput,
-) -> Result<TargetRow, AppError> {
+pub async fn create(db: &Db, owner: Option<&str>, input: &TargetInput) -> Result<TargetRow, Error> {
     changed();
     let (count,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM webhook_targets WHERE COALESCE(owner_id, '') = $1")
@@ -380,7 +373,7 @@ pub async fn create(
             .fetch_one(db)
             .await?;
     if count >= MAX_TARGETS {
-        return Err(AppError::Invalid(
+        return Err(Error::Invalid(
             crate::i18n::Message::new(crate::i18n::Key::ErrTooManyTargets).arg("max", MAX_TARGETS),
         ));
     }
@@ -400,11 +393,11 @@ pub async fn create(
     .bind(now)
     .execute(db)
     .await?;
-    get(db, &id).await?.ok_or(AppError::Internal)
+    get(db, &id).await?.ok_or(Error::Internal)
 }
 
 /// Changes a target. Switching it on again starts its health afresh.
-pub async fn update(db: &Db, id: &str, input: &TargetInput) -> Result<(), AppError> {
+pub async fn update(db: &Db, id: &str, input: &TargetInput) -> Result<(), Error> {
     changed();
     sqlx::query(
         "UPDATE webhook_targets SET name = $1, url = $2, enabled = $3, events = $4, mode = COALESCE($5, mode), \
@@ -428,7 +421,7 @@ pub async fn update(db: &Db, id: &str, input: &TargetInput) -> Result<(), AppErr
 
 /// Deletes a target that is not a default one (those are switched off by
 /// emptying their URL, as the seed's fields are).
-pub async fn delete(db: &Db, id: &str) -> Result<bool, AppError> {
+pub async fn delete(db: &Db, id: &str) -> Result<bool, Error> {
     changed();
     let res = sqlx::query("DELETE FROM webhook_targets WHERE id = $1 AND is_default = 0")
         .bind(id)

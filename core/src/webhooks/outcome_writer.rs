@@ -8,8 +8,8 @@
 use tokio::sync::{mpsc, oneshot};
 
 use super::store::{self, AttemptOutcome, HealthChecks, Target};
-use crate::backend::db::{Backend, Db};
-use crate::error::AppError;
+use crate::db::{Backend, Db};
+use crate::error::Error;
 
 /// Outcomes waiting for the writer; a full queue makes senders wait.
 pub const QUEUE: usize = 1024;
@@ -19,7 +19,7 @@ pub const MAX_BATCH: usize = 256;
 struct Job {
     id: String,
     outcome: AttemptOutcome,
-    done: oneshot::Sender<Result<Option<Target>, AppError>>,
+    done: oneshot::Sender<Result<Option<Target>, Error>>,
 }
 
 /// The handle every sender holds; cheap to clone.
@@ -42,18 +42,18 @@ impl OutcomeWriter {
         &self,
         id: String,
         outcome: AttemptOutcome,
-    ) -> Result<Option<Target>, AppError> {
+    ) -> Result<Option<Target>, Error> {
         let (done, committed) = oneshot::channel();
         self.queue
             .send(Job { id, outcome, done })
             .await
-            .map_err(|_| AppError::Internal)?;
-        committed.await.map_err(|_| AppError::Internal)?
+            .map_err(|_| Error::Internal)?;
+        committed.await.map_err(|_| Error::Internal)?
     }
 }
 
 async fn run(db: Db, backend: Backend, checks: HealthChecks, mut jobs: mpsc::Receiver<Job>) {
-    while let Some(batch) = crate::backend::batch::next_batch(&mut jobs, MAX_BATCH).await {
+    while let Some(batch) = crate::batch::next_batch(&mut jobs, MAX_BATCH).await {
         let rows: Vec<(&str, &AttemptOutcome)> =
             batch.iter().map(|j| (j.id.as_str(), &j.outcome)).collect();
         match store::record_attempts(&db, backend, &checks, &rows).await {
