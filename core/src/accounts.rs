@@ -247,7 +247,7 @@ pub async fn verify_credentials(
     let email = normalize_email(email);
     let email = super::db::storable_text(&email);
     let row = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
+        "SELECT {USER_COLUMNS}, password_hash, failed_signins FROM users WHERE email = $1"
     ))
     .bind(email.as_ref())
     .fetch_optional(&state.db)
@@ -257,11 +257,59 @@ pub async fn verify_credentials(
         return Err(Error::InvalidCredentials);
     };
     let hash: String = row.try_get("password_hash")?;
+    let failed_before: i64 = row.try_get("failed_signins")?;
+    let user = user_from_row(&row)?;
     if verify_password(password.to_string(), hash).await? {
-        user_from_row(&row)
+        if failed_before > 0 {
+            sqlx::query("UPDATE users SET failed_signins = 0 WHERE id = $1")
+                .bind(&user.id)
+                .execute(&state.db)
+                .await?;
+        }
+        Ok(user)
     } else {
+        record_failed_signin(state, &user).await?;
         Err(Error::InvalidCredentials)
     }
+}
+
+/// Wrong passwords in a row before the admin hears of it (SPEC E1
+/// `auth.signin_failed`), then again at twice as many, and so on: an
+/// attack on one account is reported, a flood of reports is not.
+pub const SIGNIN_FAILURES_REPORTED_FROM: i64 = 5;
+
+/// Whether the `failures`-th wrong password in a row is reported:
+/// 5, 10, 20, 40…
+pub fn reports_signin_failures(failures: i64) -> bool {
+    let step = SIGNIN_FAILURES_REPORTED_FROM;
+    failures >= step && failures % step == 0 && (failures / step).count_ones() == 1
+}
+
+/// Counts a wrong password for `user` and, at the reported counts, emits
+/// `auth.signin_failed` in the same transaction.
+async fn record_failed_signin(state: &AppState, user: &User) -> Result<(), Error> {
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    sqlx::query("UPDATE users SET failed_signins = failed_signins + 1 WHERE id = $1")
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    let (failures,): (i64,) = sqlx::query_as("SELECT failed_signins FROM users WHERE id = $1")
+        .bind(&user.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !reports_signin_failures(failures) {
+        tx.commit().await?;
+        return Ok(());
+    }
+    tracing::warn!(user_id = %user.id, failures, "repeated failed sign-ins");
+    let event = Event {
+        name: "auth.signin_failed",
+        data: json!({"user": user_json(user), "failures": failures}),
+        message: Message::new(Key::EventMsgSigninFailed)
+            .arg("email", user.email.as_str())
+            .arg("n", failures),
+    };
+    state.commit_with_event(tx, &event).await
 }
 
 pub async fn user_count(db: &Db) -> Result<i64, Error> {
@@ -417,6 +465,12 @@ async fn notify_admins(state: &AppState, event: ServerEvent) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failed_signins_are_reported_at_5_then_doubling() {
+        let reported: Vec<i64> = (0..=100).filter(|n| reports_signin_failures(*n)).collect();
+        assert_eq!(reported, vec![5, 10, 20, 40, 80]);
+    }
 
     #[test]
     fn dummy_hash_parses() {

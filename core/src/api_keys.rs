@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::db::{new_id, now_ms, Db};
-use super::sessions::{new_token, token_hash};
+use super::tokens::{new_token, token_hash};
 use super::AppState;
 use crate::error::Error;
 use crate::i18n::{Key, Message};

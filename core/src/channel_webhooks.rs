@@ -12,7 +12,7 @@ use subtle::ConstantTimeEq;
 use super::channels::{self, Access, NewMessage};
 use super::db::{new_id, now_ms, Db};
 use super::incoming_body::{BodyError, IncomingMessage};
-use super::sessions::{new_token, token_hash};
+use super::tokens::{new_token, token_hash};
 use super::AppState;
 use crate::error::Error;
 use crate::i18n::{Key, Message};

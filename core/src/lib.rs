@@ -32,6 +32,7 @@ pub mod realtime_pg;
 pub mod rich;
 pub mod sessions;
 pub mod state;
+pub mod tokens;
 pub mod webhooks;
 
 pub use error::Error;

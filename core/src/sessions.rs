@@ -2,12 +2,8 @@
 //! are both rows here, so signing out or deleting a user ends them at once,
 //! and a role change is seen on the very next request.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
-
 use super::db::{now_ms, Db};
+use super::tokens::{new_token, token_hash};
 use crate::error::Error;
 use crate::model::{Role, User};
 
@@ -26,17 +22,6 @@ impl SessionKind {
             SessionKind::Api => "api",
         }
     }
-}
-
-/// 256 random bits, base64url: the secret the client keeps.
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-pub fn token_hash(token: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
 pub async fn create(db: &Db, user_id: &str, kind: SessionKind) -> Result<String, Error> {
@@ -96,19 +81,5 @@ pub fn require_role(user: User, min: Role) -> Result<User, Error> {
         Ok(user)
     } else {
         Err(Error::Forbidden)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_256_bit_base64url_and_distinct() {
-        let a = new_token();
-        let b = new_token();
-        assert_eq!(URL_SAFE_NO_PAD.decode(&a).expect("b64").len(), 32);
-        assert_ne!(a, b);
-        assert_ne!(token_hash(&a), a);
     }
 }

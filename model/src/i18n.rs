@@ -350,6 +350,7 @@ pub enum Key {
     EventApiKeyDeleted,
     EventMsgUserRoleUpdated,
     EventMsgUserDeleted,
+    EventMsgSigninFailed,
     EventMsgChannelCreated,
     EventMsgChannelDeleted,
     EventMsgChannelMessage,

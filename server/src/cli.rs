@@ -181,7 +181,7 @@ fn load_or_create_secret(dir: &Path) -> std::io::Result<String> {
         }
     }
     std::fs::create_dir_all(dir)?;
-    let key = parley_core::sessions::new_token();
+    let key = parley_core::tokens::new_token();
     // Created 0600 from the first byte: there is no moment when another
     // local user could read it (a chmod after writing leaves one).
     let mut options = std::fs::OpenOptions::new();

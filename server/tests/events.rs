@@ -433,3 +433,82 @@ async fn management_changes_are_events_too() {
         "user"
     );
 }
+
+/// `auth.signin_failed` (SPEC E1): the fifth wrong password in a row for
+/// one account is reported to the targets subscribed to it, without the
+/// password; a good sign-in starts the count again; unknown emails and
+/// other targets get nothing.
+#[tokio::test]
+async fn repeated_wrong_passwords_for_one_account_are_reported() {
+    let s = common::spawn().await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let auth_rx = Receiver::start().await;
+    let users_rx = Receiver::start().await;
+    let auth_id = add_target(&s, &admin, "Security", &auth_rx.url, &["auth.*"]).await;
+    let users_id = add_target(&s, &admin, "Users", &users_rx.url, &["user.*"]).await;
+    s.signup("Tim", "tim@example.com").await;
+    s.signup("Bob", "bob@example.com").await;
+    let signin = |email: &'static str, password: &'static str| {
+        let s = &s;
+        async move {
+            s.post_json(
+                "/api/v1/auths/signin",
+                json!({"email": email, "password": password}),
+                None,
+            )
+            .await
+            .0
+        }
+    };
+    let reports = |s: &common::TestServer| {
+        let db = s.state.db.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM webhook_deliveries WHERE event = 'auth.signin_failed'",
+            )
+            .fetch_one(&db)
+            .await
+            .expect("count");
+            n
+        }
+    };
+
+    for _ in 0..4 {
+        assert_eq!(signin("tim@example.com", "wrong-password-1").await, 401);
+        assert_eq!(signin("nobody@example.com", "wrong-password-1").await, 401);
+    }
+    assert_eq!(reports(&s).await, 0, "four failures are not reported");
+    assert_eq!(signin("tim@example.com", "wrong-password-1").await, 401);
+    assert_eq!(reports(&s).await, 1);
+
+    let hit = &auth_rx.wait_for(1, WAIT).await[0];
+    let body = hit.json();
+    assert_eq!(body["event"], "auth.signin_failed");
+    assert_eq!(body["data"]["user"]["email"], "tim@example.com");
+    assert_eq!(body["data"]["failures"], 5);
+    assert_eq!(
+        body["message"],
+        "5 failed sign-ins in a row for tim@example.com."
+    );
+    assert!(!String::from_utf8_lossy(&hit.body).contains("wrong-password"));
+
+    // A good password resets the count: Bob's four failures, a sign-in,
+    // and the account starts from zero.
+    for _ in 0..4 {
+        assert_eq!(signin("bob@example.com", "wrong-password-2").await, 401);
+    }
+    assert_eq!(signin("bob@example.com", "correct horse").await, 200);
+    let (bob_failures,): (i64,) =
+        sqlx::query_as("SELECT failed_signins FROM users WHERE email = 'bob@example.com'")
+            .fetch_one(&s.state.db)
+            .await
+            .expect("bob");
+    assert_eq!(bob_failures, 0);
+
+    let rows = queued(&s).await;
+    assert_eq!(rows[&auth_id], ["auth.signin_failed"]);
+    assert!(
+        !rows[&users_id].iter().any(|e| e.starts_with("auth.")),
+        "{rows:?}"
+    );
+}

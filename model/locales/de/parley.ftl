@@ -275,6 +275,7 @@ event-api-key-created = Ein API-Schlüssel wurde erstellt.
 event-api-key-deleted = Ein API-Schlüssel wurde gelöscht.
 event-msg-user-role-updated = { $name } ist jetzt { $role }.
 event-msg-user-deleted = Das Konto von { $name } wurde gelöscht.
+event-msg-signin-failed = { $n } fehlgeschlagene Anmeldungen in Folge für { $email }.
 event-msg-channel-created = Neuer Kanal: #{ $channel }
 event-msg-channel-deleted = Der Kanal #{ $channel } wurde gelöscht.
 event-msg-channel-message = { $author } in #{ $channel }: { $text }

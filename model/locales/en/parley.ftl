@@ -275,6 +275,7 @@ event-api-key-created = An API key was created.
 event-api-key-deleted = An API key was deleted.
 event-msg-user-role-updated = { $name } is now { $role }.
 event-msg-user-deleted = The account of { $name } was deleted.
+event-msg-signin-failed = { $n } failed sign-ins in a row for { $email }.
 event-msg-channel-created = New channel: #{ $channel }
 event-msg-channel-deleted = Channel #{ $channel } was deleted.
 event-msg-channel-message = { $author } in #{ $channel }: { $text }

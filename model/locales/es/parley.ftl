@@ -275,6 +275,7 @@ event-api-key-created = Se creó una clave de API.
 event-api-key-deleted = Se eliminó una clave de API.
 event-msg-user-role-updated = { $name } ahora es { $role }.
 event-msg-user-deleted = Se eliminó la cuenta de { $name }.
+event-msg-signin-failed = { $n } inicios de sesión fallidos seguidos para { $email }.
 event-msg-channel-created = Canal nuevo: #{ $channel }
 event-msg-channel-deleted = Se eliminó el canal #{ $channel }.
 event-msg-channel-message = { $author } en #{ $channel }: { $text }

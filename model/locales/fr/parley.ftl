@@ -275,6 +275,7 @@ event-api-key-created = Une clé d'API a été créée.
 event-api-key-deleted = Une clé d'API a été supprimée.
 event-msg-user-role-updated = { $name } est maintenant { $role }.
 event-msg-user-deleted = Le compte de { $name } a été supprimé.
+event-msg-signin-failed = { $n } échecs de connexion d’affilée pour { $email }.
 event-msg-channel-created = Nouveau canal : #{ $channel }
 event-msg-channel-deleted = Le canal #{ $channel } a été supprimé.
 event-msg-channel-message = { $author } dans #{ $channel } : { $text }

@@ -279,6 +279,7 @@ event-api-key-created = Создан API-ключ.
 event-api-key-deleted = API-ключ удалён.
 event-msg-user-role-updated = { $name } теперь: { $role }.
 event-msg-user-deleted = Аккаунт { $name } удалён.
+event-msg-signin-failed = Неудачных попыток входа подряд для { $email }: { $n }.
 event-msg-channel-created = Новый канал: #{ $channel }
 event-msg-channel-deleted = Канал #{ $channel } удалён.
 event-msg-channel-message = { $author } в #{ $channel }: { $text }
