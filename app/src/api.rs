@@ -501,6 +501,15 @@ pub async fn create_channel(name: String, description: String) -> Result<Channel
     .await
 }
 
+/// Deletes a channel with its messages and webhooks; admins only.
+#[server(prefix = "/api/fn", endpoint = "delete_channel")]
+pub async fn delete_channel(channel_id: String) -> Result<(), AppError> {
+    ctx::as_caller(Role::User, |state, user| async move {
+        Ok(parley_core::channels::delete(&state, &user, &channel_id).await?)
+    })
+    .await
+}
+
 #[server(prefix = "/api/fn", endpoint = "get_channel")]
 pub async fn get_channel(channel_id: String) -> Result<Channel, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {

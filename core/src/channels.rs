@@ -275,6 +275,59 @@ pub async fn remove_member(
     Ok(())
 }
 
+/// Deletes a channel with its members, messages and incoming webhooks
+/// (their URLs stop working at once) and emits `channel.deleted` in the
+/// same transaction. Admins only, as in Open WebUI: it ends everyone's
+/// history of the channel.
+pub async fn delete(state: &AppState, acting: &User, channel_id: &str) -> Result<(), Error> {
+    if acting.role != Role::Admin {
+        return Err(Error::Forbidden);
+    }
+    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let channel: Option<(String,)> = sqlx::query_as("SELECT name FROM channels WHERE id = $1")
+        .bind(channel_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((name,)) = channel else {
+        return Err(Error::NotFound);
+    };
+    let members: Vec<(String,)> =
+        sqlx::query_as("SELECT user_id FROM channel_members WHERE channel_id = $1")
+            .bind(channel_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    // Children first: nothing relies on the database cascading.
+    for statement in [
+        "DELETE FROM channel_message_media WHERE message_id IN \
+         (SELECT id FROM channel_messages WHERE channel_id = $1)",
+        "DELETE FROM channel_messages WHERE channel_id = $1",
+        "DELETE FROM channel_webhooks WHERE channel_id = $1",
+        "DELETE FROM channel_members WHERE channel_id = $1",
+        "DELETE FROM channels WHERE id = $1",
+    ] {
+        sqlx::query(statement)
+            .bind(channel_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let event = Event {
+        name: "channel.deleted",
+        data: json!({
+            "channel": {"id": channel_id, "name": name},
+            "deleted_by": {"id": acting.id, "name": acting.name},
+        }),
+        message: Message::new(Key::EventMsgChannelDeleted).arg("channel", name.as_str()),
+    };
+    state.commit_with_event(tx, &event).await?;
+    tracing::info!(channel_id, "channel deleted");
+    let mut told: Vec<String> = members.into_iter().map(|(id,)| id).collect();
+    told.extend(super::accounts::admin_ids(&state.db).await?);
+    told.sort();
+    told.dedup();
+    state.hub.send_to_users(&told, ServerEvent::ChannelsChanged);
+    Ok(())
+}
+
 /// `channel.member_added` / `channel.member_removed` (SPEC E1, E4).
 async fn member_event(
     conn: &mut sqlx::AnyConnection,

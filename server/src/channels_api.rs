@@ -209,6 +209,17 @@ async fn regenerate_webhook(
     )))
 }
 
+/// Open WebUI's `DELETE /api/v1/channels/{id}/delete`; admins only.
+async fn delete_channel(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::User).await?;
+    channels::delete(&state, &user, &id).await?;
+    Ok(Json(json!(true)))
+}
+
 async fn delete_webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -619,6 +630,7 @@ pub fn routes() -> Router<ServerState> {
         .route("/api/v1/channels", get(list_channels))
         .route("/api/v1/channels/{id}/messages", get(list_messages))
         .route("/api/v1/channels/{id}/messages/post", post(post_message))
+        .route("/api/v1/channels/{id}/delete", delete(delete_channel))
         .route("/api/v1/channels/{id}/webhooks", get(list_webhooks))
         .route(
             "/api/v1/channels/{id}/webhooks/create",

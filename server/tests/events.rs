@@ -512,3 +512,103 @@ async fn repeated_wrong_passwords_for_one_account_are_reported() {
         "{rows:?}"
     );
 }
+
+/// `channel.deleted` (SPEC E1): an admin deletes a channel over Open
+/// WebUI's route; its messages, members and webhook URLs go with it, the
+/// subscribed target hears of it in the same transaction, and a channel
+/// manager who is not an admin may not do it.
+#[tokio::test]
+async fn deleting_a_channel_is_an_event_and_ends_its_webhooks() {
+    let s = common::spawn().await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let rx = Receiver::start().await;
+    let target = add_target(&s, &admin, "Channels", &rx.url, &["channel.deleted"]).await;
+    let (tim, tim_body) = s.signup("Tim", "tim@example.com").await;
+    common::approve(&s, &admin, &tim_body).await;
+    let (_, ch) = s
+        .post_json(
+            "/api/v1/channels/create",
+            json!({"name": "ops"}),
+            Some(&admin),
+        )
+        .await;
+    let channel = ch["id"].as_str().expect("id").to_string();
+    let admin_user = parley_core::sessions::user_for_token(&s.state.db, &admin)
+        .await
+        .expect("db")
+        .expect("admin");
+    parley_core::channels::set_member(
+        &s.state,
+        &admin_user,
+        &channel,
+        "tim@example.com",
+        app::model::ChannelRole::Manager,
+    )
+    .await
+    .expect("manager");
+    let (_, hook) = s
+        .post_json(
+            &format!("/api/v1/channels/{channel}/webhooks/create"),
+            json!({"name": "CI"}),
+            Some(&admin),
+        )
+        .await;
+    let hook_url = hook["url"].as_str().expect("url").to_string();
+    let res = s
+        .http
+        .post(&hook_url)
+        .json(&json!({"content": "before"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 200);
+
+    let delete = |token: String| {
+        let s = &s;
+        let channel = channel.clone();
+        async move {
+            s.http
+                .delete(s.url(&format!("/api/v1/channels/{channel}/delete")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("delete")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(delete(tim.clone()).await, 403, "not an admin");
+    assert_eq!(delete(admin.clone()).await, 200);
+    assert_eq!(delete(admin.clone()).await, 404, "already gone");
+
+    let hit = rx.wait_for(1, WAIT).await[0].json();
+    assert_eq!(hit["event"], "channel.deleted");
+    assert_eq!(hit["data"]["channel"]["name"], "ops");
+    assert_eq!(hit["data"]["deleted_by"]["name"], "Ada");
+    assert_eq!(hit["message"], "Channel #ops was deleted.");
+    assert_eq!(queued(&s).await[&target], ["channel.deleted"]);
+
+    for table in ["channel_messages", "channel_members", "channel_webhooks"] {
+        let (n,): (i64,) = sqlx::query_as(&format!(
+            "SELECT COUNT(*) FROM {table} WHERE channel_id = $1"
+        ))
+        .bind(&channel)
+        .fetch_one(&s.state.db)
+        .await
+        .expect("count");
+        assert_eq!(n, 0, "{table}");
+    }
+    let res = s
+        .http
+        .post(&hook_url)
+        .json(&json!({"content": "after"}))
+        .send()
+        .await
+        .expect("post");
+    // As for any unknown webhook: the URL no longer authenticates.
+    assert_eq!(
+        res.status().as_u16(),
+        401,
+        "the webhook URL stopped working"
+    );
+}

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use super::{action_error, initials, ErrorPanel, FormError, PageLoading};
 use crate::api::{
     channel_members, channel_messages, channel_page, channel_webhooks, list_channels,
-    CreateChannel, CreateChannelWebhook, DeleteChannelWebhook, PostChannelMessage,
+    CreateChannel, CreateChannelWebhook, DeleteChannel, DeleteChannelWebhook, PostChannelMessage,
     RegenerateChannelWebhook, RemoveChannelMember, SetChannelMember, SetChannelWebhookGithubSecret,
     UpdateChannelWebhook,
 };
@@ -414,6 +414,10 @@ fn EditChannelDialog(channel_id: String, on_close: Callback<()>) -> impl IntoVie
         email.set(String::new());
     };
     let cid_remove = channel_id.clone();
+    let delete_id = channel_id.clone();
+    let is_admin = use_session()
+        .user_untracked()
+        .is_some_and(|u| u.role == Role::Admin);
     view! {
         <Dialog title=Key::EditChannel on_close>
             <h3>{i18n.t(Key::Members)}</h3>
@@ -465,7 +469,56 @@ fn EditChannelDialog(channel_id: String, on_close: Callback<()>) -> impl IntoVie
             <Show when=move || webhooks_open.get()>
                 <WebhooksModal channel_id=channel_id.clone() on_close=Callback::new(move |_| webhooks_open.set(false)) />
             </Show>
+            <Show when=move || is_admin>
+                <DeleteChannelSection channel_id=delete_id.clone() />
+            </Show>
         </Dialog>
+    }
+}
+
+/// Deleting the channel (admins): a second, explicit step, since it ends
+/// the history for everyone; afterwards the page leaves the channel.
+#[component]
+fn DeleteChannelSection(channel_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let delete = ServerAction::<DeleteChannel>::new();
+    let pending = delete.pending();
+    let confirming = RwSignal::new(false);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            session.channels_changed.update(|n| *n += 1);
+            navigate("/", Default::default());
+        }
+    });
+    let error = action_error(delete.value());
+    view! {
+        <h3>{i18n.t(Key::DeleteChannel)}</h3>
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <div class="switch-row">
+                    <span>{i18n.t(Key::DeleteChannelHint)}</span>
+                    <button class="btn btn-danger" on:click=move |_| confirming.set(true)>{i18n.t(Key::DeleteChannel)}</button>
+                </div>
+            }
+        >
+            {
+                let channel_id = channel_id.clone();
+                view! {
+                    <div class="confirm-row" role="alertdialog" aria-label=move || i18n.now(Key::ConfirmDeleteChannel)>
+                        <span>{i18n.t(Key::ConfirmDeleteChannel)}</span>
+                        <button class="btn btn-danger btn-sm" disabled=move || pending.get()
+                            on:click=move |_| { delete.dispatch(DeleteChannel { channel_id: channel_id.clone() }); }>
+                            {i18n.t(Key::Delete)}
+                        </button>
+                        <button class="btn btn-secondary btn-sm" on:click=move |_| confirming.set(false)>{i18n.t(Key::Cancel)}</button>
+                    </div>
+                }
+            }
+        </Show>
+        <FormError message=error />
     }
 }
 
