@@ -11,10 +11,15 @@ use std::sync::Arc;
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot, Notify};
 
-use super::db::{begin_write, Backend, Db};
+use super::config::ConfigStore;
+use super::db::{begin_write, now_ms, Backend, Db};
 use super::events::{self, EmitSettings, Event};
+use super::presence::PresenceRegistry;
+use super::webhooks::store::{self, NewDelivery, Target};
+use super::webhooks::targets::{self, Subscribers, SubscriptionCache};
 use crate::error::Error;
-use crate::i18n::{Key, Message};
+use crate::i18n::{Key, Locale, Message};
+use crate::model::{NotifyMode, CHANNEL_MENTION, CHANNEL_MESSAGE};
 
 /// Posts waiting for the writer; a full queue makes callers wait.
 pub const QUEUE: usize = 1024;
@@ -53,6 +58,7 @@ impl MessageWriter {
         db: Db,
         backend: Backend,
         settings: EmitSettings,
+        members: MemberNotices,
         delivery_wake: Arc<Notify>,
     ) -> MessageWriter {
         let (queue, jobs) = mpsc::channel(QUEUE);
@@ -60,9 +66,15 @@ impl MessageWriter {
             db,
             backend,
             settings,
+            members,
             delivery_wake,
-            subscribers: tokio::sync::Mutex::new(super::webhooks::targets::SubscriptionCache::new(
-                "channel.message",
+            admin_subscribers: tokio::sync::Mutex::new(SubscriptionCache::new(
+                Subscribers::Admin,
+                &[CHANNEL_MESSAGE],
+            )),
+            member_subscribers: tokio::sync::Mutex::new(SubscriptionCache::new(
+                Subscribers::AnyUser,
+                &[CHANNEL_MESSAGE, CHANNEL_MENTION],
             )),
         };
         tokio::spawn(run(writer, jobs));
@@ -81,13 +93,23 @@ impl MessageWriter {
     }
 }
 
+/// What the writer needs to tell channel members' own targets (SPEC E3):
+/// whether user webhooks are on, and who is away.
+#[derive(Clone)]
+pub struct MemberNotices {
+    pub config: ConfigStore,
+    pub presence: PresenceRegistry,
+}
+
 /// What the writer task holds.
 struct Writer {
     db: Db,
     backend: Backend,
     settings: EmitSettings,
+    members: MemberNotices,
     delivery_wake: Arc<Notify>,
-    subscribers: tokio::sync::Mutex<super::webhooks::targets::SubscriptionCache>,
+    admin_subscribers: tokio::sync::Mutex<SubscriptionCache>,
+    member_subscribers: tokio::sync::Mutex<SubscriptionCache>,
 }
 
 async fn run(w: Writer, mut jobs: mpsc::Receiver<Job>) {
@@ -119,7 +141,9 @@ async fn commit(w: &Writer, rows: &[&MessageRow]) -> Result<(), Error> {
     // Whether anyone subscribes to `channel.message`: remembered between
     // batches (this task is the only writer, so every batch waits for it)
     // and asked before the write lock is taken.
-    let wanted = w.subscribers.lock().await.anyone(&w.db).await?;
+    let admins_want = w.admin_subscribers.lock().await.anyone(&w.db).await?;
+    let members_want = w.member_subscribers.lock().await.anyone(&w.db).await?
+        && w.members.config.enable_user_webhooks().await?;
     let mut tx = begin_write(&w.db, w.backend).await?;
     for m in rows {
         sqlx::query(
@@ -154,13 +178,18 @@ async fn commit(w: &Writer, rows: &[&MessageRow]) -> Result<(), Error> {
             .execute(&mut *tx)
             .await?;
     }
-    // `channel.message` to the admin targets subscribed to it, in the same
-    // transaction (SPEC E5).
+    // `channel.message` to the admin targets subscribed to it and to the
+    // members' own targets, in the same transaction (SPEC E3, E5).
     let mut queued = 0;
-    if wanted {
+    if admins_want || members_want {
         for m in rows {
             let event = message_event(&mut tx, m).await?;
-            queued += events::emit(&mut tx, &w.settings, &event).await?;
+            if admins_want {
+                queued += events::emit(&mut tx, &w.settings, &event).await?;
+            }
+            if members_want {
+                queued += notify_members(&mut tx, w, m, &event).await?;
+            }
         }
     }
     tx.commit().await?;
@@ -168,6 +197,81 @@ async fn commit(w: &Writer, rows: &[&MessageRow]) -> Result<(), Error> {
         w.delivery_wake.notify_one();
     }
     Ok(())
+}
+
+/// `channel.message` to each member's targets subscribed to it — every
+/// message, or (`channel.message.mention`) those that mention the member —
+/// but not the author's own, and not "away" targets of a member active in
+/// Parley now. Each in the member's language, with `data.mentioned`.
+async fn notify_members(
+    conn: &mut sqlx::AnyConnection,
+    w: &Writer,
+    m: &MessageRow,
+    event: &Event,
+) -> Result<usize, Error> {
+    let now = now_ms();
+    let mut queued = 0;
+    for member in targets::of_channel_members(conn, &m.channel_id).await? {
+        let owner = member.target.owner_id.clone().unwrap_or_default();
+        if m.user_id.as_deref() == Some(owner.as_str()) {
+            continue;
+        }
+        let mentioned = mentions(&m.content, &member.owner_name);
+        let wanted = member.target.wants(CHANNEL_MESSAGE)
+            || (mentioned && member.target.wants(CHANNEL_MENTION));
+        let Some(url) = member.target.url.clone().filter(|u| !u.is_empty()) else {
+            continue;
+        };
+        if !wanted {
+            continue;
+        }
+        let away_only = super::webhooks::user::mode_of(&member.target.mode) == NotifyMode::Away;
+        if away_only && w.members.presence.is_active(&owner) {
+            continue;
+        }
+        let mut theirs = event.clone();
+        theirs.data["mentioned"] = json!(mentioned);
+        let locale = member
+            .owner_locale
+            .as_deref()
+            .and_then(Locale::from_code)
+            .unwrap_or(w.settings.locale);
+        let body = theirs.body_for(&url, locale, now);
+        store::enqueue(
+            conn,
+            NewDelivery {
+                target: Target::User(owner.clone()),
+                target_id: &member.target.id,
+                event: CHANNEL_MESSAGE,
+                url: &url,
+                body: &body,
+            },
+        )
+        .await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Whether `content` mentions someone called `name`: `@name` (any case,
+/// not followed by a letter or digit), or `@here`, `@channel`,
+/// `@everyone`, which mention every member.
+pub fn mentions(content: &str, name: &str) -> bool {
+    let text = content.to_lowercase();
+    let name = name.trim().to_lowercase();
+    let whole_word_after = |handle: &str| {
+        let needle = format!("@{handle}");
+        text.match_indices(&needle).any(|(at, _)| {
+            text[at + needle.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    };
+    ["here", "channel", "everyone"]
+        .iter()
+        .any(|h| whole_word_after(h))
+        || (!name.is_empty() && whole_word_after(&name))
 }
 
 /// The E4 data and message of a new channel message.
@@ -201,4 +305,22 @@ async fn message_event(
             .arg("channel", channel)
             .arg("text", excerpt),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn a_mention_is_at_name_or_everyone() {
+        assert!(mentions("@Tim the deploy failed", "Tim"));
+        assert!(mentions("ping @tim.", "Tim"));
+        assert!(mentions("cc @Ada Lovelace, please", "Ada Lovelace"));
+        assert!(mentions("@here: db down", "Tim"));
+        assert!(mentions("<b>@channel</b>", "Tim"));
+        assert!(!mentions("@Timothy look", "Tim"));
+        assert!(!mentions("Tim, look", "Tim"));
+        assert!(!mentions("mail tim@example.com", "Tim"));
+        assert!(!mentions("@", ""));
+    }
 }

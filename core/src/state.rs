@@ -64,6 +64,8 @@ impl AppState {
 
     pub fn new(db: Db, backend: Backend, env: EnvConfig) -> AppState {
         let delivery_wake = Arc::new(Notify::new());
+        let config = ConfigStore::new(db.clone(), env.clone());
+        let presence = super::presence::PresenceRegistry::default();
         AppState {
             secrets: SecretBox::new(&env.secret_key),
             delivery: env.delivery.clone(),
@@ -73,6 +75,10 @@ impl AppState {
                 db.clone(),
                 backend,
                 emit_settings(&env),
+                super::message_writer::MemberNotices {
+                    config: config.clone(),
+                    presence: presence.clone(),
+                },
                 delivery_wake,
             ),
             channel_webhook_limiter: super::channel_webhooks::IncomingLimiter::new(
@@ -82,14 +88,14 @@ impl AppState {
             .map(Arc::new),
             incoming_auth_failures: Arc::default(),
             manual_deliveries: Arc::default(),
-            config: ConfigStore::new(db.clone(), env.clone()),
+            config,
             chat_models: super::llm::ChatModels::from_env(&env),
             generations: super::chats::Generations::default(),
             db,
             backend,
             env: Arc::new(env),
             hub: RealtimeHub::default(),
-            presence: super::presence::PresenceRegistry::default(),
+            presence,
             signin_limiter: Arc::new(SignInLimiter::new(SignInQuota::default())),
         }
     }

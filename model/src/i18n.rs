@@ -354,6 +354,8 @@ pub enum Key {
     DeleteChannel,
     DeleteChannelHint,
     ConfirmDeleteChannel,
+    EventMyChannelMessage,
+    EventChannelMention,
     EventMsgChannelCreated,
     EventMsgChannelDeleted,
     EventMsgChannelMessage,

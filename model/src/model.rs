@@ -212,8 +212,32 @@ pub struct NotificationTarget {
     pub disabled_at: Option<i64>,
 }
 
-/// The events a user's target may subscribe to (SPEC E3).
-pub const NOTIFICATION_EVENTS: [&str; 2] = ["chat.finished", "chat.failed"];
+/// The events a user's target may subscribe to (SPEC E3). Both channel
+/// subscriptions deliver the event `channel.message` (with
+/// `data.mentioned`): every new message in the owner's channels, or only
+/// those mentioning them.
+pub const NOTIFICATION_EVENTS: [&str; 4] = [
+    "chat.finished",
+    "chat.failed",
+    CHANNEL_MESSAGE,
+    CHANNEL_MENTION,
+];
+
+/// A new message in one of my channels (SPEC E3).
+pub const CHANNEL_MESSAGE: &str = "channel.message";
+/// A new message in one of my channels that mentions me (SPEC E3).
+pub const CHANNEL_MENTION: &str = "channel.message.mention";
+
+/// What a notification subscription means, in the reader's words.
+pub fn notification_event_description(event: &str) -> crate::i18n::Key {
+    use crate::i18n::Key;
+    match event {
+        "chat.failed" => Key::EventChatFailed,
+        CHANNEL_MESSAGE => Key::EventMyChannelMessage,
+        CHANNEL_MENTION => Key::EventChannelMention,
+        _ => Key::EventChatFinished,
+    }
+}
 
 /// One event of the catalog (SPEC E1), described in the reader's language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -80,12 +80,11 @@ async fn notification_events(
     let me = require(&state, &headers, Role::User).await?;
     let locale = app::edge::locale_for(Some(&me), &headers, state.env.default_locale);
     Ok(Json(
-        CATALOG
+        NOTIFICATION_EVENTS
             .iter()
-            .filter(|e| NOTIFICATION_EVENTS.contains(&e.name))
-            .map(|e| EventDescription {
-                name: e.name.to_string(),
-                description: e.description.text(locale),
+            .map(|name| EventDescription {
+                name: name.to_string(),
+                description: app::model::notification_event_description(name).text(locale),
             })
             .collect(),
     ))

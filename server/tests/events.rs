@@ -612,3 +612,124 @@ async fn deleting_a_channel_is_an_event_and_ends_its_webhooks() {
         "the webhook URL stopped working"
     );
 }
+
+/// SPEC E3: a member's own targets get `channel.message` — every message
+/// of their channels, or only those mentioning them — never for their own
+/// messages, and a non-member's target gets nothing.
+#[tokio::test]
+async fn members_targets_get_their_channels_messages_or_their_mentions() {
+    let s = common::spawn_with(|env| env.webhook_allowed_hosts = vec!["loopback".into()]).await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let mut users = Vec::new();
+    for (name, email) in [
+        ("Tim", "tim@example.com"),
+        ("Mel", "mel@example.com"),
+        ("Otto", "otto@example.com"),
+    ] {
+        let (token, body) = s.signup(name, email).await;
+        common::approve(&s, &admin, &body).await;
+        users.push(token);
+    }
+    let (tim, mel, otto) = (&users[0], &users[1], &users[2]);
+    let (_, ch) = s
+        .post_json(
+            "/api/v1/channels/create",
+            json!({"name": "ops"}),
+            Some(&admin),
+        )
+        .await;
+    let channel = ch["id"].as_str().expect("id").to_string();
+    let admin_user = parley_core::sessions::user_for_token(&s.state.db, &admin)
+        .await
+        .expect("db")
+        .expect("admin");
+    for email in ["tim@example.com", "mel@example.com"] {
+        parley_core::channels::set_member(
+            &s.state,
+            &admin_user,
+            &channel,
+            email,
+            app::model::ChannelRole::Member,
+        )
+        .await
+        .expect("member");
+    }
+    let tim_rx = Receiver::start().await;
+    let mel_rx = Receiver::start().await;
+    let otto_rx = Receiver::start().await;
+    let mut target_ids = Vec::new();
+    for (token, rx, event) in [
+        (tim, &tim_rx, "channel.message"),
+        (mel, &mel_rx, "channel.message.mention"),
+        (otto, &otto_rx, "channel.message"),
+    ] {
+        let (status, body) = s
+            .post_json(
+                "/api/v1/notifications/targets",
+                json!({"name": "Pager", "url": rx.url, "events": [event], "mode": "always"}),
+                Some(token),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        target_ids.push(body["id"].as_str().expect("id").to_string());
+    }
+    let (_, hook) = s
+        .post_json(
+            &format!("/api/v1/channels/{channel}/webhooks/create"),
+            json!({"name": "CI"}),
+            Some(&admin),
+        )
+        .await;
+    let hook_url = hook["url"].as_str().expect("url").to_string();
+    for content in ["deploy finished", "@Mel the build is red"] {
+        let res = s
+            .http
+            .post(&hook_url)
+            .json(&json!({"content": content}))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status().as_u16(), 200);
+    }
+    let (status, body) = s
+        .post_json(
+            &format!("/api/v1/channels/{channel}/messages/post"),
+            json!({"content": "on it, @Tim"}),
+            Some(mel),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let tim_hits = tim_rx.wait_for(3, WAIT).await;
+    let mel_hits = mel_rx.wait_for(1, WAIT).await;
+    let rows = queued(&s).await;
+    assert_eq!(
+        rows[&target_ids[0]].len(),
+        3,
+        "Tim: every message: {rows:?}"
+    );
+    assert_eq!(
+        rows[&target_ids[1]],
+        ["channel.message"],
+        "Mel: only the mention, not her own message"
+    );
+    assert!(
+        !rows.contains_key(&target_ids[2]),
+        "Otto is not a member: {rows:?}"
+    );
+    let mut tim_bodies: Vec<Value> = tim_hits.iter().map(|h| h.json()).collect();
+    tim_bodies.sort_by_key(|b| b["data"]["message"]["content"].as_str().map(str::to_string));
+    assert_eq!(tim_bodies[0]["event"], "channel.message");
+    assert_eq!(
+        tim_bodies[0]["data"]["message"]["content"],
+        "@Mel the build is red"
+    );
+    assert_eq!(tim_bodies[0]["data"]["mentioned"], false);
+    assert_eq!(tim_bodies[2]["data"]["message"]["content"], "on it, @Tim");
+    assert_eq!(tim_bodies[2]["data"]["mentioned"], true);
+    let mel_body = mel_hits[0].json();
+    assert_eq!(mel_body["data"]["mentioned"], true);
+    assert_eq!(mel_body["data"]["channel"]["name"], "ops");
+    assert_eq!(mel_body["message"], "CI in #ops: @Mel the build is red");
+    assert_eq!(otto_rx.hits().len(), 0);
+}

@@ -633,10 +633,7 @@ struct TargetDraft {
 }
 
 fn notification_event_label(event: &str) -> Key {
-    match event {
-        "chat.failed" => Key::EventChatFailed,
-        _ => Key::EventChatFinished,
-    }
+    crate::model::notification_event_description(event)
 }
 
 /// Settings › Account › Notification targets (SPEC E3): several targets,

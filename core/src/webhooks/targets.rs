@@ -22,20 +22,34 @@ fn changed() {
     TARGETS_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// Whether any enabled admin target subscribes to one event, remembered
+/// Whose targets a `SubscriptionCache` asks about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subscribers {
+    /// The admin's targets.
+    Admin,
+    /// Any user's targets (SPEC E3): "is anyone's target listening?".
+    AnyUser,
+}
+
+/// Whether any enabled target subscribes to one of some events, remembered
 /// between asks: re-read after a change in this process, and at least
 /// every `MAX_AGE` for changes made by other instances (PostgreSQL).
 #[derive(Debug)]
 pub struct SubscriptionCache {
-    event: &'static str,
+    events: &'static [&'static str],
+    whose: Subscribers,
     known: Option<(bool, u64, std::time::Instant)>,
 }
 
 impl SubscriptionCache {
     pub const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(1);
 
-    pub fn new(event: &'static str) -> SubscriptionCache {
-        SubscriptionCache { event, known: None }
+    pub fn new(whose: Subscribers, events: &'static [&'static str]) -> SubscriptionCache {
+        SubscriptionCache {
+            events,
+            whose,
+            known: None,
+        }
     }
 
     pub async fn anyone(&mut self, db: &Db) -> Result<bool, Error> {
@@ -46,10 +60,54 @@ impl SubscriptionCache {
             }
         }
         let mut conn = db.acquire().await?;
-        let wanted = !subscribed(&mut conn, None, self.event).await?.is_empty();
+        let wanted = match self.whose {
+            Subscribers::Admin => {
+                let admin = enabled_targets(&mut conn, None).await?;
+                admin.iter().any(|t| self.events.iter().any(|e| t.wants(e)))
+            }
+            Subscribers::AnyUser => {
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM webhook_targets WHERE owner_id IS NOT NULL AND enabled = 1"
+                );
+                let rows = sqlx::query_as::<_, TargetRow>(&sql)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                rows.iter().any(|t| self.events.iter().any(|e| t.wants(e)))
+            }
+        };
         self.known = Some((wanted, version, std::time::Instant::now()));
         Ok(wanted)
     }
+}
+
+/// A target of a channel member, with what a notification needs of its
+/// owner (SPEC E3).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MemberTarget {
+    #[sqlx(flatten)]
+    pub target: TargetRow,
+    pub owner_name: String,
+    pub owner_locale: Option<String>,
+}
+
+/// The enabled targets of every member of `channel_id` (one query, in the
+/// message's transaction).
+pub async fn of_channel_members(
+    conn: &mut sqlx::AnyConnection,
+    channel_id: &str,
+) -> Result<Vec<MemberTarget>, Error> {
+    let sql = format!(
+        "SELECT {COLUMNS}, owner_name, owner_locale FROM (\
+           SELECT t.*, u.name AS owner_name, u.locale AS owner_locale FROM webhook_targets t \
+           JOIN channel_members m ON m.user_id = t.owner_id \
+           JOIN users u ON u.id = t.owner_id \
+           WHERE m.channel_id = $1 AND t.enabled = 1 AND u.role <> 'pending'\
+         ) member_targets ORDER BY created_at, id"
+    );
+    Ok(sqlx::query_as::<_, MemberTarget>(&sql)
+        .bind(channel_id)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// The admin's default target: the seed's "Webhook URL" (SPEC A1).
@@ -178,15 +236,23 @@ pub async fn subscribed(
     owner: Option<&str>,
     event: &str,
 ) -> Result<Vec<TargetRow>, Error> {
+    let rows = enabled_targets(conn, owner).await?;
+    Ok(rows.into_iter().filter(|t| t.wants(event)).collect())
+}
+
+/// Every enabled target of `owner` (`None`: the admin's).
+async fn enabled_targets(
+    conn: &mut sqlx::AnyConnection,
+    owner: Option<&str>,
+) -> Result<Vec<TargetRow>, Error> {
     let sql = format!(
         "SELECT {COLUMNS} FROM webhook_targets WHERE COALESCE(owner_id, '') = $1 AND enabled = 1 \
          ORDER BY is_default DESC, created_at, id"
     );
-    let rows = sqlx::query_as::<_, TargetRow>(&sql)
+    Ok(sqlx::query_as::<_, TargetRow>(&sql)
         .bind(owner.unwrap_or_default().to_string())
         .fetch_all(conn)
-        .await?;
-    Ok(rows.into_iter().filter(|t| t.wants(event)).collect())
+        .await?)
 }
 
 /// The default target of the admin or of a user, if there is one.

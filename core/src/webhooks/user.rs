@@ -24,7 +24,7 @@ pub fn refuse_when_off(on: bool) -> Result<(), Error> {
     }
 }
 
-fn mode_of(text: &str) -> NotifyMode {
+pub(crate) fn mode_of(text: &str) -> NotifyMode {
     if text == "always" {
         NotifyMode::Always
     } else {
