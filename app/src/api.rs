@@ -764,33 +764,55 @@ async fn log_target(
     })
 }
 
+/// The caller's delivery log (`scope`), or one target's part of it.
 #[server(prefix = "/api/fn", endpoint = "list_deliveries")]
-pub async fn list_deliveries(scope: LogScope) -> Result<Vec<Delivery>, AppError> {
+pub async fn list_deliveries(
+    scope: LogScope,
+    #[server(default)] target_id: Option<String>,
+) -> Result<Vec<Delivery>, AppError> {
+    use parley_core::webhooks::store;
     ctx::respond(
         async {
             let state = ctx::state()?;
             let target = log_target(&state, scope).await?;
-            Ok(parley_core::webhooks::store::list(&state.db, &target, 50).await?)
+            Ok(match target_id {
+                Some(id) => store::list_of_target(&state.db, &target, &id, 50).await?,
+                None => store::list(&state.db, &target, 50).await?,
+            })
         }
         .await,
     )
 }
 
+/// A test delivery to the caller's default target, or to `target_id`.
 #[server(prefix = "/api/fn", endpoint = "send_test_delivery")]
-pub async fn send_test_delivery(scope: LogScope) -> Result<String, AppError> {
+pub async fn send_test_delivery(
+    scope: LogScope,
+    #[server(default)] target_id: Option<String>,
+) -> Result<String, AppError> {
+    use parley_core::webhooks::{admin, user};
     ctx::respond(
         async {
             let state = ctx::state()?;
             match scope {
                 LogScope::Admin => {
-                    let admin = ctx::require(&state, Role::Admin).await?;
-                    state.manual_deliveries.check(&admin.id)?;
-                    Ok(parley_core::webhooks::admin::send_test(&state).await?)
+                    let caller = ctx::require(&state, Role::Admin).await?;
+                    state.manual_deliveries.check(&caller.id)?;
+                    Ok(match target_id {
+                        Some(id) => admin::send_test_to(&state, &id).await?,
+                        None => admin::send_test(&state).await?,
+                    })
                 }
                 LogScope::Mine => {
-                    let user = ctx::require(&state, Role::User).await?;
-                    state.manual_deliveries.check(&user.id)?;
-                    Ok(parley_core::webhooks::user::send_test(&state, &user).await?)
+                    let caller = ctx::require(&state, Role::User).await?;
+                    Ok(match target_id {
+                        // `test_target` counts it against the caller's quota.
+                        Some(id) => user::test_target(&state, &caller, &id).await?,
+                        None => {
+                            state.manual_deliveries.check(&caller.id)?;
+                            user::send_test(&state, &caller).await?
+                        }
+                    })
                 }
             }
         }

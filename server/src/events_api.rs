@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use app::model::{EventDescription, EventWebhook, NotificationTarget, Role, NOTIFICATION_EVENTS};
 use parley_core::events::CATALOG;
 use parley_core::webhooks::admin::{self, EventWebhookInput};
+use parley_core::webhooks::targets;
 use parley_core::webhooks::user::{self, NotificationTargetInput};
 use parley_core::AppState;
 
@@ -164,6 +165,37 @@ async fn recover_admin(
     Ok(Json(json!({ "status": true, "requeued": n })))
 }
 
+/// One event webhook's own log (SPEC E2), newest first.
+async fn webhook_deliveries(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<app::model::Delivery>>, ApiError> {
+    require(&state, &headers, Role::Admin).await?;
+    if targets::get(&state.db, &id)
+        .await?
+        .is_none_or(|t| t.owner_id.is_some())
+    {
+        return Err(parley_core::Error::NotFound.into());
+    }
+    let target = parley_core::webhooks::store::Target::Admin;
+    Ok(Json(
+        parley_core::webhooks::store::list_of_target(&state.db, &target, &id, 50).await?,
+    ))
+}
+
+/// Send test to one event webhook (SPEC E2); returns the delivery id.
+async fn test_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = require(&state, &headers, Role::Admin).await?;
+    state.manual_deliveries.check(&caller.id)?;
+    let delivery = admin::send_test_to(&state, &id).await?;
+    Ok(Json(json!({ "status": true, "delivery_id": delivery })))
+}
+
 async fn recover_mine(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -201,6 +233,11 @@ pub fn routes() -> Router<ServerState> {
         )
         .route("/api/v1/notifications/targets/{id}/test", post(test_target))
         .route("/api/events/webhooks/{id}/recover", post(recover_admin))
+        .route(
+            "/api/events/webhooks/{id}/deliveries",
+            get(webhook_deliveries),
+        )
+        .route("/api/events/webhooks/{id}/test", post(test_webhook))
         .route(
             "/api/v1/notifications/targets/{id}/recover",
             post(recover_mine),

@@ -733,3 +733,105 @@ async fn members_targets_get_their_channels_messages_or_their_mentions() {
     assert_eq!(mel_body["message"], "CI in #ops: @Mel the build is red");
     assert_eq!(otto_rx.hits().len(), 0);
 }
+
+/// SPEC E2: each event webhook has its own log and its own Send test, over
+/// REST and through the server functions the page uses.
+#[tokio::test]
+async fn each_event_webhook_has_its_own_log_and_send_test() {
+    let s = common::spawn().await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    let (tim, tim_body) = s.signup("Tim", "tim@example.com").await;
+    common::approve(&s, &admin, &tim_body).await;
+    let a_rx = Receiver::start().await;
+    let b_rx = Receiver::start().await;
+    let a = add_target(&s, &admin, "Alerts", &a_rx.url, &["channel.*"]).await;
+    let b = add_target(&s, &admin, "Audit", &b_rx.url, &["user.*"]).await;
+
+    let (status, body) = s
+        .post_json(
+            &format!("/api/events/webhooks/{a}/test"),
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let delivery = body["delivery_id"].as_str().expect("id").to_string();
+    let hit = a_rx.wait_for(1, WAIT).await[0].json();
+    assert_eq!(hit["event"], "test");
+
+    let (status, log) = s
+        .get_json(
+            &format!("/api/events/webhooks/{a}/deliveries"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{log}");
+    let ids: Vec<&str> = log
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|d| d["id"].as_str())
+        .collect();
+    assert_eq!(ids, [delivery.as_str()]);
+    let (_, log_b) = s
+        .get_json(
+            &format!("/api/events/webhooks/{b}/deliveries"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(log_b, json!([]), "Audit's log holds only its own");
+
+    // The page's server functions: the same split by target.
+    let (status, text, _) = s
+        .server_fn(
+            "list_deliveries",
+            &[("scope", "admin"), ("target_id", &b)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).expect("json"),
+        json!([])
+    );
+    let (status, text, _) = s
+        .server_fn(
+            "send_test_delivery",
+            &[("scope", "admin"), ("target_id", &b)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(b_rx.wait_for(1, WAIT).await[0].json()["event"], "test");
+    assert_eq!(a_rx.hits().len(), 1, "Alerts got only its own test");
+
+    // A user's own target is not an event webhook.
+    let (status, target) = s
+        .post_json(
+            "/api/v1/notifications/targets",
+            json!({"name": "Pager", "url": "https://example.com/hook", "events": ["chat.failed"]}),
+            Some(&tim),
+        )
+        .await;
+    assert_eq!(status, 200, "{target}");
+    let theirs = target["id"].as_str().expect("id");
+    let (status, _) = s
+        .get_json(
+            &format!("/api/events/webhooks/{theirs}/deliveries"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = s
+        .post_json(
+            &format!("/api/events/webhooks/{theirs}/test"),
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = s
+        .get_json(&format!("/api/events/webhooks/{a}/deliveries"), Some(&tim))
+        .await;
+    assert_eq!(status, 403);
+}

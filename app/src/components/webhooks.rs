@@ -235,11 +235,19 @@ fn status_key(s: DeliveryStatus) -> Key {
 /// A delivery log (the admin webhook's, or the caller's own); follows
 /// changes live.
 #[component]
-pub fn DeliveryLog(scope: LogScope) -> impl IntoView {
+pub fn DeliveryLog(
+    scope: LogScope,
+    /// One target's part of the log (an event webhook's own log, SPEC E2);
+    /// its Send test goes to that target.
+    #[prop(optional)]
+    target_id: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let send_test = ServerAction::<SendTestDelivery>::new();
+    let testing = send_test.pending();
     let redeliver = ServerAction::<RedeliverDelivery>::new();
+    let one_target = target_id.is_some();
     let deliveries = Resource::new(
         move || {
             (
@@ -248,15 +256,28 @@ pub fn DeliveryLog(scope: LogScope) -> impl IntoView {
                 redeliver.version().get(),
             )
         },
-        move |_| list_deliveries(scope),
+        {
+            let target_id = target_id.clone();
+            move |_| list_deliveries(scope, target_id.clone())
+        },
     );
     let test_error = action_error(send_test.value());
     let redeliver_error = action_error(redeliver.value());
+    let on_test = move |_| {
+        send_test.dispatch(SendTestDelivery {
+            scope,
+            target_id: target_id.clone(),
+        });
+    };
     view! {
-        <div class="card" id="delivery-log">
+        <div class=if one_target { "card target-log" } else { "card" } id=(!one_target).then_some("delivery-log")>
             <div class="card-head">
-                <h2>{i18n.t(Key::DeliveryLog)}</h2>
-                <button class="btn btn-secondary btn-sm" disabled=send_test.pending() on:click=move |_| { send_test.dispatch(SendTestDelivery { scope }); }>
+                {if one_target {
+                    view! { <h3>{i18n.t(Key::DeliveryLog)}</h3> }.into_any()
+                } else {
+                    view! { <h2>{i18n.t(Key::DeliveryLog)}</h2> }.into_any()
+                }}
+                <button class="btn btn-secondary btn-sm" disabled=testing on:click=on_test>
                     {i18n.t(Key::SendTest)}
                 </button>
             </div>
@@ -492,6 +513,8 @@ fn EventWebhookRow(
             delete.dispatch(DeleteEventWebhook { id: id.clone() });
         }
     };
+    let log_open = RwSignal::new(false);
+    let log_target = t.id.clone();
     view! {
         <li class="target" data-name=t.name.clone() data-enabled=t.enabled.to_string()>
             <TargetSummary
@@ -506,10 +529,17 @@ fn EventWebhookRow(
                 <button class="btn btn-secondary btn-sm" on:click=move |_| editing.set(Some(draft.clone()))>
                     {i18n.t(Key::EditTarget)}
                 </button>
+                <button class="btn btn-secondary btn-sm" aria-expanded=move || log_open.get().to_string()
+                    on:click=move |_| log_open.update(|open| *open = !*open)>
+                    {i18n.t(Key::DeliveryLog)}
+                </button>
                 {(!t.is_default).then(|| view! {
                     <button class="btn btn-danger btn-sm" on:click=on_delete.clone()>{i18n.t(Key::Delete)}</button>
                 })}
             </div>
+            <Show when=move || log_open.get()>
+                <DeliveryLog scope=LogScope::Admin target_id=log_target.clone() />
+            </Show>
         </li>
     }
 }

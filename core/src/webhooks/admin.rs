@@ -131,15 +131,31 @@ pub async fn send_test(state: &AppState) -> Result<String, Error> {
     let url = effective_url(state)
         .await?
         .ok_or_else(|| Error::invalid(Key::ErrNoAdminUrl))?;
-    let body = test_body(&url, state.env.default_locale, crate::db::now_ms());
+    queue_test(state, ADMIN_DEFAULT, &url).await
+}
+
+/// "Send test" of one admin event webhook (SPEC E2), disabled or not: the
+/// admin checks the endpoint before switching it on.
+pub async fn send_test_to(state: &AppState, target_id: &str) -> Result<String, Error> {
+    let target = targets::get(&state.db, target_id)
+        .await?
+        .filter(|t| t.owner_id.is_none())
+        .ok_or(Error::NotFound)?;
+    let url = url_in_force(&target, state.env.webhook_url.as_deref())
+        .ok_or_else(|| Error::invalid(Key::ErrNoAdminUrl))?;
+    queue_test(state, &target.id, &url).await
+}
+
+async fn queue_test(state: &AppState, target_id: &str, url: &str) -> Result<String, Error> {
+    let body = test_body(url, state.env.default_locale, crate::db::now_ms());
     let mut conn = state.db.acquire().await?;
     let id = store::enqueue(
         &mut conn,
         NewDelivery {
             target: Target::Admin,
-            target_id: ADMIN_DEFAULT,
+            target_id,
             event: "test",
-            url: &url,
+            url,
             body: &body,
         },
     )

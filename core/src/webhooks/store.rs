@@ -281,6 +281,29 @@ pub async fn list(db: &Db, target: &Target, limit: i64) -> Result<Vec<Delivery>,
     rows.iter().map(delivery_from_row).collect()
 }
 
+/// The newest deliveries of one target of `target`'s owner (SPEC E2: each
+/// event webhook has its own log); a target of another owner shows none.
+pub async fn list_of_target(
+    db: &Db,
+    target: &Target,
+    target_id: &str,
+    limit: i64,
+) -> Result<Vec<Delivery>, Error> {
+    let rows = sqlx::query(
+        "SELECT id, event, url, status, attempts, last_status_code, last_latency_ms, last_error, \
+         response_excerpt, next_attempt_at, created_at, updated_at FROM webhook_deliveries \
+         WHERE target = $1 AND COALESCE(owner_id, '') = $2 AND target_id = $3 \
+         ORDER BY created_at DESC, id DESC LIMIT $4",
+    )
+    .bind(target.kind())
+    .bind(target.owner().unwrap_or_default().to_string())
+    .bind(target_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(delivery_from_row).collect()
+}
+
 pub async fn get(db: &Db, id: &str) -> Result<Option<Delivery>, Error> {
     let row = sqlx::query(
         "SELECT id, event, url, status, attempts, last_status_code, last_latency_ms, last_error, \
