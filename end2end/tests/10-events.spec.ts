@@ -63,3 +63,75 @@ test('an admin adds a channel.* webhook: a channel post reaches it, a sign-up do
   receiver.close();
   await ctx.close();
 });
+
+// SPEC E2: each event webhook has its own log and Send test.
+test("an event webhook's own log sends a test and shows only its deliveries", async ({ browser }) => {
+  const receiver = await startReceiver();
+  const ctx = await browser.newContext({ storageState: adminState, locale: 'en-US' });
+  const admin = await ctx.newPage();
+  await admin.goto('/admin/settings');
+  await hydrated(admin);
+  const created = await admin.request.post('/api/events/webhooks', {
+    data: { name: 'Audit trail', url: receiver.url, events: ['user.*'] },
+    headers: fromParley(admin),
+  });
+  expect(created.status()).toBe(200);
+  await admin.reload();
+  await hydrated(admin);
+  const row = admin.locator('#event-webhooks li.target[data-name="Audit trail"]');
+  await row.getByRole('button', { name: 'Deliveries' }).click();
+  const log = row.locator('.target-log');
+  await expect(log.getByText('Nothing sent yet.', { exact: false })).toBeVisible();
+  await log.getByRole('button', { name: 'Send test' }).click();
+  const first = log.locator('tbody tr').first();
+  await expect(first).toHaveAttribute('data-status', 'delivered');
+  await expect(log.locator('tbody tr')).toHaveCount(1);
+  await expect(first.locator('td').first()).toHaveText('test');
+  await expect.poll(() => receiver.received.map((r) => r.body.event)).toEqual(['test']);
+  await admin.screenshot({ path: `${shots}/57-event-webhook-log.png`, fullPage: true });
+  await asPhone(admin);
+  await row.scrollIntoViewIfNeeded();
+  await admin.screenshot({ path: `${shots}/58-event-webhook-log-phone.png`, fullPage: true });
+  // Later journeys count the admin's deliveries: leave no subscriber behind.
+  const removed = await admin.request.delete(`/api/events/webhooks/${(await created.json()).id}`, { headers: fromParley(admin) });
+  expect(removed.status()).toBe(200);
+  receiver.close();
+  await ctx.close();
+});
+
+// SPEC E1 channel.deleted: an admin deletes a channel in Edit Channel
+// (after confirming); the page leaves it and a channel.* webhook hears it.
+test('an admin deletes a channel: it leaves the sidebar and channel.deleted is sent', async ({ browser }) => {
+  const receiver = await startReceiver();
+  const ctx = await browser.newContext({ storageState: adminState, locale: 'en-US' });
+  const admin = await ctx.newPage();
+  await admin.goto('/admin/settings');
+  await hydrated(admin);
+  const created = await admin.request.post('/api/events/webhooks', {
+    data: { name: 'Channel watch', url: receiver.url, events: ['channel.deleted'] },
+    headers: fromParley(admin),
+  });
+  expect(created.status()).toBe(200);
+  const channel = await (await admin.request.post('/api/v1/channels/create', { data: { name: 'old-builds' }, headers: fromParley(admin) })).json();
+  await admin.goto(`/channels/${channel.id}`);
+  await hydrated(admin);
+  await expect(admin.getByRole('heading', { name: '# old-builds' })).toBeVisible();
+  await admin.getByRole('button', { name: 'Channel menu' }).click();
+  await admin.getByRole('menuitem', { name: 'Edit Channel' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Edit Channel' });
+  await dialog.getByRole('button', { name: 'Delete channel' }).click();
+  const confirm = dialog.getByRole('alertdialog');
+  await expect(confirm).toContainText('This cannot be undone.');
+  await admin.screenshot({ path: `${shots}/59-delete-channel.png`, fullPage: true });
+  await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+  await admin.waitForURL((url) => url.pathname === '/');
+  await expect(admin.getByRole('link', { name: 'old-builds' })).toHaveCount(0);
+  await expect.poll(() => receiver.received.map((r) => r.body.event)).toEqual(['channel.deleted']);
+  expect(receiver.received[0].body.data.channel.name).toBe('old-builds');
+  const gone = await admin.request.get(`/api/v1/channels/${channel.id}/messages`, { headers: fromParley(admin) });
+  expect(gone.status()).toBe(404);
+  const removed = await admin.request.delete(`/api/events/webhooks/${(await created.json()).id}`, { headers: fromParley(admin) });
+  expect(removed.status()).toBe(200);
+  receiver.close();
+  await ctx.close();
+});
