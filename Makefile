@@ -20,7 +20,7 @@ BINARYEN_VERSION := 132.0.0
 # wasm-release profile and wasm-opt, hashed file names (cached for good)
 # and brotli/gzip twins of every static file, in a site of its own.
 RELEASE_BUILD := LEPTOS_HASH_FILES=true LEPTOS_SITE_ROOT=target/site-release \
-  cargo leptos build --release --precompress
+  cargo leptos build --release --precompress --split
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
 # Installing the tools compiles them: keep that quick on small machines.
 TOOL_BUILD_ENV := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16

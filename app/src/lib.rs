@@ -15,12 +15,14 @@ pub use parley_model::model;
 #[cfg(feature = "ssr")]
 pub mod edge;
 #[cfg(feature = "hydrate")]
+pub mod hydration;
+#[cfg(feature = "hydrate")]
 mod realtime_client;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 use components::{admin, auth, channels, chats, layout, settings, NotFound};
 
@@ -68,16 +70,46 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=auth::SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/signup") view=auth::SignUpPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=layout::Workspace ssr=SsrMode::Async>
-                    <Route path=path!("") view=chats::NewChatPage ssr=SsrMode::Async />
-                    <Route path=path!("c/:id") view=chats::ChatPage ssr=SsrMode::Async />
-                    <Route path=path!("settings") view=settings::GeneralSettings ssr=SsrMode::Async />
-                    <Route path=path!("settings/account") view=settings::AccountSettings ssr=SsrMode::Async />
-                    <Route path=path!("admin") view=admin::UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/settings") view=admin::AdminSettingsPage ssr=SsrMode::Async />
-                    <Route path=path!("channels/new") view=channels::NewChannelPage ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<NewChatRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("c/:id") view={Lazy::<ChatRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("settings") view={Lazy::<GeneralSettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("settings/account") view={Lazy::<AccountSettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/settings") view={Lazy::<AdminSettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("channels/new") view={Lazy::<NewChannelRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("channels/:id") view=channels::ChannelPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// A route whose view is code-split out of the main wasm (`cargo leptos
+/// build --split`, SPEC B4): the browser fetches its chunk when it first
+/// goes there, so a channel page downloads only what a channel needs.
+macro_rules! split_route {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+split_route! {
+    NewChatRoute => chats::NewChatPage,
+    ChatRoute => chats::ChatPage,
+    GeneralSettingsRoute => settings::GeneralSettings,
+    AccountSettingsRoute => settings::AccountSettings,
+    AdminUsersRoute => admin::UsersPage,
+    AdminSettingsRoute => admin::AdminSettingsPage,
+    NewChannelRoute => channels::NewChannelPage,
 }

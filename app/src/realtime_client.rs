@@ -45,7 +45,13 @@ pub fn follow_session(session: Session) {
             close(&shared);
             shared.borrow_mut().user_id = user_id.clone();
             if user_id.is_some() {
-                open(shared.clone(), session);
+                let shared = shared.clone();
+                crate::hydration::after_hydration(move || {
+                    // Still the same account once the page is ready?
+                    if shared.borrow().user_id == user_id && shared.borrow().ws.is_none() {
+                        open(shared, session);
+                    }
+                });
             }
         }
     });
