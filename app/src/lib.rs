@@ -67,8 +67,8 @@ pub fn App() -> impl IntoView {
         <Title text="Parley" />
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/signin") view=auth::SignInPage ssr=SsrMode::Async />
-                <Route path=path!("/signup") view=auth::SignUpPage ssr=SsrMode::Async />
+                <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=layout::Workspace ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<NewChatRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("c/:id") view={Lazy::<ChatRoute>::new()} ssr=SsrMode::Async />
@@ -105,6 +105,8 @@ macro_rules! split_route {
 }
 
 split_route! {
+    SignInRoute => auth::SignInPage,
+    SignUpRoute => auth::SignUpPage,
     NewChatRoute => chats::NewChatPage,
     ChatRoute => chats::ChatPage,
     GeneralSettingsRoute => settings::GeneralSettings,

@@ -269,7 +269,20 @@ fn ChannelView(channel: Channel, messages: Vec<ChannelMessage>) -> impl IntoView
             </div>
             <Composer channel_id=id.clone() messages />
             <Show when=move || edit_open.get()>
-                <EditChannelDialog channel_id=id.clone() on_close=Callback::new(move |_| edit_open.set(false)) />
+                {
+                    let id = id.clone();
+                    // Its code (members, webhooks, deletion) is a chunk of
+                    // its own, fetched on first open (SPEC B4).
+                    move || {
+                        let id = id.clone();
+                        let on_close = Callback::new(move |_| edit_open.set(false));
+                        view! {
+                            <Suspense fallback=|| ()>
+                                {Suspend::new(edit_channel_dialog(id, on_close))}
+                            </Suspense>
+                        }
+                    }
+                }
             </Show>
         </section>
     }
@@ -378,6 +391,12 @@ fn Composer(channel_id: String, messages: RwSignal<Vec<ChannelMessage>>) -> impl
             <button type="submit" class="btn btn-primary" disabled=post.pending()>{i18n.t(Key::Send)}</button>
         </form>
     }
+}
+
+/// `EditChannelDialog`, loaded when first opened.
+#[lazy]
+fn edit_channel_dialog(channel_id: String, on_close: Callback<()>) -> AnyView {
+    view! { <EditChannelDialog channel_id on_close /> }.into_any()
 }
 
 /// Edit Channel: members and the entry to the webhooks modal.
