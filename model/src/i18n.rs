@@ -99,13 +99,10 @@ impl Locale {
     PartialEq,
     Eq,
     Hash,
-    Serialize,
-    Deserialize,
     strum::IntoStaticStr,
     strum::EnumString,
     strum::VariantArray,
 )]
-#[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Key {
     AppTagline,
@@ -379,6 +376,23 @@ pub enum Key {
     EventMsgDeliveryFailed,
     EventMsgTargetDisabled,
     TargetDisabledBanner,
+}
+
+/// On the wire a key is its message id (`"sign-in"`). Written by hand on
+/// strum's one string table: serde's derive adds a second table and a
+/// visitor per use to the browser's wasm (SPEC B4).
+impl Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        let id = Cow::<'de, str>::deserialize(deserializer)?;
+        id.parse()
+            .map_err(|_| serde::de::Error::custom(format!("unknown message id {id:?}")))
+    }
 }
 
 impl Key {
@@ -769,5 +783,23 @@ mod tests {
     fn webhook_texts_have_no_isolation_marks() {
         let text = Key::NewUserSignedUp.with(Locale::En, &[("name", "Tim".into())]);
         assert_eq!(text, "New user signed up: Tim");
+    }
+}
+
+#[cfg(test)]
+mod wire_tests {
+    use super::*;
+
+    #[test]
+    fn a_key_travels_as_its_message_id() {
+        let json = serde_json::to_string(&Key::ErrUnknownEvent).expect("json");
+        assert_eq!(json, "\"err-unknown-event\"");
+        let back: Key = serde_json::from_str(&json).expect("back");
+        assert_eq!(back, Key::ErrUnknownEvent);
+        let message = Message::new(Key::SignIn).arg("n", 3);
+        let round: Message =
+            serde_json::from_str(&serde_json::to_string(&message).expect("json")).expect("back");
+        assert_eq!(round, message);
+        assert!(serde_json::from_str::<Key>("\"no-such-key\"").is_err());
     }
 }
