@@ -1,3 +1,4 @@
+import { Browser } from '@playwright/test';
 import { adminSession, asPhone, expect, fromParley, hydrated, Session, shots, startReceiver, test } from './helpers';
 
 // SPEC E2, E7: an admin adds a second webhook filtered to channel.*; a
@@ -64,18 +65,28 @@ test('an admin adds a channel.* webhook: a channel post reaches it, a sign-up do
   await ctx.close();
 });
 
-// SPEC E2: each event webhook has its own log and Send test.
-test("an event webhook's own log sends a test and shows only its deliveries", async ({ browser }) => {
-  const receiver = await startReceiver();
+/** Opens Admin › Settings and adds an event webhook over REST; returns the page and how to remove it again. */
+async function withEventWebhook(browser: Browser, name: string, url: string, events: string[]) {
   const ctx = await browser.newContext({ storageState: adminState, locale: 'en-US' });
   const admin = await ctx.newPage();
   await admin.goto('/admin/settings');
   await hydrated(admin);
-  const created = await admin.request.post('/api/events/webhooks', {
-    data: { name: 'Audit trail', url: receiver.url, events: ['user.*'] },
-    headers: fromParley(admin),
-  });
+  const created = await admin.request.post('/api/events/webhooks', { data: { name, url, events }, headers: fromParley(admin) });
   expect(created.status()).toBe(200);
+  const id: string = (await created.json()).id;
+  // Later journeys count the admin's deliveries: leave no subscriber behind.
+  const remove = async () => {
+    const removed = await admin.request.delete(`/api/events/webhooks/${id}`, { headers: fromParley(admin) });
+    expect(removed.status()).toBe(200);
+    await ctx.close();
+  };
+  return { admin, remove };
+}
+
+// SPEC E2: each event webhook has its own log and Send test.
+test("an event webhook's own log sends a test and shows only its deliveries", async ({ browser }) => {
+  const receiver = await startReceiver();
+  const { admin, remove } = await withEventWebhook(browser, 'Audit trail', receiver.url, ['user.*']);
   await admin.reload();
   await hydrated(admin);
   const row = admin.locator('#event-webhooks li.target[data-name="Audit trail"]');
@@ -92,26 +103,15 @@ test("an event webhook's own log sends a test and shows only its deliveries", as
   await asPhone(admin);
   await row.scrollIntoViewIfNeeded();
   await admin.screenshot({ path: `${shots}/58-event-webhook-log-phone.png`, fullPage: true });
-  // Later journeys count the admin's deliveries: leave no subscriber behind.
-  const removed = await admin.request.delete(`/api/events/webhooks/${(await created.json()).id}`, { headers: fromParley(admin) });
-  expect(removed.status()).toBe(200);
+  await remove();
   receiver.close();
-  await ctx.close();
 });
 
 // SPEC E1 channel.deleted: an admin deletes a channel in Edit Channel
 // (after confirming); the page leaves it and a channel.* webhook hears it.
 test('an admin deletes a channel: it leaves the sidebar and channel.deleted is sent', async ({ browser }) => {
   const receiver = await startReceiver();
-  const ctx = await browser.newContext({ storageState: adminState, locale: 'en-US' });
-  const admin = await ctx.newPage();
-  await admin.goto('/admin/settings');
-  await hydrated(admin);
-  const created = await admin.request.post('/api/events/webhooks', {
-    data: { name: 'Channel watch', url: receiver.url, events: ['channel.deleted'] },
-    headers: fromParley(admin),
-  });
-  expect(created.status()).toBe(200);
+  const { admin, remove } = await withEventWebhook(browser, 'Channel watch', receiver.url, ['channel.deleted']);
   const channel = await (await admin.request.post('/api/v1/channels/create', { data: { name: 'old-builds' }, headers: fromParley(admin) })).json();
   await admin.goto(`/channels/${channel.id}`);
   await hydrated(admin);
@@ -130,8 +130,6 @@ test('an admin deletes a channel: it leaves the sidebar and channel.deleted is s
   expect(receiver.received[0].body.data.channel.name).toBe('old-builds');
   const gone = await admin.request.get(`/api/v1/channels/${channel.id}/messages`, { headers: fromParley(admin) });
   expect(gone.status()).toBe(404);
-  const removed = await admin.request.delete(`/api/events/webhooks/${(await created.json()).id}`, { headers: fromParley(admin) });
-  expect(removed.status()).toBe(200);
+  await remove();
   receiver.close();
-  await ctx.close();
 });

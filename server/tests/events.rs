@@ -525,27 +525,9 @@ async fn deleting_a_channel_is_an_event_and_ends_its_webhooks() {
     let target = add_target(&s, &admin, "Channels", &rx.url, &["channel.deleted"]).await;
     let (tim, tim_body) = s.signup("Tim", "tim@example.com").await;
     common::approve(&s, &admin, &tim_body).await;
-    let (_, ch) = s
-        .post_json(
-            "/api/v1/channels/create",
-            json!({"name": "ops"}),
-            Some(&admin),
-        )
-        .await;
-    let channel = ch["id"].as_str().expect("id").to_string();
-    let admin_user = parley_core::sessions::user_for_token(&s.state.db, &admin)
-        .await
-        .expect("db")
-        .expect("admin");
-    parley_core::channels::set_member(
-        &s.state,
-        &admin_user,
-        &channel,
-        "tim@example.com",
-        app::model::ChannelRole::Manager,
-    )
-    .await
-    .expect("manager");
+    let channel = common::create_channel(&s, &admin, "ops").await;
+    let manager = app::model::ChannelRole::Manager;
+    common::add_member(&s, &admin, &channel, "tim@example.com", manager).await;
     let (_, hook) = s
         .post_json(
             &format!("/api/v1/channels/{channel}/webhooks/create"),
@@ -631,28 +613,10 @@ async fn members_targets_get_their_channels_messages_or_their_mentions() {
         users.push(token);
     }
     let (tim, mel, otto) = (&users[0], &users[1], &users[2]);
-    let (_, ch) = s
-        .post_json(
-            "/api/v1/channels/create",
-            json!({"name": "ops"}),
-            Some(&admin),
-        )
-        .await;
-    let channel = ch["id"].as_str().expect("id").to_string();
-    let admin_user = parley_core::sessions::user_for_token(&s.state.db, &admin)
-        .await
-        .expect("db")
-        .expect("admin");
+    let channel = common::create_channel(&s, &admin, "ops").await;
     for email in ["tim@example.com", "mel@example.com"] {
-        parley_core::channels::set_member(
-            &s.state,
-            &admin_user,
-            &channel,
-            email,
-            app::model::ChannelRole::Member,
-        )
-        .await
-        .expect("member");
+        let member = app::model::ChannelRole::Member;
+        common::add_member(&s, &admin, &channel, email, member).await;
     }
     let tim_rx = Receiver::start().await;
     let mel_rx = Receiver::start().await;

@@ -215,6 +215,36 @@ pub async fn approve(s: &TestServer, admin: &str, body: &Value) {
 }
 
 /// Changes a user's role (admin server function) and expects success.
+/// Creates a channel as `admin` over REST; returns its id.
+pub async fn create_channel(s: &TestServer, admin: &str, name: &str) -> String {
+    let (status, ch) = s
+        .post_json(
+            "/api/v1/channels/create",
+            json!({"name": name}),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{ch}");
+    ch["id"].as_str().expect("id").to_string()
+}
+
+/// Adds the account `email` to `channel` with `role`, as `admin`.
+pub async fn add_member(
+    s: &TestServer,
+    admin: &str,
+    channel: &str,
+    email: &str,
+    role: app::model::ChannelRole,
+) {
+    let admin_user = parley_core::sessions::user_for_token(&s.state.db, admin)
+        .await
+        .expect("db")
+        .expect("admin");
+    parley_core::channels::set_member(&s.state, &admin_user, channel, email, role)
+        .await
+        .expect("member");
+}
+
 pub async fn set_role(s: &TestServer, admin: &str, user_id: &str, role: &str) {
     let (status, text, _) = s
         .server_fn(
