@@ -20,4 +20,12 @@ test('the optimized build: hashed, precompressed bundle cached for good; compres
     expect(['br', 'gzip'], `${file!.url} is served compressed`).toContain(file!.headers['content-encoding']);
     expect(file!.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   }
+
+  // The sign-in screen is a code-split route: its chunk is fetched, hashed,
+  // compressed and cached for good like the main bundle.
+  const chunk = seen.find((r) => /^\/pkg\/split_[A-Za-z0-9_]*sign_in[A-Za-z0-9_]*\.[A-Za-z0-9_-]+\.wasm$/.test(new URL(r.url).pathname));
+  expect(chunk, 'the sign-in route chunk').toBeTruthy();
+  expect(chunk!.status).toBe(200);
+  expect(['br', 'gzip']).toContain(chunk!.headers['content-encoding']);
+  expect(chunk!.headers['cache-control']).toBe('public, max-age=31536000, immutable');
 });
