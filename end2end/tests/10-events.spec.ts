@@ -123,6 +123,9 @@ test('an admin deletes a channel: it leaves the sidebar and channel.deleted is s
   const confirm = dialog.getByRole('alertdialog');
   await expect(confirm).toContainText('This cannot be undone.');
   await admin.screenshot({ path: `${shots}/59-delete-channel.png`, fullPage: true });
+  await asPhone(admin);
+  await confirm.scrollIntoViewIfNeeded();
+  await admin.screenshot({ path: `${shots}/60-delete-channel-phone.png` });
   await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
   await admin.waitForURL((url) => url.pathname === '/');
   await expect(admin.getByRole('link', { name: 'old-builds' })).toHaveCount(0);

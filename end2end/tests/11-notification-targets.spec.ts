@@ -31,6 +31,11 @@ test('a chat.failed target gets the failed reply of a closed tab', async ({ brow
   await form.getByLabel('Webhook URL', { exact: true }).fill(receiver.url);
   await form.locator('input[value="chat.finished"]').uncheck();
   await form.locator('input[value="chat.failed"]').check();
+  // E3: the channel subscriptions are offered beside the chat events.
+  await expect(form.locator('input[value="channel.message"]')).toBeVisible();
+  await expect(form.locator('input[value="channel.message.mention"]')).toBeVisible();
+  await form.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${shots}/53-notification-target-form.png`, fullPage: true });
   await form.getByRole('button', { name: 'Save' }).click();
   const row = card.locator('li.target[data-name="Failures"]');
   await expect(row).toBeVisible();
