@@ -61,8 +61,11 @@ test('first sign-up is admin, second waits, approval and language switch', async
   await pat.getByRole('button', { name: /Pat Pending/ }).click();
   await pat.getByRole('menuitem', { name: 'Settings' }).click();
   await expect(pat.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  const saved = pat.waitForResponse((r) => new URL(r.url()).pathname === '/api/fn/set_locale' && r.ok());
   await pat.getByRole('combobox', { name: 'Language' }).selectOption('de');
   await expect(pat.getByRole('heading', { name: 'Einstellungen' })).toBeVisible();
+  // The reload below must find the choice saved, not race it.
+  await saved;
   await expect(pat.getByRole('heading', { name: 'Kanäle' })).toBeVisible();
   await pat.screenshot({ path: `${shots}/05-german-settings.png`, fullPage: true });
 

@@ -24,7 +24,11 @@ async function userIn(browser: any, name: string, email: string, language: strin
   const page = await signedIn(browser, email, 'correct horse battery');
   await page.goto('/settings');
   await hydrated(page);
+  // The page switches at once; the account keeps the choice once the
+  // server has answered — wait for that before loading another page.
+  const saved = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/fn/set_locale' && r.ok());
   await page.getByRole('combobox', { name: 'Language' }).selectOption(language);
+  await saved;
   await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
   return page;
 }
