@@ -60,40 +60,55 @@ try {
   }
 
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  const context = await browser.newContext();
-  await context.addCookies([{ name: 'parley_session', value: token, url: base }]);
-  const page = await context.newPage();
-  await page.addInitScript(() => {
-    Object.defineProperty(window, '__parley_hydrated', {
-      configurable: true,
-      get() { return this.__parley_hydrated_value; },
-      set(v) { this.__parley_hydrated_value = v; this.__parley_hydrated_at = performance.now(); },
+  // One cold load: every request's bytes on the wire, and when the page
+  // said it was hydrated.
+  async function coldLoad() {
+    const context = await browser.newContext();
+    await context.addCookies([{ name: 'parley_session', value: token, url: base }]);
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      Object.defineProperty(window, '__parley_hydrated', {
+        configurable: true,
+        get() { return this.__parley_hydrated_value; },
+        set(v) { this.__parley_hydrated_value = v; this.__parley_hydrated_at = performance.now(); },
+      });
     });
-  });
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  const requests = new Map();
-  cdp.on('Network.responseReceived', (e) => {
-    requests.set(e.requestId, { url: e.response.url, encoding: e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? '-', bytes: 0 });
-  });
-  cdp.on('Network.loadingFinished', (e) => {
-    const r = requests.get(e.requestId);
-    if (r) r.bytes = e.encodedDataLength;
-  });
-  await page.goto(`${base}/channels/${channel.id}`);
-  await page.waitForFunction(() => window.__parley_hydrated === true, null, { timeout: 30_000 });
-  await page.waitForLoadState('networkidle');
-  const hydratedAt = await page.evaluate(() => window.__parley_hydrated_at);
-  const messages = await page.locator('[data-testid="message"]').count();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    const requests = new Map();
+    cdp.on('Network.responseReceived', (e) => {
+      requests.set(e.requestId, { url: e.response.url, encoding: e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? '-', bytes: 0 });
+    });
+    cdp.on('Network.loadingFinished', (e) => {
+      const r = requests.get(e.requestId);
+      if (r) r.bytes = e.encodedDataLength;
+    });
+    await page.goto(`${base}/channels/${channel.id}`);
+    await page.waitForFunction(() => window.__parley_hydrated === true, null, { timeout: 30_000 });
+    await page.waitForLoadState('networkidle');
+    const hydratedAt = await page.evaluate(() => window.__parley_hydrated_at);
+    const messages = await page.locator('[data-testid="message"]').count();
+    await context.close();
+    return { requests: [...requests.values()], hydratedAt, messages };
+  }
+
+  // Five loads: one on a 2-core machine swings by tens of milliseconds
+  // (layout, wasm compilation and the server share the cores), so the
+  // figure is the median, with the spread beside it.
+  const loads = [];
+  for (let i = 0; i < 5; i++) loads.push(await coldLoad());
+  const first = loads[0];
   let total = 0;
-  for (const r of requests.values()) {
+  for (const r of first.requests) {
     total += r.bytes;
     console.log(`  ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  ${r.encoding.padEnd(4)} ${r.url.replace(base, '')}`);
   }
   const kb = (total / 1024).toFixed(0);
-  console.log(`B4 | channel page first load (${messages} messages shown, ${requests.size} requests, on the wire) | ${kb} KB | <= 350 KB | ${build} | SQLite`);
-  console.log(`B4 | channel page hydrated (ms after navigation start, loopback) | ${hydratedAt.toFixed(0)} ms | < 300 ms | ${build} | SQLite`);
+  const times = loads.map((l) => l.hydratedAt).sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  console.log(`B4 | channel page first load (${first.messages} messages shown, ${first.requests.length} requests, on the wire) | ${kb} KB | <= 350 KB | ${build} | SQLite`);
+  console.log(`B4 | channel page hydrated (ms after navigation start, loopback; median of ${times.length} cold loads) | ${median.toFixed(0)} ms (${times[0].toFixed(0)}–${times[times.length - 1].toFixed(0)}) | < 300 ms | ${build} | SQLite`);
 } finally {
   if (browser) await browser.close();
   server.kill();

@@ -77,6 +77,89 @@ pub fn request_locale() -> Locale {
     }
 }
 
+/// The page's language: on the server the request's, in the browser the
+/// one the server rendered the page in (`<html lang>`), so hydration starts
+/// from the same texts.
 pub fn provide_i18n() {
-    provide_context(I18n(RwSignal::new(Locale::default())));
+    #[cfg(feature = "hydrate")]
+    let locale = page_locale();
+    #[cfg(not(feature = "hydrate"))]
+    let locale = request_locale();
+    provide_context(I18n(RwSignal::new(locale)));
+}
+
+impl I18n {
+    /// Shows the UI in `locale`: at once when its texts are here, else once
+    /// the browser has fetched them (the page ships only its own language).
+    pub fn switch(self, locale: Locale) {
+        if is_installed(locale) {
+            if self.0.get_untracked() != locale {
+                self.0.set(locale);
+            }
+        } else {
+            #[cfg(feature = "hydrate")]
+            wasm_bindgen_futures::spawn_local(async move {
+                if install_from_server(locale).await {
+                    self.0.set(locale);
+                }
+            });
+        }
+    }
+}
+
+/// The version of the locale files the page names (`data-i18n` on
+/// `<html>`): part of their URLs, so a browser caches them for good.
+pub fn messages_version() -> &'static str {
+    #[cfg(feature = "ssr")]
+    {
+        sources_version()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        ""
+    }
+}
+
+/// The language the server rendered this page in.
+#[cfg(feature = "hydrate")]
+pub fn page_locale() -> Locale {
+    document()
+        .document_element()
+        .map(|root| root.get_attribute("lang").unwrap_or_default())
+        .and_then(|code| Locale::from_code(&code))
+        .unwrap_or_default()
+}
+
+/// Fetches `locale`'s file from the server and installs it; false when the
+/// server could not be reached (the UI keeps its language).
+#[cfg(feature = "hydrate")]
+pub async fn install_from_server(locale: Locale) -> bool {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    if is_installed(locale) {
+        return true;
+    }
+    let version = document()
+        .document_element()
+        .and_then(|root| root.get_attribute("data-i18n"))
+        .unwrap_or_default();
+    let url = source_path(locale, &version);
+    let Some(response) = JsFuture::from(window().fetch_with_str(&url))
+        .await
+        .ok()
+        .and_then(|r| r.dyn_into::<web_sys::Response>().ok())
+        .filter(|r| r.ok())
+    else {
+        return false;
+    };
+    let Ok(text) = response.text() else {
+        return false;
+    };
+    match JsFuture::from(text).await.ok().and_then(|t| t.as_string()) {
+        Some(source) => {
+            install(locale, source);
+            true
+        }
+        None => false,
+    }
 }

@@ -53,6 +53,89 @@ impl IncomingLimiter {
     }
 }
 
+/// What an incoming post needs of its webhook, read once per webhook
+/// rather than once per post.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IncomingHook {
+    pub channel_id: String,
+    pub name: String,
+    pub profile_image_url: Option<String>,
+    pub token_hash: String,
+    pub github_secret_sealed: Option<String>,
+}
+
+/// How long a cached webhook is trusted without reading it again. Changes
+/// made by this instance forget it at once; this bounds how long a change
+/// made by another instance on the same database (SPEC S2) goes unseen.
+pub const WEBHOOK_CACHE_TTL: Duration = Duration::from_secs(1);
+/// Webhooks kept at most; only ids that exist are kept (a wrong id is never
+/// cached), so this is reached only by that many live webhooks.
+pub const WEBHOOK_CACHE_MAX: usize = 4_096;
+
+/// Incoming webhooks by id (SPEC B1): a tool posting thousands of times a
+/// second costs one look-up a second, not one a post.
+#[derive(Default)]
+pub struct WebhookCache {
+    entries:
+        std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, IncomingHook)>>,
+    /// Bumped by every change: a look-up that started before one does not
+    /// put its (maybe older) row into the cache.
+    epoch: std::sync::atomic::AtomicU64,
+}
+
+impl WebhookCache {
+    fn get(&self, id: &str) -> Option<IncomingHook> {
+        let entries = self.entries.lock().ok()?;
+        let (at, hook) = entries.get(id)?;
+        (at.elapsed() < WEBHOOK_CACHE_TTL).then(|| hook.clone())
+    }
+
+    fn epoch(&self) -> u64 {
+        self.epoch.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn put(&self, id: &str, hook: &IncomingHook, read_at_epoch: u64) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        // Checked under the lock `forget` takes too.
+        if self.epoch() != read_at_epoch {
+            return;
+        }
+        if entries.len() >= WEBHOOK_CACHE_MAX {
+            entries.retain(|_, (at, _)| at.elapsed() < WEBHOOK_CACHE_TTL);
+            if entries.len() >= WEBHOOK_CACHE_MAX {
+                entries.clear();
+            }
+        }
+        entries.insert(id.to_string(), (std::time::Instant::now(), hook.clone()));
+    }
+
+    /// After a change to a webhook is committed.
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            entries.remove(id);
+        }
+    }
+
+    /// After a change to many (a channel deleted with its webhooks).
+    pub fn forget_all(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            entries.clear();
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.lock().map(|e| e.len()).unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Wrong-token posts per client address: a few mistakes pass as 401, a
 /// flood gets 429 (as Discord answers invalid-request floods).
 pub struct FailedTokenLimiter {
@@ -304,6 +387,7 @@ pub async fn update(
         by: user,
     };
     emit_change(state, tx, change).await?;
+    state.webhook_cache.forget(id);
     get_in_channel(state, channel_id, id, base).await
 }
 
@@ -333,6 +417,8 @@ pub async fn regenerate(
         by: user,
     };
     emit_change(state, tx, change).await?;
+    // The old URL stops working at once.
+    state.webhook_cache.forget(id);
     get_in_channel(state, channel_id, id, base).await
 }
 
@@ -363,6 +449,7 @@ pub async fn set_github_secret(
     .bind(id)
     .execute(&state.db)
     .await?;
+    state.webhook_cache.forget(id);
     get_in_channel(state, channel_id, id, base).await
 }
 
@@ -395,7 +482,9 @@ pub async fn delete(
         name: &name,
         by: user,
     };
-    emit_change(state, tx, change).await
+    emit_change(state, tx, change).await?;
+    state.webhook_cache.forget(id);
+    Ok(())
 }
 
 /// A change to a channel's incoming webhook, as an event (SPEC E1). Never
@@ -493,26 +582,38 @@ async fn authenticate(
     client: Option<std::net::IpAddr>,
     id: &str,
     token: &str,
-) -> Result<sqlx::any::AnyRow, IncomingError> {
+) -> Result<IncomingHook, IncomingError> {
     let refused = || match client.map(|ip| state.incoming_auth_failures.failed(ip)) {
         Some(Err(wait)) => IncomingError::RateLimited(wait),
         _ => IncomingError::Unauthorized,
     };
-    let row = sqlx::query("SELECT channel_id, name, profile_image_url, token_hash, github_secret_sealed FROM channel_webhooks WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&state.db)
-        .await?;
+    let hook = match state.webhook_cache.get(id) {
+        Some(hook) => Some(hook),
+        None => {
+            let epoch = state.webhook_cache.epoch();
+            let hook: Option<IncomingHook> = sqlx::query_as(
+                "SELECT channel_id, name, profile_image_url, token_hash, github_secret_sealed \
+                 FROM channel_webhooks WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&state.db)
+            .await?;
+            if let Some(hook) = &hook {
+                state.webhook_cache.put(id, hook, epoch);
+            }
+            hook
+        }
+    };
     let presented = token_hash(token);
-    let Some(row) = row else {
+    let Some(hook) = hook else {
         // Same work as a wrong token, so timing does not tell ids apart.
         let _ = presented.as_bytes().ct_eq(presented.as_bytes());
         return Err(refused());
     };
-    let stored: String = row.try_get("token_hash")?;
-    if !bool::from(stored.as_bytes().ct_eq(presented.as_bytes())) {
+    if !bool::from(hook.token_hash.as_bytes().ct_eq(presented.as_bytes())) {
         return Err(refused());
     }
-    Ok(row)
+    Ok(hook)
 }
 
 fn body_error(e: BodyError) -> IncomingError {
@@ -633,9 +734,8 @@ pub async fn post_github(
     delivery: GithubDelivery<'_>,
 ) -> Result<crate::model::ChannelMessage, IncomingError> {
     let row = authenticate(state, client, id, token).await?;
-    let sealed: Option<String> = row.try_get("github_secret_sealed")?;
-    if let Some(sealed) = sealed {
-        let secret = state.secrets.open(&sealed).map_err(|e| {
+    if let Some(sealed) = &row.github_secret_sealed {
+        let secret = state.secrets.open(sealed).map_err(|e| {
             tracing::error!("{e}");
             IncomingError::Internal
         })?;
@@ -668,13 +768,13 @@ fn kept_original(incoming: &IncomingMessage) -> Option<&serde_json::Value> {
 /// the same commit).
 async fn store_incoming(
     state: &AppState,
-    row: &sqlx::any::AnyRow,
+    row: &IncomingHook,
     id: &str,
     incoming: IncomingMessage,
 ) -> Result<crate::model::ChannelMessage, IncomingError> {
-    let channel_id: String = row.try_get("channel_id")?;
-    let hook_name: String = row.try_get("name")?;
-    let hook_image: Option<String> = row.try_get("profile_image_url")?;
+    let channel_id = &row.channel_id;
+    let hook_name = row.name.clone();
+    let hook_image = row.profile_image_url.clone();
     // Per-message name overrides (Slack's and Discord's `username`). A
     // sender's image (`avatar_url`, `icon_url`) is fetched by the server
     // and shown once it is here; until then the webhook's own (SPEC C10).
@@ -688,7 +788,7 @@ async fn store_incoming(
     let message = channels::insert_message(
         state,
         NewMessage {
-            channel_id: &channel_id,
+            channel_id,
             user_id: None,
             author_role: "webhook",
             author_name: &name,
@@ -706,6 +806,47 @@ async fn store_incoming(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hook(name: &str) -> IncomingHook {
+        IncomingHook {
+            channel_id: "c".into(),
+            name: name.into(),
+            profile_image_url: None,
+            token_hash: "h".into(),
+            github_secret_sealed: None,
+        }
+    }
+
+    #[test]
+    fn a_change_forgets_a_webhook_and_beats_a_look_up_that_started_before_it() {
+        let cache = WebhookCache::default();
+        let epoch = cache.epoch();
+        cache.put("w", &hook("Old"), epoch);
+        assert_eq!(cache.get("w").map(|h| h.name), Some("Old".into()));
+
+        // A post reads the row, then the webhook changes and is forgotten
+        // before that post stores what it read: the old row stays out.
+        let read_before_change = cache.epoch();
+        cache.forget("w");
+        cache.put("w", &hook("Old"), read_before_change);
+        assert!(cache.get("w").is_none(), "a stale row is not cached");
+        cache.put("w", &hook("New"), cache.epoch());
+        assert_eq!(cache.get("w").map(|h| h.name), Some("New".into()));
+
+        cache.put("x", &hook("X"), cache.epoch());
+        cache.forget_all();
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn the_cache_holds_at_most_its_bound() {
+        let cache = WebhookCache::default();
+        for i in 0..(WEBHOOK_CACHE_MAX + 10) {
+            cache.put(&format!("w{i}"), &hook("n"), cache.epoch());
+            assert!(cache.len() <= WEBHOOK_CACHE_MAX);
+        }
+        assert!(cache.get(&format!("w{}", WEBHOOK_CACHE_MAX + 9)).is_some());
+    }
 
     #[test]
     fn images_are_recognised_by_their_bytes() {

@@ -319,6 +319,8 @@ pub async fn delete(state: &AppState, acting: &User, channel_id: &str) -> Result
         message: Message::new(Key::EventMsgChannelDeleted).arg("channel", name.as_str()),
     };
     state.commit_with_event(tx, &event).await?;
+    // Its webhooks' URLs stop working at once.
+    state.webhook_cache.forget_all();
     tracing::info!(channel_id, "channel deleted");
     let mut told: Vec<String> = members.into_iter().map(|(id,)| id).collect();
     told.extend(super::accounts::admin_ids(&state.db).await?);

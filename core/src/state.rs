@@ -34,6 +34,8 @@ pub struct AppState {
     pub messages: super::message_writer::MessageWriter,
     /// Per-webhook limit of incoming channel posts; `None` = off.
     pub channel_webhook_limiter: Option<Arc<super::channel_webhooks::IncomingLimiter>>,
+    /// Incoming webhooks by id, so a post costs no look-up (SPEC B1).
+    pub webhook_cache: Arc<super::channel_webhooks::WebhookCache>,
     /// Wrong-token posts to incoming webhooks, per client address.
     pub incoming_auth_failures: Arc<super::channel_webhooks::FailedTokenLimiter>,
     /// Send test / Redeliver per user.
@@ -86,6 +88,7 @@ impl AppState {
                 env.channel_webhook_burst,
             )
             .map(Arc::new),
+            webhook_cache: Arc::default(),
             incoming_auth_failures: Arc::default(),
             manual_deliveries: Arc::default(),
             config,

@@ -10,6 +10,10 @@ pub fn hydrate() {
         let Some(body) = leptos::prelude::document().body() else {
             return;
         };
+        // The page's texts first: the server rendered them, hydration
+        // renders them again (the preloaded file, already here).
+        let locale = app::i18n::page_locale();
+        app::i18n::install_from_server(locale).await;
         let mounted = leptos::mount::hydrate_from_async(body, app::App).await;
         // The page lives as long as the tab.
         mounted.forget();

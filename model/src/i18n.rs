@@ -3,9 +3,9 @@
 //! browser, the server and webhook bodies all say things through it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
-use fluent_templates::fluent_bundle::FluentValue;
+use fluent_bundle::bundle::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -75,16 +75,9 @@ impl Locale {
         best.map(|(_, _, l)| l).unwrap_or_default()
     }
 
-    /// The language id the locale files are named by.
-    pub fn language(self) -> fluent_templates::LanguageIdentifier {
-        use fluent_templates::langid;
-        match self {
-            Locale::En => langid!("en"),
-            Locale::De => langid!("de"),
-            Locale::Fr => langid!("fr"),
-            Locale::Es => langid!("es"),
-            Locale::Ru => langid!("ru"),
-        }
+    /// The language id of the locale files (Fluent's plural rules).
+    fn language(self) -> unic_langid::LanguageIdentifier {
+        self.code().parse().unwrap_or_default()
     }
 }
 
@@ -411,53 +404,181 @@ impl Key {
     /// The text in `locale` with its arguments (`{ $name }`, plural
     /// selectors on numbers).
     pub fn with(self, locale: Locale, args: &[(&str, Arg)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
-            .iter()
-            .map(|(name, value)| (Cow::Owned(name.to_string()), value.fluent()))
-            .collect();
-        lookup(locale, self.id(), Some(&args))
+        let mut fluent = FluentArgs::with_capacity(args.len());
+        for (name, value) in args {
+            fluent.set(name.to_string(), value.fluent());
+        }
+        lookup(locale, self.id(), Some(&fluent))
     }
 }
 
-fluent_templates::static_loader! {
-    static LOCALES = {
-        locales: "./locales",
-        fallback_language: "en",
-        // Placeables without Unicode isolation marks: webhook texts must be
-        // byte-identical to the seed's ("New user signed up: Tim").
-        customise: |bundle| {
-            bundle.set_use_isolating(false);
-            let language = bundle.locales.first().map(|l| l.language.as_str().to_string());
-            bundle.set_formatter(Some(match language.as_deref() {
-                Some("de") => format_number_de,
-                Some("fr") => format_number_fr,
-                Some("es") => format_number_es,
-                Some("ru") => format_number_ru,
-                _ => format_number_en,
-            }));
-        },
-    };
+/// One language's messages, parsed, with Parley's formatting settings.
+type Bundle = FluentBundle<FluentResource, intl_memoizer::concurrent::IntlLangMemoizer>;
+
+fn bundle_of(locale: Locale, source: String) -> Bundle {
+    // A file that does not parse keeps the messages that did (the locale
+    // tests reject such a file before it ships).
+    let resource = FluentResource::try_new(source).unwrap_or_else(|(partial, _)| partial);
+    let mut bundle = Bundle::new_concurrent(vec![locale.language()]);
+    // Placeables without Unicode isolation marks: webhook texts must be
+    // byte-identical to the seed's ("New user signed up: Tim").
+    bundle.set_use_isolating(false);
+    bundle.set_formatter(Some(match locale {
+        Locale::De => format_number_de,
+        Locale::Fr => format_number_fr,
+        Locale::Es => format_number_es,
+        Locale::Ru => format_number_ru,
+        Locale::En => format_number_en,
+    }));
+    let _ = bundle.add_resource(resource);
+    bundle
 }
 
-fn lookup(
-    locale: Locale,
-    id: &str,
-    args: Option<&HashMap<Cow<'static, str>, FluentValue<'static>>>,
-) -> String {
-    use fluent_templates::Loader;
+/// The server has every language compiled in; the browser installs the one
+/// its page is in (SPEC B4: a page downloads one language, not five), and
+/// another when the reader switches.
+#[cfg(feature = "server")]
+mod bundles {
+    use super::{bundle_of, Bundle, Locale};
+    use std::sync::LazyLock;
+
+    /// A locale file as Parley ships it, for a browser to install.
+    pub fn source(locale: Locale) -> &'static str {
+        match locale {
+            Locale::En => include_str!("../locales/en/parley.ftl"),
+            Locale::De => include_str!("../locales/de/parley.ftl"),
+            Locale::Fr => include_str!("../locales/fr/parley.ftl"),
+            Locale::Es => include_str!("../locales/es/parley.ftl"),
+            Locale::Ru => include_str!("../locales/ru/parley.ftl"),
+        }
+    }
+
+    static ALL: LazyLock<Vec<Bundle>> = LazyLock::new(|| {
+        Locale::ALL
+            .into_iter()
+            .map(|l| bundle_of(l, source(l).to_string()))
+            .collect()
+    });
+
+    pub fn get(locale: Locale) -> Option<&'static Bundle> {
+        ALL.get(locale as usize)
+    }
+}
+
+#[cfg(not(feature = "server"))]
+mod bundles {
+    use super::{bundle_of, Bundle, Locale};
+    use std::sync::RwLock;
+
+    /// At most one bundle per language, made once and kept for the
+    /// process (the tab): five at most.
+    static INSTALLED: RwLock<[Option<&'static Bundle>; 5]> = RwLock::new([None; 5]);
+
+    pub fn get(locale: Locale) -> Option<&'static Bundle> {
+        INSTALLED.read().ok()?[locale as usize]
+    }
+
+    pub fn install(locale: Locale, source: String) {
+        if get(locale).is_some() {
+            return;
+        }
+        let bundle: &'static Bundle = Box::leak(Box::new(bundle_of(locale, source)));
+        if let Ok(mut installed) = INSTALLED.write() {
+            installed[locale as usize].get_or_insert(bundle);
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+pub use bundles::source;
+
+/// With every language compiled in there is nothing to install.
+#[cfg(feature = "server")]
+pub fn install(_locale: Locale, _source: String) {}
+
+/// Makes `locale`'s texts available from its locale file's text (in the
+/// browser, fetched from the server; installed once).
+#[cfg(not(feature = "server"))]
+pub fn install(locale: Locale, source: String) {
+    bundles::install(locale, source)
+}
+
+/// Whether `locale`'s texts are available here.
+pub fn is_installed(locale: Locale) -> bool {
+    bundles::get(locale).is_some()
+}
+
+/// A digest of all locale files, naming this build's version of them in
+/// their URLs so browsers may cache them for good.
+#[cfg(feature = "server")]
+pub fn sources_version() -> &'static str {
+    static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        // FNV-1a: stable across builds and platforms (std's hasher is not
+        // promised to be).
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for locale in Locale::ALL {
+            for byte in source(locale).bytes().chain([0]) {
+                hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    });
+    VERSION.as_str()
+}
+
+/// Where a browser fetches `locale`'s file (`version` from the page).
+pub fn source_path(locale: Locale, version: &str) -> String {
+    format!("/i18n/{}.ftl?v={version}", locale.code())
+}
+
+fn lookup(locale: Locale, id: &str, args: Option<&FluentArgs>) -> String {
+    let format = |bundle: &Bundle| {
+        let pattern = bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors);
+        errors.is_empty().then(|| text.into_owned())
+    };
     // A missing message shows its id, which the raw-key checks look for.
-    LOCALES
-        .try_lookup_complete(&locale.language(), id, args)
+    bundles::get(locale)
+        .and_then(format)
+        .or_else(|| bundles::get(Locale::En).and_then(format))
         .unwrap_or_else(|| id.to_string())
 }
 
 /// An argument of a message: text, or a number (which selects plural
 /// forms and is written with the language's digit grouping).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Arg {
     Number(i64),
     Text(String),
+}
+
+/// A number or a string, read by hand: serde's `untagged` reader buffers
+/// the value first, which costs the browser's wasm a copy of every reader.
+impl<'de> Deserialize<'de> for Arg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ArgVisitor;
+        impl serde::de::Visitor<'_> for ArgVisitor {
+            type Value = Arg;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number or a string")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Arg, E> {
+                Ok(Arg::Number(n))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Arg, E> {
+                Ok(Arg::Number(i64::try_from(n).unwrap_or(i64::MAX)))
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Arg, E> {
+                Ok(Arg::Text(text.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Arg, E> {
+                Ok(Arg::Text(text))
+            }
+        }
+        deserializer.deserialize_any(ArgVisitor)
+    }
 }
 
 impl Arg {
@@ -609,7 +730,8 @@ pub fn format_date(locale: Locale, ms: i64) -> String {
     )
 }
 
-#[cfg(test)]
+// The texts are the server's to read (the browser installs them).
+#[cfg(all(test, feature = "server"))]
 mod tests {
     use super::*;
     use std::collections::{BTreeMap, BTreeSet};
@@ -796,7 +918,7 @@ mod wire_tests {
         assert_eq!(json, "\"err-unknown-event\"");
         let back: Key = serde_json::from_str(&json).expect("back");
         assert_eq!(back, Key::ErrUnknownEvent);
-        let message = Message::new(Key::SignIn).arg("n", 3);
+        let message = Message::new(Key::SignIn).arg("n", 3).arg("name", "Tim");
         let round: Message =
             serde_json::from_str(&serde_json::to_string(&message).expect("json")).expect("back");
         assert_eq!(round, message);

@@ -76,9 +76,9 @@ pub struct AdminSettings {
     pub enable_user_webhooks: bool,
 }
 
+crate::wire::tagged_enum! {
 /// Server → browser events carried by the realtime socket.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ServerEvent {
     /// The user list changed (sign-up, role change, deletion): admins refetch.
     UsersChanged,
@@ -110,6 +110,7 @@ pub enum ServerEvent {
         offset: usize,
         delta: String,
     },
+}
 }
 
 /// Browser → server messages on the realtime socket.
@@ -358,8 +359,8 @@ pub enum CardKind {
     Github,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+crate::wire::tagged_enum! {
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CardPart {
     /// Slack's pretext: above the card.
     Pretext {
@@ -409,6 +410,7 @@ pub enum CardPart {
         #[serde(default)]
         timestamp: Option<i64>,
     },
+}
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -843,5 +845,142 @@ mod merge_tests {
             "an emptied channel"
         );
         assert!(list.is_empty());
+    }
+}
+
+/// What the server writes, the browser reads back: run with and without
+/// feature `server`, so both readers of the tagged enums are held to it.
+#[cfg(test)]
+mod tagged_wire_tests {
+    use super::*;
+
+    fn round_trip<T>(value: &T)
+    where
+        T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,
+    {
+        let json = serde_json::to_string(value).expect("json");
+        assert!(
+            json.starts_with(r#"{"type":"#),
+            "the tag comes first: {json}"
+        );
+        let back: T = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+        assert_eq!(&back, value, "{json}");
+    }
+
+    fn card() -> Card {
+        let text = |s: &str| s.to_string();
+        Card {
+            kind: CardKind::Embed,
+            color: Some(text("#ff0000")),
+            parts: vec![
+                CardPart::Pretext {
+                    markdown: text("*pre*"),
+                },
+                CardPart::Author {
+                    name: text("CI"),
+                    url: Some(text("https://ci.example")),
+                    icon_url: None,
+                },
+                CardPart::Title {
+                    text: text("Build"),
+                    url: None,
+                },
+                CardPart::Header { text: text("Head") },
+                CardPart::Text {
+                    markdown: text("body"),
+                },
+                CardPart::Fields {
+                    fields: vec![CardField {
+                        title: text("Severity"),
+                        markdown: text("critical"),
+                        inline: true,
+                    }],
+                },
+                CardPart::Image {
+                    url: text("https://i.example/a.png"),
+                    alt: text("a"),
+                },
+                CardPart::Thumbnail {
+                    url: text("https://i.example/t.png"),
+                    alt: String::new(),
+                },
+                CardPart::Context {
+                    markdown: vec![text("one"), text("two")],
+                },
+                CardPart::Divider,
+                CardPart::Links {
+                    links: vec![CardLink {
+                        label: text("Open"),
+                        url: text("https://x.example"),
+                    }],
+                },
+                CardPart::Footer {
+                    text: text("foot"),
+                    icon_url: None,
+                    timestamp: Some(1_700_000_000_000),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn every_card_part_and_server_event_reads_back() {
+        for part in card().parts {
+            round_trip(&part);
+        }
+        let message = ChannelMessage {
+            id: "m".into(),
+            channel_id: "c".into(),
+            content: "hi".into(),
+            html: "<p>hi</p>".into(),
+            created_at: 1,
+            author: MessageAuthor {
+                id: None,
+                name: "Alertmanager".into(),
+                role: "webhook".into(),
+                image: Some("/api/v1/media/x".into()),
+            },
+            webhook_id: Some("w".into()),
+            webhook_deleted: false,
+            edited_at: Some(2),
+            cards: vec![card()],
+            original: None,
+        };
+        let chat = ChatMessage {
+            id: "r".into(),
+            chat_id: "c".into(),
+            role: ChatRole::Assistant,
+            content: "x".into(),
+            html: String::new(),
+            status: ReplyStatus::Streaming,
+            error: None,
+            model: Some("m".into()),
+            created_at: 3,
+        };
+        for event in [
+            ServerEvent::UsersChanged,
+            ServerEvent::SessionChanged,
+            ServerEvent::DeliveriesChanged,
+            ServerEvent::ChannelMessage {
+                message: Box::new(message),
+            },
+            ServerEvent::ChannelMessageDeleted {
+                channel_id: "c".into(),
+                message_id: "m".into(),
+            },
+            ServerEvent::ChannelsChanged,
+            ServerEvent::ChatsChanged,
+            ServerEvent::ChatMessageSaved {
+                message: Box::new(chat),
+            },
+            ServerEvent::ChatDelta {
+                chat_id: "c".into(),
+                message_id: "r".into(),
+                offset: 4,
+                delta: "more".into(),
+            },
+        ] {
+            round_trip(&event);
+        }
     }
 }

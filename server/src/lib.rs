@@ -75,6 +75,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         .merge(channels_api::routes())
         .merge(events_api::routes())
         .route("/api/ws", get(ws::handler))
+        .route("/i18n/{file}", get(locale_file))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -111,6 +112,41 @@ async fn method_not_allowed() -> Response {
         "This route does not take that method.",
     )
     .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct LocaleFileQuery {
+    v: Option<String>,
+}
+
+/// One language's texts (`en.ftl`), which a page fetches before hydrating
+/// and again on a switch of language: the wasm carries none (SPEC B4). The
+/// page names this build's version, which may be cached for good.
+async fn locale_file(
+    axum::extract::Path(file): axum::extract::Path<String>,
+    axum::extract::Query(query): axum::extract::Query<LocaleFileQuery>,
+) -> Response {
+    use app::i18n::{source, sources_version, Locale};
+    use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+    let Some(locale) = file
+        .strip_suffix(".ftl")
+        .and_then(|code| Locale::ALL.into_iter().find(|l| l.code() == code))
+    else {
+        return rest::not_found().await.into_response();
+    };
+    let cache = if query.v.as_deref() == Some(sources_version()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    (
+        [
+            (CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (CACHE_CONTROL, cache),
+        ],
+        source(locale),
+    )
+        .into_response()
 }
 
 /// Unknown `/api` paths answer JSON; everything else is a static file or

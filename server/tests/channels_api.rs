@@ -260,6 +260,16 @@ async fn identity_survives_renames_and_deletion_and_regenerate_kills_the_old_url
             .await
             .expect("delete");
     assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        w.post_raw(
+            fresh["url"].as_str().expect("url"),
+            r#"{"content": "gone"}"#
+        )
+        .await
+        .0,
+        401,
+        "a deleted webhook's URL stops at once (it was just used, so cached)"
+    );
     let list = w.messages().await;
     assert_eq!(list.len(), 3, "messages stay after the webhook is deleted");
     assert!(list.iter().all(|m| m["meta"]["webhook"]["deleted"] == true));

@@ -562,10 +562,8 @@ fn Dialog(title: Key, on_close: Callback<()>, children: Children) -> impl IntoVi
             trap_tab(&ev, panel);
         }
     };
-    let title_id = format!(
-        "dialog-{}",
-        i18n.now(title).replace(' ', "-").to_lowercase()
-    );
+    // The key's id, the same in every language.
+    let title_id = format!("dialog-{}", title.id());
     let labelled_by = title_id.clone();
     view! {
         <div class="dialog-backdrop" on:click=move |_| on_close.run(())>

@@ -186,12 +186,29 @@ fn ChatView(chat_id: String) -> impl IntoView {
     let chat = Resource::new(
         {
             let id = chat_id.clone();
-            move || (id.clone(), reload.get(), session.reconnected.get())
+            move || (id.clone(), reload.get())
         },
-        |(id, _, _)| get_chat(id),
+        |(id, _)| get_chat(id),
     );
     let messages = RwSignal::new(Vec::<ChatMessage>::new());
     let ready = RwSignal::new(false);
+
+    // After a reconnect, what was missed while the socket was down, put in
+    // place without building the view again (as the channel view does):
+    // rebuilding it as the page's socket first opened raced the first load.
+    let refetch_id = chat_id.clone();
+    Effect::new(move |prev: Option<u64>| {
+        let n = session.reconnected.get();
+        if prev.is_some_and(|p| p != n) {
+            let id = refetch_id.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(c) = get_chat(id).await {
+                    messages.set(c.messages);
+                }
+            });
+        }
+        n
+    });
 
     // Realtime pieces are applied once the chat is loaded; one that shows
     // a gap reloads the chat.
@@ -292,7 +309,7 @@ fn ChatMessages(messages: RwSignal<Vec<ChatMessage>>) -> impl IntoView {
     // Follow the reply as it grows, unless the reader scrolled up.
     Effect::new(move |_| {
         messages.track();
-        if let Some(el) = scroller.get() {
+        if let Some(Some(el)) = scroller.try_get() {
             let near_bottom = el.scroll_height() - el.scroll_top() - el.client_height() < 160;
             if near_bottom {
                 el.set_scroll_top(el.scroll_height());

@@ -106,11 +106,11 @@ fn Sidebar(user: User) -> impl IntoView {
                                     {i18n.t(Key::AdminPanel)}
                                 </A>
                             </Show>
-                            <ActionForm action=session.sign_out>
+                            <SignOutForm>
                                 <button type="submit" role="menuitem" class="menu-item">
                                     {i18n.t(Key::SignOut)}
                                 </button>
-                            </ActionForm>
+                            </SignOutForm>
                         </div>
                     </Show>
                 </div>
@@ -122,7 +122,6 @@ fn Sidebar(user: User) -> impl IntoView {
 #[component]
 pub fn PendingPage(user: User) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     view! {
         <div class="auth-page">
             <div class="card auth-card pending-card" data-testid="pending">
@@ -133,10 +132,29 @@ pub fn PendingPage(user: User) -> impl IntoView {
                 <h1>{i18n.t(Key::PendingTitle)}</h1>
                 <p>{i18n.t(Key::PendingBody)}</p>
                 <p class="muted">{user.email.clone()}</p>
-                <ActionForm action=session.sign_out>
+                <SignOutForm>
                     <button type="submit" class="btn btn-secondary">{i18n.t(Key::SignOut)}</button>
-                </ActionForm>
+                </SignOutForm>
             </div>
         </div>
+    }
+}
+
+/// Signing out: a plain form to the server function, so it works before the
+/// page is interactive, sent by the session's action once it is. Unlike
+/// `<ActionForm>` it reads no form fields (there are none), which keeps the
+/// form-decoding code out of every page's wasm (SPEC B4).
+#[component]
+fn SignOutForm(children: Children) -> impl IntoView {
+    use leptos::server_fn::ServerFn;
+    let session = use_session();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        session.sign_out.dispatch(crate::api::SignOut {});
+    };
+    view! {
+        <form method="post" action=crate::api::SignOut::url() on:submit=on_submit>
+            {children()}
+        </form>
     }
 }

@@ -33,9 +33,7 @@ where
                 Suspend::new(async move {
                     match session.info.await {
                         Ok(info) => {
-                            if i18n.0.get_untracked() != info.locale {
-                                i18n.0.set(info.locale);
-                            }
+                            i18n.switch(info.locale);
                             view(info)
                         }
                         Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
@@ -94,7 +92,7 @@ pub fn LanguagePicker(#[prop(optional)] compact: bool) -> impl IntoView {
     let save = ServerAction::<SetLocale>::new();
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(locale) = Locale::from_code(&event_target_value(&ev)) {
-            i18n.0.set(locale);
+            i18n.switch(locale);
             save.dispatch(SetLocale { locale });
         }
     };
@@ -148,7 +146,19 @@ pub fn initials(name: &str) -> String {
     if out.is_empty() {
         out.push('?');
     }
-    out.to_uppercase()
+    upper_case(&out)
+}
+
+/// The browser's own upper-casing (`String.prototype.toUpperCase`, the same
+/// Unicode mapping as Rust's): the wasm then carries no case tables.
+#[cfg(feature = "hydrate")]
+fn upper_case(text: &str) -> String {
+    String::from(js_sys::JsString::from(text).to_upper_case())
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn upper_case(text: &str) -> String {
+    text.to_uppercase()
 }
 
 pub fn role_key(role: crate::model::Role) -> Key {
