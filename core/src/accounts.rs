@@ -228,6 +228,8 @@ pub async fn create_account(
     )
     .await?;
     tx.commit().await?;
+    // The first account is an admin, who sees every channel.
+    state.viewers.changed();
     if queued > 0 {
         state.deliveries_changed(&Target::Admin).await;
     }
@@ -387,6 +389,7 @@ pub async fn set_role(
             .arg("role", role.as_str()),
     };
     state.commit_with_event(tx, &event).await?;
+    state.viewers.changed();
     tracing::info!(user_id = %user.id, role = %role, "role changed");
     state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
     notify_admins(state, ServerEvent::UsersChanged).await;
@@ -428,6 +431,7 @@ pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Resu
         message: Message::new(Key::EventMsgUserDeleted).arg("name", user.name.as_str()),
     };
     state.commit_with_event(tx, &event).await?;
+    state.viewers.changed();
     tracing::info!(user_id = %user_id, "user deleted");
     state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
     notify_admins(state, ServerEvent::UsersChanged).await;

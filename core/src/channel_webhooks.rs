@@ -65,17 +65,21 @@ pub struct IncomingHook {
 }
 
 /// How long a cached webhook is trusted without reading it again. Changes
-/// made by this instance forget it at once; this bounds how long a change
-/// made by another instance on the same database (SPEC S2) goes unseen.
+/// made through Parley forget it at once; this bounds how long a change
+/// made around it (by hand in the database) goes unseen.
 pub const WEBHOOK_CACHE_TTL: Duration = Duration::from_secs(1);
 /// Webhooks kept at most; only ids that exist are kept (a wrong id is never
 /// cached), so this is reached only by that many live webhooks.
 pub const WEBHOOK_CACHE_MAX: usize = 4_096;
 
 /// Incoming webhooks by id (SPEC B1): a tool posting thousands of times a
-/// second costs one look-up a second, not one a post.
+/// second costs one look-up a second, not one a post. Only on SQLite, where
+/// this process is the database's one writer and so sees every change; on
+/// PostgreSQL other instances change webhooks too (SPEC S2), so every post
+/// reads its webhook.
 #[derive(Default)]
 pub struct WebhookCache {
+    enabled: bool,
     entries:
         std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, IncomingHook)>>,
     /// Bumped by every change: a look-up that started before one does not
@@ -84,7 +88,17 @@ pub struct WebhookCache {
 }
 
 impl WebhookCache {
+    pub fn new(enabled: bool) -> WebhookCache {
+        WebhookCache {
+            enabled,
+            ..WebhookCache::default()
+        }
+    }
+
     fn get(&self, id: &str) -> Option<IncomingHook> {
+        if !self.enabled {
+            return None;
+        }
         let entries = self.entries.lock().ok()?;
         let (at, hook) = entries.get(id)?;
         (at.elapsed() < WEBHOOK_CACHE_TTL).then(|| hook.clone())
@@ -95,6 +109,9 @@ impl WebhookCache {
     }
 
     fn put(&self, id: &str, hook: &IncomingHook, read_at_epoch: u64) {
+        if !self.enabled {
+            return;
+        }
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
@@ -819,7 +836,7 @@ mod tests {
 
     #[test]
     fn a_change_forgets_a_webhook_and_beats_a_look_up_that_started_before_it() {
-        let cache = WebhookCache::default();
+        let cache = WebhookCache::new(true);
         let epoch = cache.epoch();
         cache.put("w", &hook("Old"), epoch);
         assert_eq!(cache.get("w").map(|h| h.name), Some("Old".into()));
@@ -840,12 +857,16 @@ mod tests {
 
     #[test]
     fn the_cache_holds_at_most_its_bound() {
-        let cache = WebhookCache::default();
+        let cache = WebhookCache::new(true);
         for i in 0..(WEBHOOK_CACHE_MAX + 10) {
             cache.put(&format!("w{i}"), &hook("n"), cache.epoch());
             assert!(cache.len() <= WEBHOOK_CACHE_MAX);
         }
         assert!(cache.get(&format!("w{}", WEBHOOK_CACHE_MAX + 9)).is_some());
+
+        let off = WebhookCache::new(false);
+        off.put("w", &hook("n"), off.epoch());
+        assert!(off.get("w").is_none(), "PostgreSQL: every post reads");
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Channels (SPEC W4, R3): who may see and manage them, members, messages.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde_json::json;
 use sqlx::Row;
 
@@ -116,6 +119,7 @@ pub async fn create(
         message: Message::new(Key::EventMsgChannelCreated).arg("channel", name.as_str()),
     };
     state.commit_with_event(tx, &event).await?;
+    state.viewers.changed();
     state
         .hub
         .send_to_user(&creator.id, ServerEvent::ChannelsChanged);
@@ -240,6 +244,7 @@ pub async fn set_member(
     )
     .await?;
     state.commit_with_event(tx, &event).await?;
+    state.viewers.changed();
     state
         .hub
         .send_to_user(&user_id, ServerEvent::ChannelsChanged);
@@ -266,6 +271,7 @@ pub async fn remove_member(
         queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
     }
     tx.commit().await?;
+    state.viewers.changed();
     if queued > 0 {
         state.deliveries_changed(&Target::Admin).await;
     }
@@ -321,6 +327,7 @@ pub async fn delete(state: &AppState, acting: &User, channel_id: &str) -> Result
     state.commit_with_event(tx, &event).await?;
     // Its webhooks' URLs stop working at once.
     state.webhook_cache.forget_all();
+    state.viewers.changed();
     tracing::info!(channel_id, "channel deleted");
     let mut told: Vec<String> = members.into_iter().map(|(id,)| id).collect();
     told.extend(super::accounts::admin_ids(&state.db).await?);
@@ -609,7 +616,7 @@ async fn register_images(
 
 /// Sends a new or changed message to everyone who may see its channel.
 pub async fn broadcast(state: &AppState, message: ChannelMessage) -> Result<(), Error> {
-    let viewers = viewers(&state.db, &message.channel_id).await?;
+    let viewers = viewers(state, &message.channel_id).await?;
     state.hub.send_to_users(
         &viewers,
         ServerEvent::ChannelMessage {
@@ -619,19 +626,85 @@ pub async fn broadcast(state: &AppState, message: ChannelMessage) -> Result<(), 
     Ok(())
 }
 
+/// Channels kept at most by the [`ViewersCache`].
+pub const VIEWERS_CACHE_MAX: usize = 4_096;
+
+/// Who may see each channel's new messages, so a post to a busy channel
+/// does not ask the database every time (SPEC B1). Only on SQLite, where
+/// this process is the one writer: every change to members, roles and
+/// accounts goes through Parley here and calls [`ViewersCache::changed`]
+/// once committed. On PostgreSQL other instances make such changes too
+/// (SPEC S2), so every post reads.
+#[derive(Default)]
+pub struct ViewersCache {
+    enabled: bool,
+    /// Bumped by every change that may change someone's access; an entry
+    /// read under an older one is not used.
+    generation: std::sync::atomic::AtomicU64,
+    entries: std::sync::Mutex<HashMap<String, (u64, Arc<Vec<String>>)>>,
+}
+
+impl ViewersCache {
+    pub fn new(enabled: bool) -> ViewersCache {
+        ViewersCache {
+            enabled,
+            ..ViewersCache::default()
+        }
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn get(&self, channel_id: &str) -> Option<Arc<Vec<String>>> {
+        if !self.enabled {
+            return None;
+        }
+        let entries = self.entries.lock().ok()?;
+        let (generation, viewers) = entries.get(channel_id)?;
+        (*generation == self.generation()).then(|| viewers.clone())
+    }
+
+    fn put(&self, channel_id: &str, viewers: Arc<Vec<String>>, read_at: u64) {
+        if !self.enabled {
+            return;
+        }
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= VIEWERS_CACHE_MAX {
+            entries.clear();
+        }
+        // A change committed while this was read makes it stale at once.
+        entries.insert(channel_id.to_string(), (read_at, viewers));
+    }
+
+    /// After a committed change to channel members, a role or an account.
+    pub fn changed(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 /// Who may see a new message: the channel's members whose account is not
 /// pending (a demoted member keeps the row but loses the channel), and
 /// the admins.
-async fn viewers(db: &Db, channel_id: &str) -> Result<Vec<String>, Error> {
+async fn viewers(state: &AppState, channel_id: &str) -> Result<Arc<Vec<String>>, Error> {
+    if let Some(viewers) = state.viewers.get(channel_id) {
+        return Ok(viewers);
+    }
+    let read_at = state.viewers.generation();
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT m.user_id FROM channel_members m JOIN users u ON u.id = m.user_id \
          WHERE m.channel_id = $1 AND u.role <> 'pending' \
          UNION SELECT id FROM users WHERE role = 'admin'",
     )
     .bind(channel_id)
-    .fetch_all(db)
+    .fetch_all(&state.db)
     .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    let viewers: Arc<Vec<String>> = Arc::new(rows.into_iter().map(|(id,)| id).collect());
+    state.viewers.put(channel_id, viewers.clone(), read_at);
+    Ok(viewers)
 }
 
 pub async fn post_as_user(
@@ -879,7 +952,7 @@ pub async fn delete_webhook_message(
         .bind(message_id)
         .execute(&state.db)
         .await?;
-    let viewers = viewers(&state.db, &channel_id).await?;
+    let viewers = viewers(state, &channel_id).await?;
     state.hub.send_to_users(
         &viewers,
         ServerEvent::ChannelMessageDeleted {
@@ -905,6 +978,26 @@ pub async fn message_by_id(db: &Db, id: &str) -> Result<Option<ChannelMessage>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn viewers_read_before_a_change_are_not_used_after_it() {
+        let cache = ViewersCache::new(true);
+        let read_at = cache.generation();
+        cache.put("c", Arc::new(vec!["u".into()]), read_at);
+        assert_eq!(cache.get("c").as_deref(), Some(&vec!["u".to_string()]));
+        cache.changed();
+        assert!(cache.get("c").is_none(), "stale after a change");
+        // Read before the change, stored after it: never served.
+        cache.put("c", Arc::new(vec!["u".into()]), read_at);
+        assert!(cache.get("c").is_none());
+        for i in 0..(VIEWERS_CACHE_MAX + 5) {
+            cache.put(&format!("c{i}"), Arc::new(Vec::new()), cache.generation());
+        }
+        assert!(cache.entries.lock().expect("lock").len() <= VIEWERS_CACHE_MAX);
+        let off = ViewersCache::new(false);
+        off.put("c", Arc::new(Vec::new()), off.generation());
+        assert!(off.get("c").is_none(), "PostgreSQL: every post reads");
+    }
 
     #[test]
     fn markdown_is_rendered_and_scripts_are_removed() {

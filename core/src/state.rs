@@ -34,6 +34,8 @@ pub struct AppState {
     pub messages: super::message_writer::MessageWriter,
     /// Per-webhook limit of incoming channel posts; `None` = off.
     pub channel_webhook_limiter: Option<Arc<super::channel_webhooks::IncomingLimiter>>,
+    /// Who sees each channel's messages (SPEC B1).
+    pub viewers: Arc<super::channels::ViewersCache>,
     /// Incoming webhooks by id, so a post costs no look-up (SPEC B1).
     pub webhook_cache: Arc<super::channel_webhooks::WebhookCache>,
     /// Wrong-token posts to incoming webhooks, per client address.
@@ -88,7 +90,12 @@ impl AppState {
                 env.channel_webhook_burst,
             )
             .map(Arc::new),
-            webhook_cache: Arc::default(),
+            viewers: Arc::new(super::channels::ViewersCache::new(
+                backend == Backend::Sqlite,
+            )),
+            webhook_cache: Arc::new(super::channel_webhooks::WebhookCache::new(
+                backend == Backend::Sqlite,
+            )),
             incoming_auth_failures: Arc::default(),
             manual_deliveries: Arc::default(),
             config,

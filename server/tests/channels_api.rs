@@ -479,6 +479,50 @@ async fn members_see_webhook_messages_live() {
     assert_eq!(event["type"], "channel_message");
     assert_eq!(event["message"]["content"], "live!");
     assert_eq!(event["message"]["author"]["name"], "Tide Bot");
+
+    // Removed from the channel: the next post is not sent to her, even
+    // though the channel's viewers were just looked up (and are cached on
+    // SQLite). The marker after it is the next thing her socket gets.
+    let admin = parley_core::sessions::user_for_token(&w.s.state.db, &w.admin)
+        .await
+        .expect("db")
+        .expect("admin");
+    parley_core::channels::remove_member(&w.s.state, &admin, &w.channel, &me.id)
+        .await
+        .expect("removed");
+    let url = hook["url"].as_str().expect("url");
+    assert_eq!(w.post_raw(url, r#"{"content": "after"}"#).await.0, 200);
+    w.s.state
+        .hub
+        .send_to_user(&me.id, app::model::ServerEvent::UsersChanged);
+    loop {
+        let event = common::next_frame(&mut socket).await.expect("a frame");
+        assert_ne!(
+            event["message"]["content"], "after",
+            "a removed member gets no new messages"
+        );
+        if event["type"] == "users_changed" {
+            break;
+        }
+    }
+
+    // Back in, and it reaches her again at once.
+    common::add_member(
+        &w.s,
+        &w.admin,
+        &w.channel,
+        "mel@example.com",
+        app::model::ChannelRole::Member,
+    )
+    .await;
+    assert_eq!(w.post_raw(url, r#"{"content": "back"}"#).await.0, 200);
+    loop {
+        let event = common::next_frame(&mut socket).await.expect("a frame");
+        if event["type"] == "channel_message" {
+            assert_eq!(event["message"]["content"], "back");
+            break;
+        }
+    }
 }
 
 #[tokio::test]
