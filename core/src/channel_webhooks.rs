@@ -404,7 +404,6 @@ pub async fn update(
         by: user,
     };
     emit_change(state, tx, change).await?;
-    state.webhook_cache.forget(id);
     get_in_channel(state, channel_id, id, base).await
 }
 
@@ -434,8 +433,6 @@ pub async fn regenerate(
         by: user,
     };
     emit_change(state, tx, change).await?;
-    // The old URL stops working at once.
-    state.webhook_cache.forget(id);
     get_in_channel(state, channel_id, id, base).await
 }
 
@@ -499,9 +496,7 @@ pub async fn delete(
         name: &name,
         by: user,
     };
-    emit_change(state, tx, change).await?;
-    state.webhook_cache.forget(id);
-    Ok(())
+    emit_change(state, tx, change).await
 }
 
 /// A change to a channel's incoming webhook, as an event (SPEC E1). Never
@@ -540,6 +535,9 @@ async fn emit_change(
         message: Message::new(key),
     };
     state.commit_with_event(tx, &event).await?;
+    // Committed: incoming posts read the webhook afresh (an old token or a
+    // deleted webhook fails at once).
+    state.webhook_cache.forget(change.webhook_id);
     Ok(())
 }
 
