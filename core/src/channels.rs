@@ -641,8 +641,11 @@ pub struct ViewersCache {
     /// Bumped by every change that may change someone's access; an entry
     /// read under an older one is not used.
     generation: std::sync::atomic::AtomicU64,
-    entries: std::sync::Mutex<HashMap<String, (u64, Arc<Vec<String>>)>>,
+    entries: std::sync::Mutex<HashMap<String, CachedViewers>>,
 }
+
+/// A channel's viewers and the generation they were read under.
+type CachedViewers = (u64, Arc<Vec<String>>);
 
 impl ViewersCache {
     pub fn new(enabled: bool) -> ViewersCache {
