@@ -103,6 +103,66 @@ async fn every_screen_in_every_language_shows_no_raw_key() {
                 "{path} in {locale:?}"
             );
         }
+        // The page ships only its own language (SPEC B4): it names and
+        // preloads that language's file, of this build's version.
+        let html = page(&s, "/signin", None, locale.code()).await;
+        let version = app::i18n::sources_version();
+        assert!(
+            html.contains(&format!(
+                r#"<html lang="{}" data-i18n="{version}""#,
+                locale.code()
+            )),
+            "the page names its language and the files' version"
+        );
+        let file = app::i18n::source_path(locale, version);
+        assert!(
+            html.contains(&format!(r#"rel="preload" href="{file}""#)),
+            "the page preloads its language's file: {file}"
+        );
+    }
+
+    // Each language's file as a page fetches it, cached for this build.
+    let version = app::i18n::sources_version();
+    for locale in Locale::ALL {
+        let res = s
+            .http
+            .get(s.url(&app::i18n::source_path(locale, version)))
+            .send()
+            .await
+            .expect("file");
+        assert_eq!(res.status().as_u16(), 200, "{locale:?}");
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(header("content-type"), "text/plain; charset=utf-8");
+        assert!(header("cache-control").contains("immutable"), "{locale:?}");
+        let text = res.text().await.expect("text");
+        assert_eq!(text, app::i18n::source(locale), "{locale:?} as shipped");
+        let sign_in = format!("sign-in = {}", Key::SignIn.text(locale));
+        assert!(text.contains(&sign_in), "{locale:?}: {sign_in}");
+    }
+
+    // Another build's version is served, but checked again next time.
+    let old = s
+        .http
+        .get(s.url("/i18n/fr.ftl?v=0000"))
+        .send()
+        .await
+        .expect("old");
+    assert_eq!(old.status().as_u16(), 200);
+    assert_eq!(
+        old.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-cache")
+    );
+    for unknown in ["/i18n/xx.ftl", "/i18n/de.json", "/i18n/..%2Fparley.ftl"] {
+        let res = s.http.get(s.url(unknown)).send().await.expect("unknown");
+        assert_eq!(res.status().as_u16(), 404, "{unknown}");
     }
 }
 
@@ -164,67 +224,4 @@ async fn rest_errors_come_in_the_callers_language() {
         err.localized(Locale::De),
         "Die URL muss mit http:// oder https:// beginnen (nicht mit ftp:)."
     );
-}
-
-/// A page ships only its reader's language (SPEC B4): it names its file,
-/// which the server serves and lets browsers cache for this build.
-#[tokio::test]
-async fn a_page_names_its_language_file_and_the_server_serves_each() {
-    let s = common::spawn().await;
-    let html = page(&s, "/signin", None, "de-DE,de;q=0.9").await;
-    let version = app::i18n::sources_version();
-    assert!(
-        html.contains(&format!(r#"<html lang="de" data-i18n="{version}""#)),
-        "the page names its language and the files' version"
-    );
-    let path = app::i18n::source_path(Locale::De, version);
-    assert!(
-        html.contains(&format!(
-            r#"rel="preload" href="{}""#,
-            path.replace('&', "&amp;")
-        )),
-        "the page preloads its language's file: {path}"
-    );
-
-    for locale in Locale::ALL {
-        let res = s
-            .http
-            .get(s.url(&app::i18n::source_path(locale, version)))
-            .send()
-            .await
-            .expect("file");
-        assert_eq!(res.status().as_u16(), 200, "{locale:?}");
-        let header = |name: &str| {
-            res.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string()
-        };
-        assert_eq!(header("content-type"), "text/plain; charset=utf-8");
-        assert!(header("cache-control").contains("immutable"), "{locale:?}");
-        let text = res.text().await.expect("text");
-        assert_eq!(text, app::i18n::source(locale), "{locale:?} as shipped");
-        let sign_in = format!("sign-in = {}", Key::SignIn.text(locale));
-        assert!(text.contains(&sign_in), "{locale:?}: {sign_in}");
-    }
-
-    // Another build's version is served, but checked again next time.
-    let old = s
-        .http
-        .get(s.url("/i18n/fr.ftl?v=0000"))
-        .send()
-        .await
-        .expect("old");
-    assert_eq!(old.status().as_u16(), 200);
-    assert_eq!(
-        old.headers()
-            .get("cache-control")
-            .and_then(|v| v.to_str().ok()),
-        Some("no-cache")
-    );
-    for unknown in ["/i18n/xx.ftl", "/i18n/de.json", "/i18n/..%2Fparley.ftl"] {
-        let res = s.http.get(s.url(unknown)).send().await.expect("unknown");
-        assert_eq!(res.status().as_u16(), 404, "{unknown}");
-    }
 }
