@@ -101,7 +101,7 @@ fn message_from_row(r: &sqlx::any::AnyRow) -> Result<ChatMessage, Error> {
         error = Some(INTERRUPTED.into());
     }
     let html = if role == ChatRole::Assistant && status != ReplyStatus::Streaming {
-        super::channels::render_markdown(&content)
+        super::markdown::render_markdown(&content)
     } else {
         String::new()
     };

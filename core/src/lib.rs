@@ -22,6 +22,7 @@ pub mod github;
 pub mod incoming_body;
 pub mod llm;
 pub mod maintenance;
+pub mod markdown;
 pub mod media;
 pub mod message_writer;
 pub mod mrkdwn;

@@ -38,6 +38,10 @@ pub struct MessageRow {
     pub webhook_id: Option<String>,
     pub content: String,
     pub meta: String,
+    /// The message rendered once, when written (SPEC C15).
+    pub html: String,
+    /// Parley's copy of the sender's avatar, when it already had it.
+    pub html_avatar: Option<String>,
     pub created_at: i64,
 }
 
@@ -147,8 +151,8 @@ async fn commit(w: &Writer, rows: &[&MessageRow]) -> Result<(), Error> {
     let mut tx = begin_write(&w.db, w.backend).await?;
     for m in rows {
         sqlx::query(
-            "INSERT INTO channel_messages (id, channel_id, user_id, author_role, author_name, author_image, webhook_id, content, meta, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO channel_messages (id, channel_id, user_id, author_role, author_name, author_image, webhook_id, content, meta, created_at, html, html_avatar, html_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(&m.id)
         .bind(&m.channel_id)
@@ -160,6 +164,9 @@ async fn commit(w: &Writer, rows: &[&MessageRow]) -> Result<(), Error> {
         .bind(&m.content)
         .bind(&m.meta)
         .bind(m.created_at)
+        .bind(&m.html)
+        .bind(&m.html_avatar)
+        .bind(super::markdown::RENDER_VERSION)
         .execute(&mut *tx)
         .await?;
     }

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::channels::render_markdown;
+use super::markdown::render_markdown;
 use crate::model::{Card, CardKind, CardPart};
 
 /// What the sender posted, as stored in a message's meta: its own text
@@ -22,6 +22,10 @@ pub struct RichBody {
     pub cards: Vec<Card>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
+    /// Slack's `icon_emoji`, as the emoji itself: the author's picture
+    /// while (or when) no image is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_emoji: Option<String>,
 }
 
 /// At most this many images a message may name are fetched (the rest
@@ -535,7 +539,7 @@ mod tests {
                     parts: vec![CardPart::Divider],
                 },
             ],
-            avatar_url: None,
+            ..RichBody::default()
         };
         assert_eq!(
             body.markdown(),

@@ -304,6 +304,10 @@ pub struct MessageAuthor {
     /// user, admin or webhook
     pub role: String,
     pub image: Option<String>,
+    /// A sender's emoji as its picture (Slack's `icon_emoji`, SPEC C14),
+    /// shown when there is no image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -806,6 +810,7 @@ mod merge_tests {
                 name: "n".into(),
                 role: "user".into(),
                 image: None,
+                emoji: None,
             },
             webhook_id: None,
             webhook_deleted: false,
@@ -939,6 +944,7 @@ mod tagged_wire_tests {
                 name: "Alertmanager".into(),
                 role: "webhook".into(),
                 image: Some("/api/v1/media/x".into()),
+                emoji: None,
             },
             webhook_id: Some("w".into()),
             webhook_deleted: false,

@@ -39,6 +39,15 @@ async fn main() {
         std::process::exit(1);
     }
     parley_core::maintenance::spawn(state.clone());
+    // Messages an older renderer stored are rendered again once (SPEC C15).
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        match parley_core::channels::render_stale_messages(&db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(messages = n, "messages rendered again for this version"),
+            Err(e) => tracing::warn!(error = %e, "cannot render stored messages again"),
+        }
+    });
     let app = parley_server::router(state, parley_server::leptos_options(addr));
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
