@@ -589,19 +589,35 @@ pub async fn load_image(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, 
     }))
 }
 
+/// What a request to a webhook URL presents: the client's address, the
+/// URL's id and token, and the `X-Hub-Signature-256` of its body, if any.
+#[derive(Clone, Copy, Debug)]
+pub struct Caller<'a> {
+    pub client: Option<std::net::IpAddr>,
+    pub id: &'a str,
+    pub token: &'a str,
+    pub signature: Option<&'a str>,
+}
+
 /// The webhook behind `id` if `token` is its token (compared in constant
 /// time); unknown id, wrong token and deleted webhook look the same.
-/// Wrong tokens count against the client's failure budget.
+/// Wrong tokens count against the client's failure budget. A webhook
+/// with a GitHub secret takes only requests whose body (`signed`, as it
+/// came — empty for a GET or DELETE) carries a valid
+/// `X-Hub-Signature-256`, on every route of its URL.
 async fn authenticate(
     state: &AppState,
-    client: Option<std::net::IpAddr>,
-    id: &str,
-    token: &str,
+    caller: &Caller<'_>,
+    signed: &[u8],
 ) -> Result<IncomingHook, IncomingError> {
-    let refused = || match client.map(|ip| state.incoming_auth_failures.failed(ip)) {
+    let refused = || match caller
+        .client
+        .map(|ip| state.incoming_auth_failures.failed(ip))
+    {
         Some(Err(wait)) => IncomingError::RateLimited(wait),
         _ => IncomingError::Unauthorized,
     };
+    let id = caller.id;
     let hook = match state.webhook_cache.get(id) {
         Some(hook) => Some(hook),
         None => {
@@ -619,7 +635,7 @@ async fn authenticate(
             hook
         }
     };
-    let presented = token_hash(token);
+    let presented = token_hash(caller.token);
     let Some(hook) = hook else {
         // Same work as a wrong token, so timing does not tell ids apart.
         let _ = presented.as_bytes().ct_eq(presented.as_bytes());
@@ -627,6 +643,15 @@ async fn authenticate(
     };
     if !bool::from(hook.token_hash.as_bytes().ct_eq(presented.as_bytes())) {
         return Err(refused());
+    }
+    if let Some(sealed) = &hook.github_secret_sealed {
+        let secret = state.secrets.open(sealed).map_err(|e| {
+            tracing::error!("{e}");
+            IncomingError::Internal
+        })?;
+        if !super::github::signature_matches(&secret, signed, caller.signature) {
+            return Err(IncomingError::BadSignature);
+        }
     }
     Ok(hook)
 }
@@ -639,30 +664,93 @@ fn body_error(e: BodyError) -> IncomingError {
     }
 }
 
-/// A message within the limits (SPEC C4).
+/// A message within the limits (SPEC C4, C15): its text and every URL it
+/// names that the text does not show (avatar, icons) count, so a message
+/// cannot store hundreds of kilobytes of "image URL".
 fn within_limits(incoming: IncomingMessage) -> Result<IncomingMessage, IncomingError> {
-    if incoming.markdown().chars().count() > channels::MAX_CONTENT_CHARS {
+    let rich = &incoming.rich;
+    let urls: usize = rich
+        .avatar_url
+        .iter()
+        .map(String::as_str)
+        .chain(rich.cards.iter().flat_map(crate::model::Card::image_urls))
+        .map(|u| u.chars().count())
+        .sum();
+    let name = incoming
+        .username
+        .as_deref()
+        .map_or(0, |n| n.chars().count());
+    if incoming.markdown().chars().count() + urls + name > channels::MAX_CONTENT_CHARS {
         return Err(IncomingError::TooLong);
+    }
+    let mut incoming = incoming;
+    // The body as it came is kept up to a size (measured here, off the
+    // async workers for a large body).
+    if incoming.original.to_string().len() > MAX_ORIGINAL_BYTES {
+        incoming.original = serde_json::Value::Null;
     }
     Ok(incoming)
 }
 
-/// A body in any dialect, within the limits (SPEC C4, C7).
-fn read_body(content_type: Option<&str>, body: &[u8]) -> Result<IncomingMessage, IncomingError> {
-    within_limits(super::incoming_body::read(content_type, body).map_err(body_error)?)
+/// A sender's per-message name as one line of visible text: control
+/// characters (newlines included) and bidirectional overrides, which
+/// could make a name read as another or spill over the message, become
+/// spaces; at most 80 characters; `None` when nothing is left.
+pub fn display_name(name: &str) -> Option<String> {
+    let is_bidi = |c: char| matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_control() || is_bidi(c) { ' ' } else { c })
+        .collect();
+    let one_line = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let short: String = one_line.chars().take(80).collect();
+    let short = short.trim();
+    (!short.is_empty()).then(|| short.to_string())
+}
+
+/// Bodies up to this size are read on the request's task; larger ones
+/// on tokio's blocking pool (SPEC C15): reading is linear, but a
+/// megabyte still takes milliseconds an async worker owes others.
+pub const INLINE_READ_BYTES: usize = 16 * 1024;
+
+/// Runs `read` over `body` on the blocking pool when the body is large.
+pub async fn off_workers<T: Send + 'static>(
+    body: &[u8],
+    read: impl FnOnce(&[u8]) -> T + Send + 'static,
+) -> Result<T, IncomingError> {
+    if body.len() <= INLINE_READ_BYTES {
+        return Ok(read(body));
+    }
+    let owned = body.to_vec();
+    tokio::task::spawn_blocking(move || read(&owned))
+        .await
+        .map_err(|_| IncomingError::Internal)
+}
+
+/// A body in any dialect, within the limits (SPEC C4, C7), read off the
+/// async workers when it is large.
+async fn read_body(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<IncomingMessage, IncomingError> {
+    let content_type = content_type.map(str::to_string);
+    off_workers(body, move |body| {
+        within_limits(
+            super::incoming_body::read(content_type.as_deref(), body).map_err(body_error)?,
+        )
+    })
+    .await?
 }
 
 /// SPEC C8: the message `message_id` as this webhook posted it.
 pub async fn own_message(
     state: &AppState,
-    client: Option<std::net::IpAddr>,
-    id: &str,
-    token: &str,
+    caller: &Caller<'_>,
     message_id: &str,
 ) -> Result<crate::model::ChannelMessage, IncomingError> {
-    authenticate(state, client, id, token).await?;
+    authenticate(state, caller, b"").await?;
     match channels::message_by_id(&state.db, message_id).await? {
-        Some(m) if m.webhook_id.as_deref() == Some(id) => Ok(m),
+        Some(m) if m.webhook_id.as_deref() == Some(caller.id) => Ok(m),
         _ => Err(IncomingError::NotFound),
     }
 }
@@ -671,18 +759,17 @@ pub async fn own_message(
 /// dialect); the edit shows live with an "edited" mark.
 pub async fn edit_own_message(
     state: &AppState,
-    client: Option<std::net::IpAddr>,
-    id: &str,
-    token: &str,
+    caller: &Caller<'_>,
     message_id: &str,
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<crate::model::ChannelMessage, IncomingError> {
-    authenticate(state, client, id, token).await?;
+    authenticate(state, caller, body).await?;
+    let id = caller.id;
     if let Some(limiter) = &state.channel_webhook_limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
-    let incoming = read_body(content_type, body)?;
+    let incoming = read_body(content_type, body).await?;
     channels::edit_webhook_message(
         state,
         id,
@@ -698,34 +785,36 @@ pub async fn edit_own_message(
 /// SPEC C8: deletes one of this webhook's messages; it disappears live.
 pub async fn delete_own_message(
     state: &AppState,
-    client: Option<std::net::IpAddr>,
-    id: &str,
-    token: &str,
+    caller: &Caller<'_>,
     message_id: &str,
 ) -> Result<(), IncomingError> {
-    authenticate(state, client, id, token).await?;
-    if channels::delete_webhook_message(state, id, message_id).await? {
+    authenticate(state, caller, b"").await?;
+    if channels::delete_webhook_message(state, caller.id, message_id).await? {
         Ok(())
     } else {
         Err(IncomingError::NotFound)
     }
 }
 
-/// The incoming endpoint's work: check the token (constant time), the rate
-/// limit and the body, then store and broadcast the message.
+/// The incoming endpoint's work: check the token (constant time) and a
+/// GitHub secret's signature, the rate limit and the body — a multipart
+/// body is opened only after the caller is known (SPEC C7) — then store
+/// and broadcast the message.
 pub async fn post_incoming(
     state: &AppState,
-    client: Option<std::net::IpAddr>,
-    id: &str,
-    token: &str,
+    caller: &Caller<'_>,
     content_type: Option<&str>,
-    body: &[u8],
+    body: bytes::Bytes,
 ) -> Result<crate::model::ChannelMessage, IncomingError> {
-    let row = authenticate(state, client, id, token).await?;
+    let row = authenticate(state, caller, &body).await?;
+    let id = caller.id;
     if let Some(limiter) = &state.channel_webhook_limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
-    let incoming = read_body(content_type, body)?;
+    let (content_type, body) = super::incoming_body::unwrap_multipart(content_type, body)
+        .await
+        .map_err(body_error)?;
+    let incoming = read_body(content_type.as_deref(), &body).await?;
     store_incoming(state, &row, id, incoming).await
 }
 
@@ -733,8 +822,6 @@ pub async fn post_incoming(
 pub struct GithubDelivery<'a> {
     /// `X-GitHub-Event`.
     pub event: Option<&'a str>,
-    /// `X-Hub-Signature-256`.
-    pub signature: Option<&'a str>,
     pub content_type: Option<&'a str>,
     pub body: &'a [u8],
 }
@@ -743,21 +830,11 @@ pub struct GithubDelivery<'a> {
 /// GitHub secret (401 otherwise), then the event becomes a card.
 pub async fn post_github(
     state: &AppState,
-    client: Option<std::net::IpAddr>,
-    id: &str,
-    token: &str,
+    caller: &Caller<'_>,
     delivery: GithubDelivery<'_>,
 ) -> Result<crate::model::ChannelMessage, IncomingError> {
-    let row = authenticate(state, client, id, token).await?;
-    if let Some(sealed) = &row.github_secret_sealed {
-        let secret = state.secrets.open(sealed).map_err(|e| {
-            tracing::error!("{e}");
-            IncomingError::Internal
-        })?;
-        if !super::github::signature_matches(&secret, delivery.body, delivery.signature) {
-            return Err(IncomingError::BadSignature);
-        }
-    }
+    let row = authenticate(state, caller, delivery.body).await?;
+    let id = caller.id;
     if let Some(limiter) = &state.channel_webhook_limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
@@ -766,9 +843,13 @@ pub async fn post_github(
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .ok_or(IncomingError::NoEvent)?;
-    let json = super::incoming_body::parse_json(delivery.content_type, delivery.body)
-        .map_err(body_error)?;
-    let incoming = within_limits(super::github::read_event(event, &json).map_err(body_error)?)?;
+    let (event, content_type) = (event.to_string(), delivery.content_type.map(str::to_string));
+    let incoming = off_workers(delivery.body, move |body| {
+        let json =
+            super::incoming_body::parse_json(content_type.as_deref(), body).map_err(body_error)?;
+        within_limits(super::github::read_event(&event, &json).map_err(body_error)?)
+    })
+    .await??;
     store_incoming(state, &row, id, incoming).await
 }
 
@@ -776,7 +857,7 @@ pub async fn post_github(
 /// sender cannot make each message cost a megabyte of storage and of REST
 /// listings.
 fn kept_original(incoming: &IncomingMessage) -> Option<&serde_json::Value> {
-    (incoming.original.to_string().len() <= MAX_ORIGINAL_BYTES).then_some(&incoming.original)
+    (!incoming.original.is_null()).then_some(&incoming.original)
 }
 
 /// Stores a read body as the webhook's message ("last used" is updated in
@@ -796,7 +877,7 @@ async fn store_incoming(
     let name = incoming
         .username
         .as_deref()
-        .map(|n| n.chars().take(80).collect::<String>())
+        .and_then(display_name)
         .unwrap_or(hook_name);
     let markdown = incoming.markdown();
     let original = kept_original(&incoming);

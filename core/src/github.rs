@@ -112,14 +112,13 @@ pub fn read_event(event: &str, json: &Value) -> Result<IncomingMessage, BodyErro
     };
     let rich = match card {
         Some(card) => RichBody {
-            text: String::new(),
             cards: vec![card],
-            avatar_url: None,
+            ..RichBody::default()
         },
         None => RichBody {
             text: ctx.summary(event),
             cards: Vec::new(),
-            avatar_url: None,
+            ..RichBody::default()
         },
     };
     finish(rich, None, Dialect::Github, json.clone())

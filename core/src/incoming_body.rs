@@ -8,8 +8,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::mrkdwn;
 use super::rich::{escape_markdown, int_color, safe_url, slack_color, RichBody};
+use super::{markdown, mrkdwn};
 use crate::model::{Card, CardField, CardKind, CardLink, CardPart};
 
 /// A body read and checked: what to show, the sender's per-message
@@ -49,105 +49,255 @@ pub enum BodyError {
     FieldTooLong(String),
 }
 
+/// Readers that take what senders really write (SPEC C14): `null` is
+/// absent (Go's encoder writes `"attachments": null`, Python's
+/// `discord-webhook` `"url": null`), a number where text is expected is
+/// that number's text, and a value of the wrong shape is ignored — never
+/// a refusal of the whole body.
+mod lenient {
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    /// Text: a string (empty = absent), a number or a bool as text.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        })
+    }
+
+    /// A string only; anything else is absent.
+    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s),
+            _ => None,
+        })
+    }
+
+    /// Text that may be absent, as an empty string.
+    pub fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(text(d)?.unwrap_or_default())
+    }
+
+    /// `true`, `"true"`, `1`; anything else is false.
+    pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Bool(b) => b,
+            Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
+            Value::String(s) => s.trim().eq_ignore_ascii_case("true"),
+            _ => false,
+        })
+    }
+
+    /// A list whose entries that do not read are left out; `null` or a
+    /// value that is no list is an empty list.
+    pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Array(items) => items
+                .into_iter()
+                .filter_map(|v| serde_json::from_value(v).ok())
+                .collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    /// An object that does not read is absent.
+    pub fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            v @ Value::Object(_) => serde_json::from_value(v).ok(),
+            _ => None,
+        })
+    }
+
+    /// Any JSON but `null`.
+    pub fn value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+        Ok(Some(Value::deserialize(d)?).filter(|v| !v.is_null()))
+    }
+}
+
 /// Discord's execute-webhook body (the fields Parley uses).
 #[derive(Debug, Default, Deserialize)]
 struct DiscordBody {
+    /// Only a string is content (`{"content": 42}` has none).
+    #[serde(default, deserialize_with = "lenient::string")]
     content: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     username: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     avatar_url: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     embeds: Vec<Embed>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct Embed {
+    #[serde(default, deserialize_with = "lenient::text")]
     title: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     url: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     description: Option<String>,
+    #[serde(default, deserialize_with = "lenient::value")]
     color: Option<Value>,
+    #[serde(default, deserialize_with = "lenient::object")]
     author: Option<EmbedAuthor>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     fields: Vec<EmbedField>,
+    #[serde(default, deserialize_with = "lenient::object")]
     image: Option<EmbedImage>,
+    #[serde(default, deserialize_with = "lenient::object")]
     thumbnail: Option<EmbedImage>,
+    #[serde(default, deserialize_with = "lenient::object")]
     footer: Option<EmbedFooter>,
+    #[serde(default, deserialize_with = "lenient::text")]
     timestamp: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct EmbedAuthor {
+    #[serde(default, deserialize_with = "lenient::text")]
     name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     url: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     icon_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct EmbedField {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text_or_empty")]
     name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text_or_empty")]
     value: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::flag")]
     inline: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct EmbedImage {
+    #[serde(default, deserialize_with = "lenient::text")]
     url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct EmbedFooter {
+    #[serde(default, deserialize_with = "lenient::text")]
     text: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     icon_url: Option<String>,
 }
 
 /// Slack's incoming-webhook body.
 #[derive(Debug, Default, Deserialize)]
 struct SlackBody {
+    #[serde(default, deserialize_with = "lenient::text")]
     text: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     username: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     icon_url: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     icon_emoji: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     blocks: Vec<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     attachments: Vec<Attachment>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct Attachment {
+    #[serde(default, deserialize_with = "lenient::text")]
     fallback: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     color: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     pretext: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     author_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     author_link: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     author_icon: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     title: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     title_link: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     text: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     fields: Vec<AttachmentField>,
+    #[serde(default, deserialize_with = "lenient::text")]
     image_url: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     thumb_url: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     footer: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
     footer_icon: Option<String>,
+    #[serde(default, deserialize_with = "lenient::value")]
     ts: Option<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     blocks: Vec<Value>,
     /// Legacy message buttons; those with a URL become links.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     actions: Vec<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct AttachmentField {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text_or_empty")]
     title: String,
     #[serde(default)]
     value: Value,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::flag")]
     short: bool,
+}
+
+/// Discord's multipart bodies (a message with files) carry the message as
+/// the `payload_json` field, or as `content`/`username`/`avatar_url`
+/// fields; the files are ignored (SPEC C7). Any other body passes as it
+/// came. Called only once the caller is known: parsing costs the server.
+pub async fn unwrap_multipart(
+    content_type: Option<&str>,
+    body: bytes::Bytes,
+) -> Result<(Option<String>, bytes::Bytes), BodyError> {
+    let Some(boundary) = content_type
+        .filter(|ct| ct.starts_with("multipart/form-data"))
+        .map(multer::parse_boundary)
+    else {
+        return Ok((content_type.map(str::to_string), body));
+    };
+    let bad =
+        |e: multer::Error| BodyError::NotJson(format!("the multipart body cannot be read: {e}"));
+    let boundary = boundary.map_err(bad)?;
+    let stream = futures::stream::once(async move { Ok::<bytes::Bytes, std::io::Error>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    let mut fields = serde_json::Map::new();
+    while let Some(field) = parts.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if field.file_name().is_some()
+            || !matches!(
+                name.as_str(),
+                "payload_json" | "content" | "username" | "avatar_url"
+            )
+        {
+            continue;
+        }
+        let text = field.text().await.map_err(bad)?;
+        if name == "payload_json" {
+            return Ok((Some("application/json".into()), bytes::Bytes::from(text)));
+        }
+        fields.insert(name, Value::String(text));
+    }
+    Ok((
+        Some("application/json".into()),
+        bytes::Bytes::from(Value::Object(fields).to_string()),
+    ))
 }
 
 /// Reads a body as the content type says: JSON, or a form whose
@@ -187,10 +337,17 @@ pub fn from_json(json: &Value) -> Result<IncomingMessage, BodyError> {
     if !json.is_object() {
         return Err(BodyError::NoText);
     }
-    let slackish = ["text", "blocks", "attachments"]
-        .iter()
-        .any(|k| json.get(*k).is_some())
-        && json.get("content").is_none_or(Value::is_null);
+    // Discord's body when it has Discord's content or embeds (Python's
+    // `discord-webhook` also writes `"attachments": []` beside them);
+    // Slack's when it has Slack's parts; `null`, `""` and `[]` say nothing.
+    let says = |k: &str| match json.get(k) {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(_) => true,
+    };
+    let discordish = says("content") || says("embeds");
+    let slackish = !discordish && ["text", "blocks", "attachments"].iter().any(|k| says(k));
     let (rich, username, dialect) = if slackish {
         let body: SlackBody =
             serde_json::from_value(json.clone()).map_err(|_| BodyError::NoText)?;
@@ -289,10 +446,15 @@ fn check_discord_limits(body: &DiscordBody) -> Result<(), BodyError> {
 
 fn discord(body: DiscordBody) -> Result<(RichBody, Option<String>, Dialect), BodyError> {
     check_discord_limits(&body)?;
+    // Many tools write Slack's `<url|label>` links in `content` too.
+    let text = nonempty(body.content.as_ref())
+        .map(|c| markdown::slack_links_in_markdown(mrkdwn::cut(&c, mrkdwn::MAX_MRKDWN_CHARS)))
+        .unwrap_or_default();
     let rich = RichBody {
-        text: nonempty(body.content.as_ref()).unwrap_or_default(),
+        text,
         cards: body.embeds.iter().map(embed_card).collect(),
         avatar_url: body.avatar_url,
+        avatar_emoji: None,
     };
     Ok((rich, nonempty(body.username.as_ref()), Dialect::Discord))
 }
@@ -398,14 +560,19 @@ fn slack(body: SlackBody) -> (RichBody, Option<String>, Dialect) {
     };
     cards.extend(body.attachments.iter().map(attachment_card));
     let username = nonempty(body.username.as_ref());
-    let username = match (username, nonempty(body.icon_emoji.as_ref())) {
-        (Some(name), Some(emoji)) => Some(format!("{} {name}", mrkdwn::to_markdown(&emoji))),
-        (name, _) => name,
-    };
+    // `icon_emoji` is the author's picture, as in Slack; an unknown one is
+    // no picture (never text in the name).
+    let avatar_emoji = body
+        .icon_emoji
+        .as_deref()
+        .map(|e| e.trim().trim_matches(':'))
+        .and_then(mrkdwn::lookup)
+        .map(|e| e.as_str().to_string());
     let rich = RichBody {
         text,
         cards,
         avatar_url: body.icon_url,
+        avatar_emoji,
     };
     (rich, username, Dialect::Slack)
 }

@@ -109,6 +109,24 @@ pub async fn ready_sources(db: &Db, urls: &[String]) -> Result<HashMap<String, S
     Ok(out)
 }
 
+/// Whether `user` may see the image `id`: it is shown by a message of a
+/// channel they can read (admins read every channel). Ids are hashes of
+/// URLs anyone may compute, so the id alone proves nothing.
+pub async fn visible_to(db: &Db, user: &crate::model::User, id: &str) -> Result<bool, Error> {
+    let admin = user.role == crate::model::Role::Admin;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM channel_message_media mm JOIN channel_messages m ON m.id = mm.message_id \
+         WHERE mm.media_id = $1 AND ($2 OR EXISTS (SELECT 1 FROM channel_members cm \
+         WHERE cm.channel_id = m.channel_id AND cm.user_id = $3)) LIMIT 1",
+    )
+    .bind(id)
+    .bind(admin)
+    .bind(&user.id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.is_some())
+}
+
 /// A fetched image: its type and bytes.
 pub async fn load(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, Error> {
     let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
@@ -202,7 +220,8 @@ impl MediaFetcher {
         Ok(n)
     }
 
-    #[tracing::instrument(skip(self), fields(host))]
+    // The URL is not logged: presigned image URLs carry tokens.
+    #[tracing::instrument(skip(self, url), fields(host))]
     async fn fetch(&self, url: &str) -> Result<(&'static str, Vec<u8>), FetchError> {
         let mut current =
             reqwest::Url::parse(url).map_err(|e| FetchError::Refused(e.to_string()))?;
@@ -219,7 +238,7 @@ impl MediaFetcher {
                 .header(reqwest::header::ACCEPT, "image/*")
                 .send()
                 .await
-                .map_err(|e| FetchError::Request(error_chain(&e)))?;
+                .map_err(|e| FetchError::Request(error_chain(&e.without_url())))?;
             let status = res.status();
             if status.is_redirection() {
                 let next = res
@@ -244,7 +263,7 @@ impl MediaFetcher {
             while let Some(chunk) = res
                 .chunk()
                 .await
-                .map_err(|e| FetchError::Request(error_chain(&e)))?
+                .map_err(|e| FetchError::Request(error_chain(&e.without_url())))?
             {
                 if bytes.len() + chunk.len() > MAX_MEDIA_BYTES {
                     return Err(FetchError::TooLarge);
@@ -293,8 +312,8 @@ impl MediaFetcher {
         Ok(())
     }
 
-    /// Open views of the messages showing `id` get them again, now with
-    /// the image.
+    /// The messages showing `id` are rendered again with it, and their
+    /// open views get them.
     async fn resend_messages(&self, id: &str) -> Result<(), Error> {
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT message_id FROM channel_message_media WHERE media_id = $1 ORDER BY message_id DESC LIMIT $2",
@@ -303,10 +322,10 @@ impl MediaFetcher {
         .bind(MAX_RESENT_MESSAGES)
         .fetch_all(&self.state.db)
         .await?;
+        // Rendered again with the image, stored, then sent: reads keep
+        // returning what is stored (SPEC C15).
         for (message_id,) in rows {
-            if let Some(message) =
-                super::channels::message_by_id(&self.state.db, &message_id).await?
-            {
+            if let Some(message) = super::channels::rerender(&self.state, &message_id).await? {
                 super::channels::broadcast(&self.state, message).await?;
             }
         }

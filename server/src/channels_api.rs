@@ -126,6 +126,31 @@ async fn post_message(
     Ok(Json(message_json(&m)))
 }
 
+/// `POST /api/v1/channels/{id}/messages/{message_id}/update` (Open
+/// WebUI's route): the author edits their own message (SPEC W8).
+async fn update_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, message_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<PostMessage>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Pending).await?;
+    let m = channels::edit_own_message(&state, &user, &id, &message_id, &body.content).await?;
+    Ok(Json(message_json(&m)))
+}
+
+/// `DELETE /api/v1/channels/{id}/messages/{message_id}/delete`: the author,
+/// a channel manager or an admin (SPEC W8).
+async fn delete_message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, message_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let user = require(&state, &headers, Role::Pending).await?;
+    channels::delete_message(&state, &user, &id, &message_id).await?;
+    Ok(Json(json!(true)))
+}
+
 #[derive(Deserialize)]
 struct CreateWebhook {
     #[serde(default)]
@@ -302,53 +327,22 @@ fn incoming_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError
     })
 }
 
-/// The body of a post and its content type. Discord's multipart bodies
-/// (a message with files) carry the message as the `payload_json` field,
-/// or as `content`/`username`/`avatar_url` fields; the files are ignored
-/// (SPEC C7). Any other body passes as it came.
-async fn incoming_body(
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<(Option<String>, Bytes), ApiError> {
-    let body = incoming_bytes(body)?;
-    let ct = content_type(headers).map(str::to_string);
-    let Some(boundary) = ct
-        .as_deref()
-        .filter(|ct| ct.starts_with("multipart/form-data"))
-        .map(multer::parse_boundary)
-    else {
-        return Ok((ct, body));
-    };
-    let bad = |e: String| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("The multipart body cannot be read ({e})."),
-        )
-    };
-    let boundary = boundary.map_err(|e| bad(e.to_string()))?;
-    let stream = futures::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
-    let mut parts = multer::Multipart::new(stream, boundary);
-    let mut fields = serde_json::Map::new();
-    while let Some(field) = parts.next_field().await.map_err(|e| bad(e.to_string()))? {
-        let name = field.name().unwrap_or_default().to_string();
-        if field.file_name().is_some()
-            || !matches!(
-                name.as_str(),
-                "payload_json" | "content" | "username" | "avatar_url"
-            )
-        {
-            continue;
-        }
-        let text = field.text().await.map_err(|e| bad(e.to_string()))?;
-        if name == "payload_json" {
-            return Ok((Some("application/json".into()), Bytes::from(text)));
-        }
-        fields.insert(name, Value::String(text));
+/// Who calls a webhook URL: the peer, the URL's parts and the body's
+/// GitHub-style signature (checked when the webhook has a secret).
+fn caller<'a>(
+    peer: &std::net::SocketAddr,
+    id: &'a str,
+    token: &'a str,
+    headers: &'a HeaderMap,
+) -> hooks::Caller<'a> {
+    hooks::Caller {
+        client: Some(peer.ip()),
+        id,
+        token,
+        signature: headers
+            .get("x-hub-signature-256")
+            .and_then(|v| v.to_str().ok()),
     }
-    Ok((
-        Some("application/json".into()),
-        Bytes::from(Value::Object(fields).to_string()),
-    ))
 }
 
 fn content_type(headers: &HeaderMap) -> Option<&str> {
@@ -376,19 +370,12 @@ async fn incoming(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (content_type, body) = match incoming_body(&headers, body).await {
-        Ok(read) => read,
+    let body = match incoming_bytes(body) {
+        Ok(body) => body,
         Err(err) => return err.into_response(),
     };
-    let posted = hooks::post_incoming(
-        &state,
-        Some(peer.ip()),
-        &id,
-        &token,
-        content_type.as_deref(),
-        &body,
-    )
-    .await;
+    let caller = caller(&peer, &id, &token, &headers);
+    let posted = hooks::post_incoming(&state, &caller, content_type(&headers), body).await;
     match posted {
         // Discord's `?wait=true`: the stored message comes back (SPEC C7).
         Ok(message) if wants_wait(query.as_deref()) => {
@@ -467,8 +454,10 @@ async fn get_hook_message(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Path((id, token, message_id)): HookMessagePath,
+    headers: HeaderMap,
 ) -> Response {
-    match hooks::own_message(&state, Some(peer.ip()), &id, &token, &message_id).await {
+    let caller = caller(&peer, &id, &token, &headers);
+    match hooks::own_message(&state, &caller, &message_id).await {
         Ok(m) => Json(hook_message_json(&m)).into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -486,16 +475,9 @@ async fn edit_hook_message(
         Ok(body) => body,
         Err(err) => return err.into_response(),
     };
-    let edited = hooks::edit_own_message(
-        &state,
-        Some(peer.ip()),
-        &id,
-        &token,
-        &message_id,
-        content_type(&headers),
-        &body,
-    )
-    .await;
+    let caller = caller(&peer, &id, &token, &headers);
+    let edited =
+        hooks::edit_own_message(&state, &caller, &message_id, content_type(&headers), &body).await;
     match edited {
         Ok(m) => Json(hook_message_json(&m)).into_response(),
         Err(err) => incoming_error(&err),
@@ -507,8 +489,10 @@ async fn delete_hook_message(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Path((id, token, message_id)): HookMessagePath,
+    headers: HeaderMap,
 ) -> Response {
-    match hooks::delete_own_message(&state, Some(peer.ip()), &id, &token, &message_id).await {
+    let caller = caller(&peer, &id, &token, &headers);
+    match hooks::delete_own_message(&state, &caller, &message_id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -547,15 +531,8 @@ async fn incoming_slack(
         Ok(body) => body,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "msg_too_long").into_response(),
     };
-    let posted = hooks::post_incoming(
-        &state,
-        Some(peer.ip()),
-        &id,
-        &token,
-        content_type(&headers),
-        &body,
-    )
-    .await;
+    let caller = caller(&peer, &id, &token, &headers);
+    let posted = hooks::post_incoming(&state, &caller, content_type(&headers), body).await;
     match posted {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(err) => {
@@ -568,9 +545,8 @@ async fn incoming_slack(
                 }
                 IncomingError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
                 IncomingError::NotFound => (StatusCode::NOT_FOUND, "message_not_found"),
-                IncomingError::BadSignature | IncomingError::NoEvent => {
-                    (StatusCode::BAD_REQUEST, "invalid_payload")
-                }
+                IncomingError::BadSignature => (StatusCode::FORBIDDEN, "invalid_token"),
+                IncomingError::NoEvent => (StatusCode::BAD_REQUEST, "invalid_payload"),
                 IncomingError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
             };
             let mut res = (status, text).into_response();
@@ -595,11 +571,11 @@ async fn incoming_github(
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let delivery = hooks::GithubDelivery {
         event: header("x-github-event"),
-        signature: header("x-hub-signature-256"),
         content_type: content_type(&headers),
         body: &body,
     };
-    match hooks::post_github(&state, Some(peer.ip()), &id, &token, delivery).await {
+    let caller = caller(&peer, &id, &token, &headers);
+    match hooks::post_github(&state, &caller, delivery).await {
         Ok(message) => Json(json!({"success": true, "message_id": message.id})).into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -612,7 +588,12 @@ async fn get_media(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    require(&state, &headers, Role::User).await?;
+    let user = require(&state, &headers, Role::User).await?;
+    // Only readers of a channel that shows it (SPEC C10); the same 404
+    // as an unknown id.
+    if !parley_core::media::visible_to(&state.db, &user, &id).await? {
+        return Err(AppError::NotFound.into());
+    }
     let (content_type, bytes) = parley_core::media::load(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -630,6 +611,14 @@ pub fn routes() -> Router<ServerState> {
         .route("/api/v1/channels", get(list_channels))
         .route("/api/v1/channels/{id}/messages", get(list_messages))
         .route("/api/v1/channels/{id}/messages/post", post(post_message))
+        .route(
+            "/api/v1/channels/{id}/messages/{message_id}/update",
+            post(update_message),
+        )
+        .route(
+            "/api/v1/channels/{id}/messages/{message_id}/delete",
+            delete(delete_message),
+        )
         .route("/api/v1/channels/{id}/delete", delete(delete_channel))
         .route("/api/v1/channels/{id}/webhooks", get(list_webhooks))
         .route(
