@@ -235,6 +235,16 @@ pub async fn record_attempts(
     Ok(targets)
 }
 
+/// The URL a delivery goes to now (its target was moved, SPEC D9).
+pub async fn repoint(db: &Db, id: &str, url: &str) -> Result<(), Error> {
+    sqlx::query("UPDATE webhook_deliveries SET url = $1 WHERE id = $2")
+        .bind(url)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// "Redeliver": the same message (same webhook-id) goes out again now.
 pub async fn redeliver(db: &Db, target: &Target, id: &str) -> Result<(), Error> {
     let res = sqlx::query(
@@ -278,7 +288,7 @@ pub async fn list(db: &Db, target: &Target, limit: i64) -> Result<Vec<Delivery>,
     .bind(limit)
     .fetch_all(db)
     .await?;
-    rows.iter().map(delivery_from_row).collect()
+    logged(target, rows.iter().map(delivery_from_row).collect())
 }
 
 /// The newest deliveries of one target of `target`'s owner (SPEC E2: each
@@ -301,7 +311,7 @@ pub async fn list_of_target(
     .bind(limit)
     .fetch_all(db)
     .await?;
-    rows.iter().map(delivery_from_row).collect()
+    logged(target, rows.iter().map(delivery_from_row).collect())
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Delivery>, Error> {
@@ -313,6 +323,22 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Delivery>, Error> {
     .fetch_optional(db)
     .await?;
     row.as_ref().map(delivery_from_row).transpose()
+}
+
+/// A user's log shows where each delivery went with the URL's secret part
+/// masked, as the settings page does (the URL itself is the user's
+/// credential for Slack or Discord); the admin log shows it whole.
+fn logged(
+    target: &Target,
+    deliveries: Result<Vec<Delivery>, Error>,
+) -> Result<Vec<Delivery>, Error> {
+    let mut deliveries = deliveries?;
+    if let Target::User(_) = target {
+        for d in &mut deliveries {
+            d.url = super::user::mask_url(&d.url);
+        }
+    }
+    Ok(deliveries)
 }
 
 fn delivery_from_row(r: &sqlx::any::AnyRow) -> Result<Delivery, Error> {

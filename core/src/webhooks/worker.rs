@@ -386,7 +386,33 @@ impl DeliveryWorker {
             error: Some(error),
             ..Default::default()
         };
-        let Ok(url) = reqwest::Url::parse(&d.url) else {
+        // SPEC D9: the URL, the headers and the secret of a request come
+        // from the target as it is now, read together: a retry, Redeliver
+        // or recovery of a delivery queued for an old URL goes where the
+        // target points now, and a target's headers and secret never go to
+        // a host it does not point at. A delivery whose target has no URL
+        // in force any more goes to its stored URL bare (no headers, no
+        // signature).
+        let target_row = match super::targets::get(&self.state.db, &d.target_id).await {
+            Ok(row) => row,
+            Err(e) => return fail_for_good(format!("cannot read the target: {e}")),
+        };
+        let url_in_force = target_row
+            .as_ref()
+            .and_then(|row| super::admin::url_in_force(row, self.state.env.webhook_url.as_deref()));
+        let with_credentials = url_in_force.is_some();
+        let current_url = match url_in_force {
+            Some(current) if current != d.url => {
+                // The log shows where the request really went.
+                if let Err(e) = store::repoint(&self.state.db, &d.id, &current).await {
+                    return fail_for_good(format!("cannot update the delivery: {e}"));
+                }
+                current
+            }
+            Some(current) => current,
+            None => d.url.clone(),
+        };
+        let Ok(url) = reqwest::Url::parse(&current_url) else {
             return fail_for_good("invalid URL".into());
         };
         let (client, policy) = match d.target {
@@ -398,6 +424,13 @@ impl DeliveryWorker {
             return fail_for_good(refusal.to_string());
         }
         if let Target::User(owner) = &d.target {
+            // Turning user webhooks off stops what is queued too (retries,
+            // Redeliver), not only new events.
+            match self.state.config.enable_user_webhooks().await {
+                Ok(true) => {}
+                Ok(false) => return fail_for_good("user webhooks are turned off".into()),
+                Err(e) => return fail_for_good(format!("cannot read the settings: {e}")),
+            }
             // A deleted user's deliveries die with the account.
             match crate::accounts::get_user(&self.state.db, owner).await {
                 Ok(Some(_)) => {}
@@ -405,9 +438,13 @@ impl DeliveryWorker {
                 Err(e) => return fail_for_good(format!("cannot read the target's owner: {e}")),
             }
         }
-        let (secrets, headers) = match self.state.target_credentials(&d.target_id).await {
-            Ok(c) => c,
-            Err(e) => return fail_for_good(format!("cannot read the target's settings: {e}")),
+        let (secrets, headers) = if with_credentials {
+            match self.state.target_credentials(&d.target_id).await {
+                Ok(c) => c,
+                Err(e) => return fail_for_good(format!("cannot read the target's settings: {e}")),
+            }
+        } else {
+            Default::default()
         };
 
         let timestamp = now_ms() / 1000;
