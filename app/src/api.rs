@@ -35,11 +35,12 @@ pub mod ctx {
             .unwrap_or_default()
     }
 
-    pub fn client_ip() -> Option<IpAddr> {
+    /// The client's address, through trusted proxies only (edge.rs).
+    pub fn client_ip(state: &AppState) -> Option<IpAddr> {
         use_context::<http::request::Parts>().and_then(|p| {
             p.extensions
                 .get::<axum::extract::ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip())
+                .map(|c| crate::edge::client_ip(c.0.ip(), &p.headers, &state.env.trusted_proxies))
         })
     }
 
@@ -137,7 +138,7 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
     ctx::respond(
         async {
             let state = ctx::state()?;
-            state.signin_limiter.check_signup(ctx::client_ip())?;
+            state.signin_limiter.check_signup(ctx::client_ip(&state))?;
             let user = create_account(
                 &state,
                 NewAccount {
@@ -162,7 +163,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     ctx::respond(
         async {
             let state = ctx::state()?;
-            state.signin_limiter.check(ctx::client_ip(), &email)?;
+            state.signin_limiter.check(ctx::client_ip(&state), &email)?;
             let user = verify_credentials(&state, &email, &password).await?;
             ctx::start_session(&state, &user).await?;
             leptos_axum::redirect("/");
@@ -560,6 +561,38 @@ pub async fn post_channel_message(
 ) -> Result<ChannelMessage, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         Ok(parley_core::channels::post_as_user(&state, &user, &channel_id, &content).await?)
+    })
+    .await
+}
+
+/// SPEC W8: the author edits their own message.
+#[server(prefix = "/api/fn", endpoint = "edit_channel_message")]
+pub async fn edit_channel_message(
+    channel_id: String,
+    message_id: String,
+    content: String,
+) -> Result<ChannelMessage, AppError> {
+    ctx::as_caller(Role::User, |state, user| async move {
+        Ok(parley_core::channels::edit_own_message(
+            &state,
+            &user,
+            &channel_id,
+            &message_id,
+            &content,
+        )
+        .await?)
+    })
+    .await
+}
+
+/// SPEC W8: the author, a channel manager or an admin deletes a message.
+#[server(prefix = "/api/fn", endpoint = "delete_channel_message")]
+pub async fn delete_channel_message(
+    channel_id: String,
+    message_id: String,
+) -> Result<(), AppError> {
+    ctx::as_caller(Role::User, |state, user| async move {
+        Ok(parley_core::channels::delete_message(&state, &user, &channel_id, &message_id).await?)
     })
     .await
 }

@@ -29,20 +29,22 @@ fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The token of `Authorization: Bearer …` (the scheme in any case, as
+/// RFC 7235 says), when there is one. The one rule both the auth reader
+/// and the same-origin guard use: a request either presents a bearer
+/// token or is judged by its cookie, never half of each.
+pub fn bearer_token(headers: &http::HeaderMap) -> Option<String> {
+    let auth = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())?;
+    let (scheme, token) = auth.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
 /// The token of a request: `Authorization: Bearer …` first, then the cookie.
 pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
-    if let Some(auth) = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    {
-        if let Some(token) = auth
-            .strip_prefix("Bearer ")
-            .or_else(|| auth.strip_prefix("bearer "))
-        {
-            return Some(token.trim().to_string());
-        }
-    }
-    cookie_in(headers, COOKIE_NAME)
+    bearer_token(headers).or_else(|| cookie_in(headers, COOKIE_NAME))
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> String {
@@ -99,9 +101,61 @@ pub fn request_origin(headers: &http::HeaderMap) -> Option<String> {
     Some(format!("{scheme}://{host}"))
 }
 
+/// The client's address for throttling: the peer, unless the peer is a
+/// trusted proxy; then the right-most `X-Forwarded-For` entry that is not
+/// itself a trusted proxy (entries further left are the client's own
+/// claims and could be anything).
+pub fn client_ip(
+    peer: std::net::IpAddr,
+    headers: &http::HeaderMap,
+    trusted: &[parley_core::env::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for value in headers.get_all("x-forwarded-for").iter().rev() {
+        let Ok(value) = value.to_str() else {
+            return client;
+        };
+        for hop in value.rsplit(',') {
+            match hop.trim().parse::<std::net::IpAddr>() {
+                Ok(ip) if is_trusted(&ip) => client = ip,
+                Ok(ip) => return ip,
+                Err(_) => return client,
+            }
+        }
+    }
+    client
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        let trusted = vec!["10.0.0.0/8".parse().expect("net")];
+        let mut h = http::HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 203.0.113.9".parse().expect("hv"),
+        );
+        let proxy: std::net::IpAddr = "10.1.2.3".parse().expect("ip");
+        let stranger: std::net::IpAddr = "198.51.100.1".parse().expect("ip");
+        assert_eq!(client_ip(proxy, &h, &trusted).to_string(), "203.0.113.9");
+        assert_eq!(client_ip(stranger, &h, &trusted), stranger);
+        assert_eq!(client_ip(proxy, &h, &[]), proxy);
+        // Two proxies in a row: the first untrusted hop from the right.
+        h.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 203.0.113.9, 10.9.9.9".parse().expect("hv"),
+        );
+        assert_eq!(client_ip(proxy, &h, &trusted).to_string(), "203.0.113.9");
+        h.insert("x-forwarded-for", "garbage".parse().expect("hv"));
+        assert_eq!(client_ip(proxy, &h, &trusted), proxy);
+    }
 
     #[test]
     fn finds_cookie_among_others() {

@@ -5,6 +5,8 @@ use super::webhooks::DeliverySettings;
 use crate::i18n::Locale;
 use crate::model::Role;
 
+pub use ipnet::IpNet;
+
 #[derive(Clone, Debug)]
 pub struct EnvConfig {
     pub database_url: String,
@@ -28,6 +30,9 @@ pub struct EnvConfig {
     /// Incoming channel webhook posts per second per webhook (0 = no limit).
     pub channel_webhook_rate_limit: u32,
     pub channel_webhook_burst: u32,
+    /// Proxies whose `X-Forwarded-For` names the real client
+    /// (`PARLEY_TRUSTED_PROXIES`); from anyone else the header is ignored.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl EnvConfig {
@@ -50,6 +55,7 @@ impl EnvConfig {
             delivery: DeliverySettings::default(),
             channel_webhook_rate_limit: 20,
             channel_webhook_burst: 100,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -5,7 +5,7 @@ use app::i18n::Locale;
 use app::model::Role;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Parser};
-use parley_core::env::EnvConfig;
+use parley_core::env::{EnvConfig, IpNet};
 use parley_core::webhooks::DeliverySettings;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -94,6 +94,12 @@ pub struct Cli {
     /// Parley over plain HTTP without WEBUI_URL.
     #[arg(long, env = "WEBUI_SESSION_COOKIE_SECURE", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub webui_session_cookie_secure: Option<bool>,
+
+    /// Reverse proxies in front of Parley (IPs or CIDRs, comma-separated):
+    /// only from these is `X-Forwarded-For` believed, so the sign-in
+    /// throttle counts each real client, not the proxy.
+    #[arg(long, env = "PARLEY_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 #[derive(Clone, Debug)]
@@ -108,6 +114,13 @@ fn parse_default_role(s: &str) -> Result<Role, String> {
         Role::Admin => Err("the default role can be pending or user".into()),
         role => Ok(role),
     }
+}
+
+fn parse_proxy(s: &str) -> Result<IpNet, String> {
+    let s = s.trim();
+    s.parse::<IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("'{s}' is neither an IP address nor a CIDR"))
 }
 
 fn parse_locale(s: &str) -> Result<Locale, String> {
@@ -163,6 +176,7 @@ impl Cli {
             secure_cookies,
             channel_webhook_rate_limit: self.channel_webhook_rate_limit,
             channel_webhook_burst: 100,
+            trusted_proxies: self.trusted_proxies,
             delivery: DeliverySettings {
                 schedule: self.webhook_retry_schedule.0,
                 timeout: std::time::Duration::from_secs(self.webhook_timeout.max(1)),

@@ -72,19 +72,20 @@ pub async fn body_limits(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, body)).await
 }
 
-/// Whether the origin `origin` is this Parley: the host the request was
-/// sent to (over http or https) or `WEBUI_URL`'s origin.
+/// Whether the origin `origin` is this Parley: `WEBUI_URL`'s origin when
+/// it is set — then only that, since a `Host` header is whatever the
+/// client's DNS said (DNS rebinding makes a hostile page's own host
+/// reach a local Parley) — else the host the request was sent to (over
+/// http or https).
 pub fn is_own_origin(origin: &str, headers: &HeaderMap, webui_url: Option<&str>) -> bool {
+    if let Some(own) = webui_url.filter(|u| !u.trim().is_empty()) {
+        return origin_of(own.trim()).is_some_and(|own| own.eq_ignore_ascii_case(origin));
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let by_host = !host.is_empty()
-        && (origin == format!("http://{host}") || origin == format!("https://{host}"));
-    let by_setting = webui_url
-        .and_then(origin_of)
-        .is_some_and(|own| own == origin);
-    by_host || by_setting
+    !host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}"))
 }
 
 /// `scheme://host[:port]` of a URL, without a parser dependency.
@@ -104,11 +105,7 @@ pub fn cross_site_refusal(
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) || is_token_route(path) {
         return None;
     }
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.len() > 7 && v[..7].eq_ignore_ascii_case("bearer "));
-    if bearer {
+    if app::edge::bearer_token(headers).is_some() {
         // A script holding a token: the browser never adds one by itself.
         return None;
     }
@@ -213,6 +210,51 @@ mod tests {
             cross_site_refusal(&post, path, &proxied, Some("https://chat.example.com/")),
             None
         );
+    }
+
+    /// A hostile page whose DNS name was rebound to a local Parley sends
+    /// its own host in `Host` and `Origin`: with `WEBUI_URL` set only that
+    /// origin is Parley's.
+    #[test]
+    fn with_webui_url_the_host_header_proves_nothing() {
+        let rebound = headers(&[
+            ("host", "evil.example:3000"),
+            ("origin", "http://evil.example:3000"),
+        ]);
+        let path = "/api/fn/sign_out";
+        assert_eq!(
+            cross_site_refusal(&Method::POST, path, &rebound, None),
+            None
+        );
+        assert!(
+            cross_site_refusal(&Method::POST, path, &rebound, Some("http://127.0.0.1:3000"))
+                .is_some()
+        );
+    }
+
+    /// One rule for the guard and the auth reader: any case of `Bearer`
+    /// with a token is a bearer request; an empty one is judged by cookie.
+    #[test]
+    fn bearer_in_any_case_is_one_rule() {
+        let path = "/api/fn/sign_out";
+        for scheme in ["BEARER t", "bearer t", "Bearer t"] {
+            let h = headers(&[
+                ("host", "a"),
+                ("authorization", scheme),
+                ("cookie", "parley_session=c"),
+                ("origin", "https://evil.example"),
+            ]);
+            assert_eq!(cross_site_refusal(&Method::POST, path, &h, None), None);
+            assert_eq!(app::edge::token_from_headers(&h).as_deref(), Some("t"));
+        }
+        let empty = headers(&[
+            ("host", "a"),
+            ("authorization", "Bearer "),
+            ("cookie", "parley_session=c"),
+            ("origin", "https://evil.example"),
+        ]);
+        assert!(cross_site_refusal(&Method::POST, path, &empty, None).is_some());
+        assert_eq!(app::edge::token_from_headers(&empty).as_deref(), Some("c"));
     }
 
     #[test]

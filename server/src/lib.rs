@@ -11,13 +11,14 @@ pub mod ws;
 
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use app::{shell, App};
 use parley_core::AppState;
@@ -63,6 +64,15 @@ pub fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// The Content-Security-Policy of every page (SPEC C10, W2). Leptos'
+/// hydration data and loader are inline scripts, and the split wasm is
+/// compiled by the page (`wasm-unsafe-eval`); everything else comes from
+/// Parley itself.
+pub const PAGE_CSP: &str =
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
+object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let context_state = app_state.clone();
@@ -95,6 +105,17 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         ))
         // Limits are enforced by `body_limits`, per route.
         .layer(axum::extract::DefaultBodyLimit::disable())
+        // Pages load only Parley's own files (no image, script or frame a
+        // sender names), and no other site may frame them. Routes that
+        // set a stricter policy (uploads, media) keep theirs.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(PAGE_CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         // Pages and JSON compressed on the fly (SPEC B4); static files come
         // precompressed from the build and are left as they are.
         .layer(tower_http::compression::CompressionLayer::new())

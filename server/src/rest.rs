@@ -229,9 +229,11 @@ async fn token_for(state: &AppState, user: User) -> Result<Json<TokenResponse>, 
 async fn signup(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SignUpBody>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    state.signin_limiter.check_signup(Some(peer.ip()))?;
+    let client = app::edge::client_ip(peer.ip(), &headers, &state.env.trusted_proxies);
+    state.signin_limiter.check_signup(Some(client))?;
     let name = body
         .name
         .filter(|n| !n.trim().is_empty())
@@ -252,9 +254,11 @@ async fn signup(
 async fn signin(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SignInBody>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    state.signin_limiter.check(Some(peer.ip()), &body.email)?;
+    let client = app::edge::client_ip(peer.ip(), &headers, &state.env.trusted_proxies);
+    state.signin_limiter.check(Some(client), &body.email)?;
     let user = accounts::verify_credentials(&state, &body.email, &body.password).await?;
     token_for(&state, user).await
 }
