@@ -48,3 +48,10 @@ bench "plain {content}" '{"content": "build #4711 **passed** in 3m12s"}'
 bench "Slack attachment card" '{"text": "Alert", "attachments": [{"color": "danger", "pretext": "Prometheus alert", "title": "HighCPU on db-1", "title_link": "https://prometheus.example/alerts", "text": "CPU above *90 %* for 5m", "fields": [{"title": "Severity", "value": "critical", "short": true}, {"title": "Instance", "value": "db-1:9100", "short": true}], "footer": "Alertmanager", "ts": 1764579600}]}'
 stored=$(curl -s "http://127.0.0.1:$PORT/api/v1/channels/$CHANNEL/messages" -H "Authorization: Bearer $TOKEN" | python3 -c 'import sys,json;print(len(json.load(sys.stdin)))')
 echo "messages readable afterwards: $stored (the API returns the newest 100)"
+
+# B5 worst-case inputs on the same server (a channel and webhook of their own).
+CHANNEL5=$(curl -s "http://127.0.0.1:$PORT/api/v1/channels/create" -H "Authorization: Bearer $TOKEN" \
+  -H 'Content-Type: application/json' -d '{"name":"worst-case"}' | json id)
+URL5=$(curl -s "http://127.0.0.1:$PORT/api/v1/channels/$CHANNEL5/webhooks/create" -H "Authorization: Bearer $TOKEN" \
+  -H 'Content-Type: application/json' -d '{"name":"worst case"}' | json url)
+python3 scripts/bench-worst-case.py "http://127.0.0.1:$PORT" "$TOKEN" "$CHANNEL5" "$URL5" "$BUILD" "$DB_LABEL"
