@@ -860,6 +860,13 @@ pub async fn redeliver_delivery(scope: LogScope, id: String) -> Result<(), AppEr
             let state = ctx::state()?;
             let target = log_target(&state, scope).await?;
             let caller = ctx::require(&state, Role::User).await?;
+            if scope == LogScope::Mine {
+                // Switched off means nothing goes out to users' URLs, not
+                // even what was already in the log.
+                parley_core::webhooks::user::refuse_when_off(
+                    state.config.enable_user_webhooks().await?,
+                )?;
+            }
             state.manual_deliveries.check(&caller.id)?;
             parley_core::webhooks::store::redeliver(&state.db, &target, &id).await?;
             state.deliveries_changed(&target).await;

@@ -1,0 +1,180 @@
+//! SPEC D9 (a delivery's URL, headers and secret belong together) and
+//! issue 20 item 17 (user webhooks off stops retries and Redeliver),
+//! through the real worker, real receivers on loopback and the server
+//! functions the settings page calls.
+
+mod common;
+
+use std::time::Duration;
+
+use app::model::{Delivery, DeliveryStatus};
+use common::receiver::{Receiver, Reply};
+use common::TestServer;
+use parley_core::webhooks::store::{self, Target};
+
+async fn delivery(s: &TestServer, id: &str) -> Delivery {
+    store::get(&s.state.db, id)
+        .await
+        .expect("db")
+        .expect("delivery row")
+}
+
+/// Waits for the row to reach `status` (a state, not a time).
+async fn wait_status(s: &TestServer, id: &str, status: DeliveryStatus) -> Delivery {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let d = delivery(s, id).await;
+        if d.status == status || std::time::Instant::now() > deadline {
+            return d;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_retry_after_a_move_goes_to_the_new_host_with_the_new_headers_only() {
+    let old_host = Receiver::start().await;
+    old_host.script([Reply::Status(500)]);
+    let new_host = Receiver::start().await;
+    let s = common::spawn_with(|env| {
+        // The first failure waits an hour: the row sits in "retrying"
+        // until Redeliver.
+        env.delivery.schedule = vec![Duration::from_secs(3600)];
+    })
+    .await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    common::save_admin_webhook(&s, &admin, &old_host.url).await;
+    let (status, id, _) = s
+        .server_fn("send_test_delivery", &[("scope", "admin")], Some(&admin))
+        .await;
+    assert_eq!(status, 200, "{id}");
+    let id: String = serde_json::from_str(&id).expect("id");
+    old_host.wait_for(1, Duration::from_secs(10)).await;
+    let d = wait_status(&s, &id, DeliveryStatus::Retrying).await;
+    assert_eq!(d.status, DeliveryStatus::Retrying);
+    assert_eq!(d.url, old_host.url);
+
+    // The admin moves the target to the new host and saves the new host's
+    // credentials.
+    common::save_admin_webhook(&s, &admin, &new_host.url).await;
+    common::save_headers(&s, &admin, "admin", &[("Authorization", "Bearer for-b")]).await;
+    let (status, text, _) = s
+        .server_fn(
+            "redeliver_delivery",
+            &[("scope", "admin"), ("id", &id)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    let hit = new_host
+        .wait_for(1, Duration::from_secs(10))
+        .await
+        .remove(0);
+    assert_eq!(hit.header("authorization"), "Bearer for-b");
+    let d = wait_status(&s, &id, DeliveryStatus::Delivered).await;
+    assert_eq!(d.status, DeliveryStatus::Delivered);
+    assert_eq!(d.url, new_host.url, "the row follows the target");
+    let old_hits = old_host.hits();
+    assert_eq!(old_hits.len(), 1, "the old host is never called again");
+    assert_eq!(old_hits[0].header("authorization"), "");
+}
+
+#[tokio::test]
+async fn a_queued_retry_to_a_url_no_longer_in_force_carries_no_credentials() {
+    let old_host = Receiver::start().await;
+    old_host.script([Reply::Status(500)]);
+    let s = common::spawn_with(|env| {
+        env.webhook_allowed_hosts = vec!["loopback".into()];
+        env.delivery.schedule = vec![Duration::from_secs(3600)];
+    })
+    .await;
+    let (_, tim, _) = common::admin_and_user(&s).await;
+    common::save_user_webhook(&s, &tim, &old_host.url, "always").await;
+    let (status, id, _) = s
+        .server_fn("send_test_delivery", &[("scope", "mine")], Some(&tim))
+        .await;
+    assert_eq!(status, 200, "{id}");
+    let id: String = serde_json::from_str(&id).expect("id");
+    old_host.wait_for(1, Duration::from_secs(10)).await;
+    wait_status(&s, &id, DeliveryStatus::Retrying).await;
+    // The user clears the URL, then sets headers and a secret for a URL
+    // that is not saved yet: nothing of it may reach the stored URL.
+    common::save_user_webhook(&s, &tim, "", "always").await;
+    common::save_headers(&s, &tim, "mine", &[("Authorization", "Bearer later")]).await;
+    let (status, text, _) = s
+        .server_fn(
+            "redeliver_delivery",
+            &[("scope", "mine"), ("id", &id)],
+            Some(&tim),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    let hits = old_host.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[1].header("authorization"), "");
+    assert_eq!(hits[1].header("webhook-signature"), "");
+}
+
+#[tokio::test]
+async fn turning_user_webhooks_off_stops_queued_retries_and_redeliver() {
+    let rx = Receiver::start().await;
+    rx.script([Reply::Status(500)]);
+    let s = common::spawn_with(|env| {
+        env.webhook_allowed_hosts = vec!["loopback".into()];
+        env.delivery.schedule = vec![Duration::from_secs(3600)];
+    })
+    .await;
+    let (admin, tim, _) = common::admin_and_user(&s).await;
+    common::save_user_webhook(&s, &tim, &rx.url, "always").await;
+    let (status, id, _) = s
+        .server_fn("send_test_delivery", &[("scope", "mine")], Some(&tim))
+        .await;
+    assert_eq!(status, 200, "{id}");
+    let id: String = serde_json::from_str(&id).expect("id");
+    rx.wait_for(1, Duration::from_secs(10)).await;
+    wait_status(&s, &id, DeliveryStatus::Retrying).await;
+
+    let (status, text, _) = s
+        .server_fn(
+            "admin_save_settings",
+            &[
+                ("settings[enable_signup]", "true"),
+                ("settings[default_user_role]", "pending"),
+                ("settings[enable_user_webhooks]", "false"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    // The user's Redeliver is refused while the feature is off.
+    let (status, _, _) = s
+        .server_fn(
+            "redeliver_delivery",
+            &[("scope", "mine"), ("id", &id)],
+            Some(&tim),
+        )
+        .await;
+    assert_ne!(
+        status, 200,
+        "Redeliver is refused while user webhooks are off"
+    );
+    // A retry that falls due (forced here) gives up instead of sending.
+    let owner = Target::User(
+        parley_core::sessions::user_for_token(&s.state.db, &tim)
+            .await
+            .expect("db")
+            .expect("tim")
+            .id,
+    );
+    store::redeliver(&s.state.db, &owner, &id)
+        .await
+        .expect("requeue");
+    s.state.delivery_wake.notify_one();
+    let d = wait_status(&s, &id, DeliveryStatus::Failed).await;
+    assert_eq!(d.status, DeliveryStatus::Failed);
+    assert!(
+        d.last_error.unwrap_or_default().contains("turned off"),
+        "the log says why"
+    );
+    assert_eq!(rx.count(), 1, "nothing more was sent");
+}
