@@ -178,3 +178,67 @@ async fn turning_user_webhooks_off_stops_queued_retries_and_redeliver() {
     );
     assert_eq!(rx.count(), 1, "nothing more was sent");
 }
+
+#[tokio::test]
+async fn one_users_dead_hosts_never_hold_the_admins_turn() {
+    use serde_json::json;
+    let w = common::world::world_with(|env| {
+        env.webhook_allowed_hosts = vec!["loopback".into()];
+        env.delivery.max_in_flight = 8;
+        // The dead hosts hold their requests far longer than the test
+        // waits for the admin's delivery.
+        env.delivery.timeout = Duration::from_secs(60);
+        env.delivery.schedule = vec![Duration::from_secs(3600)];
+    })
+    .await;
+    let mut accepted = Vec::new();
+    for i in 0..20 {
+        let (url, count) = common::receiver::black_hole().await;
+        let (status, body) = w
+            .s
+            .post_json(
+                "/api/v1/notifications/targets",
+                json!({"name": format!("dead {i}"), "url": url, "events": ["channel.message"], "mode": "always"}),
+                Some(&w.member),
+            )
+            .await;
+        if status != 200 {
+            // The per-user maximum (the default target counts too).
+            assert!(i >= 10, "{body}");
+            break;
+        }
+        accepted.push(count);
+    }
+    let hook = w.create_hook("alerts").await;
+    let url = hook["url"].as_str().expect("url");
+    for n in 0..3 {
+        let (status, body, _) = w.post_raw(url, &format!(r#"{{"text":"alert {n}"}}"#)).await;
+        assert!(status < 300, "{body}");
+    }
+    let held = || {
+        accepted
+            .iter()
+            .map(|c| c.load(std::sync::atomic::Ordering::SeqCst))
+            .sum::<usize>()
+    };
+    // Mel's requests fill what one owner may hold: 8 less a quarter.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while held() < 6 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(held(), 6, "one owner holds at most 6 of 8 slots");
+
+    let admin_rx = Receiver::start().await;
+    common::save_admin_webhook(&w.s, &w.admin, &admin_rx.url).await;
+    let (status, text, _) =
+        w.s.server_fn("send_test_delivery", &[("scope", "admin")], Some(&w.admin))
+            .await;
+    assert_eq!(status, 200, "{text}");
+    let hits = admin_rx.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(
+        hits.len(),
+        1,
+        "the admin's delivery went out while Mel's hang"
+    );
+    assert_eq!(held(), 6, "and Mel did not take more meanwhile");
+}

@@ -504,7 +504,10 @@ async fn claims_leave_out_the_urls_of_a_busy_host() {
         store::enqueue(&mut conn, d).await.expect("enqueue");
     }
     drop(conn);
-    let skip = std::slice::from_ref(&busy);
+    let skip = &store::Parked {
+        urls: vec![busy.clone()],
+        owners: Vec::new(),
+    };
     let claimed = store::claim_due(&state.db, state.backend, 10, 60_000, skip)
         .await
         .expect("claim");
@@ -518,13 +521,19 @@ async fn claims_leave_out_the_urls_of_a_busy_host() {
         None,
         "nothing else is due for the loop to wake for"
     );
-    assert!(store::next_due_at(&state.db, &[])
+    assert!(store::next_due_at(&state.db, &store::Parked::default())
         .await
         .expect("due")
         .is_some());
-    let rest = store::claim_due(&state.db, state.backend, 10, 60_000, &[])
-        .await
-        .expect("claim");
+    let rest = store::claim_due(
+        &state.db,
+        state.backend,
+        10,
+        60_000,
+        &store::Parked::default(),
+    )
+    .await
+    .expect("claim");
     assert_eq!(rest.len(), 2, "once the host is free its rows are claimed");
     assert!(rest.iter().all(|c| c.url == busy));
 }

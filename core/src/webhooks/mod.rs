@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod credentials;
+pub mod fair_share;
 pub mod format;
 pub mod health;
 pub mod host_limit;

@@ -83,12 +83,49 @@ pub struct Claimed {
 /// Claims up to `limit` due deliveries (and ones whose claim lapsed because
 /// their sender died), except those to `skip_urls` (their host is busy).
 /// PostgreSQL skips rows another instance holds.
+/// What a claim leaves in the table for now: the URLs of hosts with no
+/// free slot and the owners at their fair share (SPEC D3, D8).
+#[derive(Clone, Debug, Default)]
+pub struct Parked {
+    pub urls: Vec<String>,
+    /// `""` is the admin.
+    pub owners: Vec<String>,
+}
+
+impl Parked {
+    /// `AND url NOT IN (…) AND COALESCE(owner_id, '') NOT IN (…)` with
+    /// placeholders from `$first`: only placeholders are generated, every
+    /// value is bound (`bind_to`, in the same order).
+    fn clause(&self, first: usize) -> String {
+        let mut sql = String::new();
+        let mut next = first;
+        for (column, values) in [
+            ("url", &self.urls),
+            ("COALESCE(owner_id, '')", &self.owners),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            let params: Vec<String> = (next..next + values.len())
+                .map(|i| format!("${i}"))
+                .collect();
+            next += values.len();
+            sql.push_str(&format!(" AND {column} NOT IN ({})", params.join(", ")));
+        }
+        sql
+    }
+
+    fn values(&self) -> impl Iterator<Item = &String> {
+        self.urls.iter().chain(self.owners.iter())
+    }
+}
+
 pub async fn claim_due(
     db: &Db,
     backend: Backend,
     limit: usize,
     lease_ms: i64,
-    skip_urls: &[String],
+    parked: &Parked,
 ) -> Result<Vec<Claimed>, Error> {
     let now = now_ms();
     let lock = if backend == Backend::Postgres {
@@ -96,7 +133,7 @@ pub async fn claim_due(
     } else {
         ""
     };
-    let skip = skip_clause(skip_urls.len(), 4);
+    let skip = parked.clause(4);
     let sql = format!(
         "UPDATE webhook_deliveries SET status = 'delivering', locked_until = $1, updated_at = $2 \
          WHERE id IN (SELECT id FROM webhook_deliveries \
@@ -109,8 +146,8 @@ pub async fn claim_due(
         .bind(now + lease_ms)
         .bind(now)
         .bind(limit as i64);
-    for url in skip_urls {
-        query = query.bind(url);
+    for value in parked.values() {
+        query = query.bind(value);
     }
     let rows = query.fetch_all(db).await?;
     rows.iter()
@@ -128,16 +165,6 @@ pub async fn claim_due(
             })
         })
         .collect()
-}
-
-/// `AND url NOT IN ($first, …)` for `count` bound URLs: only placeholders
-/// are generated, every value is bound.
-fn skip_clause(count: usize, first: usize) -> String {
-    if count == 0 {
-        return String::new();
-    }
-    let params: Vec<String> = (first..first + count).map(|i| format!("${i}")).collect();
-    format!("AND url NOT IN ({})", params.join(", "))
 }
 
 /// After a crash of the only instance (SQLite), nothing is really in flight.
@@ -264,15 +291,15 @@ pub async fn redeliver(db: &Db, target: &Target, id: &str) -> Result<(), Error> 
     Ok(())
 }
 
-/// When the next delivery not to `skip_urls` falls due.
-pub async fn next_due_at(db: &Db, skip_urls: &[String]) -> Result<Option<i64>, Error> {
+/// When the next delivery that is not parked falls due.
+pub async fn next_due_at(db: &Db, parked: &Parked) -> Result<Option<i64>, Error> {
     let sql = format!(
-        "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status IN ('pending', 'retrying') {}",
-        skip_clause(skip_urls.len(), 1)
+        "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status IN ('pending', 'retrying'){}",
+        parked.clause(1)
     );
     let mut query = sqlx::query_as::<_, (Option<i64>,)>(&sql);
-    for url in skip_urls {
-        query = query.bind(url);
+    for value in parked.values() {
+        query = query.bind(value);
     }
     Ok(query.fetch_one(db).await?.0)
 }

@@ -9,11 +9,12 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 use tokio::sync::{Notify, Semaphore};
 
+use super::fair_share::{FairShare, FairShareConfig, OwnerPermit};
 use super::host_limit::{HostLimit, HostLimitConfig, HostSignal};
 use super::outcome_writer::OutcomeWriter;
 use super::signing;
 use super::ssrf::{check_literal, GuardedResolver, Policy, Refusal};
-use super::store::{self, AttemptOutcome, Claimed, Target};
+use super::store::{self, AttemptOutcome, Claimed, Parked, Target};
 use crate::db::now_ms;
 use crate::model::DeliveryStatus;
 use crate::AppState;
@@ -118,6 +119,9 @@ pub struct DeliveryWorker {
     user_client: reqwest::Client,
     user_policy: Policy,
     global: Arc<Semaphore>,
+    /// Slots per owner (SPEC D8): one user's dead hosts never take the
+    /// admin's or another user's turn.
+    owners: FairShare,
     hosts: Arc<Mutex<HashMap<String, Arc<Mutex<HostState>>>>>,
     outcomes: OutcomeWriter,
 }
@@ -191,6 +195,7 @@ impl DeliveryWorker {
             user_client: client(&settings, user_policy.clone())?,
             user_policy,
             global: Arc::new(Semaphore::new(settings.max_in_flight.max(1))),
+            owners: FairShare::new(FairShareConfig::for_max_in_flight(settings.max_in_flight)),
             hosts: Arc::default(),
             outcomes: OutcomeWriter::spawn(
                 state.db.clone(),
@@ -232,7 +237,10 @@ impl DeliveryWorker {
                 continue;
             }
             let lease = i64::try_from(self.state.delivery.lease.as_millis()).unwrap_or(60_000);
-            let skipped = self.parked_urls();
+            let skipped = Parked {
+                urls: self.parked_urls(),
+                owners: self.owners.owners_at_share(),
+            };
             let claimed = match store::claim_due(
                 &self.state.db,
                 self.state.backend,
@@ -295,6 +303,10 @@ impl DeliveryWorker {
         urls
     }
 
+    fn owner_slot(&self, target: &Target) -> Option<OwnerPermit> {
+        self.owners.try_start(target.owner().unwrap_or_default())
+    }
+
     fn host_slot(&self, url: &str) -> Option<HostPermit> {
         let key = reqwest::Url::parse(url)
             .ok()
@@ -346,6 +358,13 @@ impl DeliveryWorker {
     }
 
     async fn dispatch(&self, delivery: Claimed) {
+        let Some(owner_permit) = self.owner_slot(&delivery.target) else {
+            // Its owner holds its share: the row waits, still due, and the
+            // next claims leave the owner's rows out until a slot of its
+            // own frees.
+            let _ = store::postpone(&self.state.db, &delivery.id, now_ms()).await;
+            return;
+        };
         let Some(host_permit) = self.host_slot(&delivery.url) else {
             // Its host already has all the requests it may have in flight:
             // hand the row back, still due; its URL is parked, so the next
@@ -373,6 +392,7 @@ impl DeliveryWorker {
                     tracing::error!(error = %e, delivery = %delivery.id, "cannot record attempt")
                 }
             }
+            drop(owner_permit);
             drop(global_permit);
             worker.state.delivery_wake.notify_one();
         });
