@@ -33,6 +33,8 @@ pub struct EnvConfig {
     /// Proxies whose `X-Forwarded-For` names the real client
     /// (`PARLEY_TRUSTED_PROXIES`); from anyone else the header is ignored.
     pub trusted_proxies: Vec<IpNet>,
+    /// How long delivery rows and sender images are kept (SPEC D7).
+    pub retention: crate::maintenance::RetentionSettings,
 }
 
 impl EnvConfig {
@@ -56,6 +58,7 @@ impl EnvConfig {
             channel_webhook_rate_limit: 20,
             channel_webhook_burst: 100,
             trusted_proxies: Vec::new(),
+            retention: crate::maintenance::RetentionSettings::default(),
         }
     }
 }

@@ -1,5 +1,9 @@
 //! Housekeeping that keeps memory and storage bounded: limiter keys that
-//! carry no state any more, and uploaded images nothing refers to.
+//! carry no state any more, uploaded images nothing refers to, and the
+//! retention of SPEC D7 — old delivery rows, sender images no message
+//! shows, and a total budget for sender images (least recently used go
+//! first). Deleted rows' pages are reused by new ones, so under a steady
+//! load the database file stays flat.
 
 use std::time::Duration;
 
@@ -14,6 +18,124 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 /// An upload younger than this is never swept (it may be about to be
 /// attached).
 pub const UPLOAD_GRACE: Duration = Duration::from_secs(3600);
+
+/// How long what grows is kept (SPEC D7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetentionSettings {
+    /// Delivered rows (`WEBHOOK_DELIVERED_RETENTION_DAYS`).
+    pub delivered: Duration,
+    /// Failed rows (`WEBHOOK_FAILED_RETENTION_DAYS`): kept longer, they are
+    /// what someone may still look into.
+    pub failed: Duration,
+    /// Sender images in total, as stored (`PARLEY_MEDIA_BUDGET_MB`).
+    pub media_budget_bytes: i64,
+    /// An image no message shows is removed once it is this old (it may be
+    /// about to be attached).
+    pub media_grace: Duration,
+}
+
+pub const DAY: Duration = Duration::from_secs(24 * 3600);
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        RetentionSettings {
+            delivered: DAY * 30,
+            failed: DAY * 90,
+            media_budget_bytes: 256 * 1024 * 1024,
+            media_grace: UPLOAD_GRACE,
+        }
+    }
+}
+
+/// Rows deleted per statement: a long delete would hold the write lock
+/// the message writer needs.
+pub const DELETE_BATCH: i64 = 500;
+
+/// What one retention pass removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Removed {
+    pub deliveries: u64,
+    pub unreferenced_media: u64,
+    pub media_over_budget: u64,
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// One pass of SPEC D7 at `now` (ms).
+pub async fn enforce_retention(
+    db: &Db,
+    settings: &RetentionSettings,
+    now: i64,
+) -> Result<Removed, Error> {
+    let mut removed = Removed::default();
+    for (status, keep) in [
+        ("delivered", settings.delivered),
+        ("failed", settings.failed),
+    ] {
+        let before = now.saturating_sub(millis(keep));
+        loop {
+            let res = sqlx::query(
+                "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries \
+                 WHERE status = $1 AND updated_at < $2 LIMIT $3)",
+            )
+            .bind(status)
+            .bind(before)
+            .bind(DELETE_BATCH)
+            .execute(db)
+            .await?;
+            removed.deliveries += res.rows_affected();
+            if res.rows_affected() < DELETE_BATCH as u64 {
+                break;
+            }
+        }
+    }
+    let res = sqlx::query(
+        "DELETE FROM remote_media WHERE created_at < $1 AND NOT EXISTS \
+         (SELECT 1 FROM channel_message_media mm WHERE mm.media_id = remote_media.id)",
+    )
+    .bind(now.saturating_sub(millis(settings.media_grace)))
+    .execute(db)
+    .await?;
+    removed.unreferenced_media = res.rows_affected();
+    removed.media_over_budget = trim_media_to_budget(db, settings.media_budget_bytes).await?;
+    Ok(removed)
+}
+
+/// Deletes the least recently used images until the rest fit the budget.
+/// Messages that showed one keep a placeholder (the image route answers
+/// with Parley's own for a copy that is gone).
+async fn trim_media_to_budget(db: &Db, budget: i64) -> Result<u64, Error> {
+    let (total,): (Option<i64>,) =
+        sqlx::query_as("SELECT CAST(SUM(bytes) AS BIGINT) FROM remote_media")
+            .fetch_one(db)
+            .await?;
+    let mut excess = total.unwrap_or(0) - budget.max(0);
+    let mut deleted = 0;
+    while excess > 0 {
+        let oldest: Vec<(String, i64)> =
+            sqlx::query_as("SELECT id, bytes FROM remote_media ORDER BY used_at, id LIMIT $1")
+                .bind(DELETE_BATCH)
+                .fetch_all(db)
+                .await?;
+        if oldest.is_empty() {
+            break;
+        }
+        for (id, bytes) in oldest {
+            if excess <= 0 {
+                break;
+            }
+            sqlx::query("DELETE FROM remote_media WHERE id = $1")
+                .bind(&id)
+                .execute(db)
+                .await?;
+            excess -= bytes.max(1);
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}
 
 /// Forgets every limiter key that is back at full quota.
 pub fn prune_limiters(state: &AppState) {
@@ -49,11 +171,23 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             tokio::select! {
                 _ = prune.tick() => prune_limiters(&state),
-                _ = sweep.tick() => match sweep_orphaned_uploads(&state.db, UPLOAD_GRACE).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(count = n, "deleted uploads nothing refers to"),
-                    Err(e) => tracing::warn!(error = %e, "cannot sweep uploads"),
-                },
+                _ = sweep.tick() => {
+                    match sweep_orphaned_uploads(&state.db, UPLOAD_GRACE).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(count = n, "deleted uploads nothing refers to"),
+                        Err(e) => tracing::warn!(error = %e, "cannot sweep uploads"),
+                    }
+                    match enforce_retention(&state.db, &state.env.retention, now_ms()).await {
+                        Ok(r) if r == Removed::default() => {}
+                        Ok(r) => tracing::info!(
+                            deliveries = r.deliveries,
+                            unreferenced_media = r.unreferenced_media,
+                            media_over_budget = r.media_over_budget,
+                            "retention: removed old rows"
+                        ),
+                        Err(e) => tracing::warn!(error = %e, "cannot enforce retention"),
+                    }
+                }
             }
         }
     })

@@ -7,7 +7,11 @@
 //! in the message's transaction's wake, `MediaFetcher` takes pending rows,
 //! fetches each through the SSRF guard of user webhooks (D6, with
 //! `WEBHOOK_ALLOWED_HOSTS`), keeps at most 1 MiB of a real image, and
-//! re-sends the messages that show it to their open views.
+//! re-sends the messages that show it to their open views. Fetches run
+//! side by side, at most `MAX_FETCHES` in all and `MAX_FETCHES_PER_HOST`
+//! per host, so one slow host holds only its own few; a fetch that failed
+//! for a passing reason (timeout, connection, 5xx, 429) is tried again
+//! after `RETRY_WAITS`.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -24,8 +28,16 @@ use crate::model::MEDIA_PATH;
 pub const MAX_MEDIA_BYTES: usize = 1024 * 1024;
 /// Redirects followed, each one checked like the first URL.
 pub const MAX_REDIRECTS: usize = 3;
-/// Rows fetched at once.
-pub const FETCH_BATCH: i64 = 8;
+/// Pending rows looked at per pass.
+pub const FETCH_BATCH: i64 = 64;
+/// Fetches in flight at once, in all and per host.
+pub const MAX_FETCHES: usize = 16;
+pub const MAX_FETCHES_PER_HOST: usize = 2;
+/// Waits before the second and third try of a fetch that failed for a
+/// passing reason; after them it is given up.
+pub const RETRY_WAITS: [Duration; 2] = [Duration::from_secs(30), Duration::from_secs(300)];
+/// A small grey picture Parley shows where an image is gone.
+pub const PLACEHOLDER_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\" viewBox=\"0 0 64 64\"><rect width=\"64\" height=\"64\" rx=\"8\" fill=\"#d0d4da\"/><path d=\"M14 46l12-14 9 10 6-7 9 11z\" fill=\"#9aa1ab\"/><circle cx=\"42\" cy=\"22\" r=\"5\" fill=\"#9aa1ab\"/></svg>";
 /// Messages re-sent to open views when one image arrives.
 pub const MAX_RESENT_MESSAGES: i64 = 200;
 /// How long the fetcher sleeps when nothing wakes it.
@@ -50,8 +62,8 @@ pub async fn register(db: &Db, message_id: &str, urls: &[String]) -> Result<bool
     for url in urls {
         let id = media_id(url);
         sqlx::query(
-            "INSERT INTO remote_media (id, url, status, created_at) VALUES ($1, $2, 'pending', $3) \
-             ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO remote_media (id, url, status, created_at, used_at) VALUES ($1, $2, 'pending', $3, $3) \
+             ON CONFLICT (id) DO UPDATE SET used_at = excluded.used_at",
         )
         .bind(&id)
         .bind(url)
@@ -159,12 +171,53 @@ pub enum FetchError {
     NotAnImage,
 }
 
+impl FetchError {
+    /// Whether trying again later may work: the host was slow, down or
+    /// busy, not refused or wrong.
+    pub fn is_passing(&self) -> bool {
+        match self {
+            FetchError::Request(_) => true,
+            FetchError::Status(code) => *code == 429 || *code >= 500,
+            _ => false,
+        }
+    }
+}
+
 /// Fetches pending images in the background for as long as the server runs.
 #[derive(Clone)]
 pub struct MediaFetcher {
     state: AppState,
     client: reqwest::Client,
     policy: Policy,
+    /// Rows being fetched now, and by host: a pass starts only what fits.
+    in_flight: std::sync::Arc<std::sync::Mutex<InFlight>>,
+}
+
+#[derive(Default)]
+struct InFlight {
+    ids: std::collections::HashSet<String>,
+    per_host: HashMap<String, usize>,
+}
+
+/// A fetch's place in `InFlight`, given back when it ends.
+struct FetchSlot {
+    in_flight: std::sync::Arc<std::sync::Mutex<InFlight>>,
+    id: String,
+    host: String,
+}
+
+impl Drop for FetchSlot {
+    fn drop(&mut self) {
+        if let Ok(mut f) = self.in_flight.lock() {
+            f.ids.remove(&self.id);
+            if let Some(n) = f.per_host.get_mut(&self.host) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    f.per_host.remove(&self.host);
+                }
+            }
+        }
+    }
 }
 
 impl MediaFetcher {
@@ -177,6 +230,7 @@ impl MediaFetcher {
             state,
             client,
             policy,
+            in_flight: Default::default(),
         })
     }
 
@@ -187,12 +241,13 @@ impl MediaFetcher {
 
     pub async fn run(self) {
         loop {
-            match self.fetch_pending().await {
-                Ok(0) => {
-                    let wake = self.state.media_wake.notified();
-                    let _ = tokio::time::timeout(IDLE_POLL, wake).await;
+            // Woken by a new image or a finished fetch, or by the clock for
+            // a retry that falls due.
+            let wake = self.state.media_wake.notified();
+            match self.start_due().await {
+                Ok(wait) => {
+                    let _ = tokio::time::timeout(wait, wake).await;
                 }
-                Ok(_) => {}
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot fetch sender images");
                     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -201,23 +256,71 @@ impl MediaFetcher {
         }
     }
 
-    /// One batch of pending rows; how many were taken.
-    pub async fn fetch_pending(&self) -> Result<usize, Error> {
+    /// Starts every due fetch that has room (overall and on its host) and
+    /// returns how long to sleep when nothing wakes the loop.
+    pub async fn start_due(&self) -> Result<Duration, Error> {
+        let now = now_ms();
         let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, url FROM remote_media WHERE status = 'pending' ORDER BY created_at LIMIT $1",
+            "SELECT id, url FROM remote_media WHERE status = 'pending' AND next_try_at <= $1 \
+             ORDER BY created_at LIMIT $2",
         )
+        .bind(now)
         .bind(FETCH_BATCH)
         .fetch_all(&self.state.db)
         .await?;
-        let n = rows.len();
-        let work = rows.into_iter().map(|(id, url)| async move {
-            let outcome = self.fetch(&url).await;
-            self.record(&id, outcome).await
-        });
-        for result in futures::future::join_all(work).await {
-            result?;
+        for (id, url) in rows {
+            let Some(slot) = self.take_slot(&id, &url) else {
+                continue;
+            };
+            let fetcher = self.clone();
+            tokio::spawn(async move {
+                let outcome = fetcher.fetch(&url).await;
+                if let Err(e) = fetcher.record(&id, outcome).await {
+                    tracing::warn!(error = %e, media = %id, "cannot record a sender image");
+                }
+                drop(slot);
+                fetcher.state.media_wake.notify_one();
+            });
         }
-        Ok(n)
+        let (next,): (Option<i64>,) = sqlx::query_as(
+            "SELECT MIN(next_try_at) FROM remote_media WHERE status = 'pending' AND next_try_at > $1",
+        )
+        .bind(now)
+        .fetch_one(&self.state.db)
+        .await?;
+        Ok(next.map_or(IDLE_POLL, |at| {
+            Duration::from_millis((at - now).clamp(10, IDLE_POLL.as_millis() as i64) as u64)
+        }))
+    }
+
+    fn take_slot(&self, id: &str, url: &str) -> Option<FetchSlot> {
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .map(|u| {
+                format!(
+                    "{}:{}",
+                    u.host_str().unwrap_or_default(),
+                    u.port_or_known_default().unwrap_or(0)
+                )
+            })
+            .unwrap_or_default();
+        let mut f = self.in_flight.lock().ok()?;
+        let on_host = f.per_host.get(&host).copied().unwrap_or(0);
+        if f.ids.contains(id) || f.ids.len() >= MAX_FETCHES || on_host >= MAX_FETCHES_PER_HOST {
+            return None;
+        }
+        f.ids.insert(id.to_string());
+        *f.per_host.entry(host.clone()).or_insert(0) += 1;
+        Some(FetchSlot {
+            in_flight: self.in_flight.clone(),
+            id: id.to_string(),
+            host,
+        })
+    }
+
+    /// Fetches in flight now (for tests and the logs).
+    pub fn fetching(&self) -> usize {
+        self.in_flight.lock().map(|f| f.ids.len()).unwrap_or(0)
     }
 
     // The URL is not logged: presigned image URLs carry tokens.
@@ -238,7 +341,11 @@ impl MediaFetcher {
                 .header(reqwest::header::ACCEPT, "image/*")
                 .send()
                 .await
-                .map_err(|e| FetchError::Request(error_chain(&e.without_url())))?;
+                .map_err(|e| match super::webhooks::worker::find_refusal(&e) {
+                    // The SSRF guard said no: trying again will not change it.
+                    Some(refusal) => FetchError::Refused(refusal),
+                    None => FetchError::Request(error_chain(&e.without_url())),
+                })?;
             let status = res.status();
             if status.is_redirection() {
                 let next = res
@@ -286,18 +393,43 @@ impl MediaFetcher {
         use base64::Engine;
         match outcome {
             Ok((content_type, bytes)) => {
+                let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
                 sqlx::query(
-                    "UPDATE remote_media SET status = 'ready', content_type = $1, data = $2, error = NULL, fetched_at = $3 WHERE id = $4",
+                    "UPDATE remote_media SET status = 'ready', content_type = $1, data = $2, error = NULL, \
+                     fetched_at = $3, bytes = $4 WHERE id = $5",
                 )
                 .bind(content_type)
-                .bind(base64::engine::general_purpose::STANDARD.encode(&bytes))
+                .bind(&data)
                 .bind(now_ms())
+                .bind(i64::try_from(data.len()).unwrap_or(i64::MAX))
                 .bind(id)
                 .execute(&self.state.db)
                 .await?;
                 self.resend_messages(id).await?;
             }
             Err(e) => {
+                let (attempts,): (i64,) =
+                    sqlx::query_as("SELECT attempts FROM remote_media WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&self.state.db)
+                        .await?
+                        .unwrap_or((0,));
+                let retry = usize::try_from(attempts)
+                    .ok()
+                    .and_then(|n| RETRY_WAITS.get(n))
+                    .filter(|_| e.is_passing());
+                if let Some(wait) = retry {
+                    tracing::info!(media = id, reason = %e, "sender image: trying again later");
+                    sqlx::query(
+                        "UPDATE remote_media SET attempts = attempts + 1, next_try_at = $1, error = $2 WHERE id = $3",
+                    )
+                    .bind(now_ms() + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX))
+                    .bind(e.to_string())
+                    .bind(id)
+                    .execute(&self.state.db)
+                    .await?;
+                    return Ok(());
+                }
                 tracing::info!(media = id, reason = %e, "sender image not kept");
                 sqlx::query(
                     "UPDATE remote_media SET status = 'failed', error = $1, fetched_at = $2 WHERE id = $3",

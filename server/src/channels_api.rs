@@ -594,14 +594,20 @@ async fn get_media(
     if !parley_core::media::visible_to(&state.db, &user, &id).await? {
         return Err(AppError::NotFound.into());
     }
-    let (content_type, bytes) = parley_core::media::load(&state.db, &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(image_response(
-        &content_type,
-        bytes,
-        "private, max-age=31536000, immutable",
-    ))
+    match parley_core::media::load(&state.db, &id).await? {
+        Some((content_type, bytes)) => Ok(image_response(
+            &content_type,
+            bytes,
+            "private, max-age=31536000, immutable",
+        )),
+        // Removed by the media budget (SPEC D7): the message keeps Parley's
+        // own placeholder instead of a broken image.
+        None => Ok(image_response(
+            "image/svg+xml",
+            parley_core::media::PLACEHOLDER_SVG.as_bytes().to_vec(),
+            "private, max-age=300",
+        )),
+    }
 }
 
 pub fn routes() -> Router<ServerState> {

@@ -100,6 +100,19 @@ pub struct Cli {
     /// throttle counts each real client, not the proxy.
     #[arg(long, env = "PARLEY_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
     pub trusted_proxies: Vec<IpNet>,
+
+    /// Days a delivered outgoing webhook stays in the delivery log.
+    #[arg(long, env = "WEBHOOK_DELIVERED_RETENTION_DAYS", default_value = "30")]
+    pub webhook_delivered_retention_days: u32,
+
+    /// Days a failed outgoing webhook stays in the delivery log.
+    #[arg(long, env = "WEBHOOK_FAILED_RETENTION_DAYS", default_value = "90")]
+    pub webhook_failed_retention_days: u32,
+
+    /// MiB of sender images (avatars, card images) kept in total; the least
+    /// recently shown go first.
+    #[arg(long, env = "PARLEY_MEDIA_BUDGET_MB", default_value = "256")]
+    pub media_budget_mb: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -177,6 +190,14 @@ impl Cli {
             channel_webhook_rate_limit: self.channel_webhook_rate_limit,
             channel_webhook_burst: 100,
             trusted_proxies: self.trusted_proxies,
+            retention: parley_core::maintenance::RetentionSettings {
+                delivered: parley_core::maintenance::DAY
+                    * self.webhook_delivered_retention_days.max(1),
+                failed: parley_core::maintenance::DAY * self.webhook_failed_retention_days.max(1),
+                media_budget_bytes: i64::try_from(self.media_budget_mb.saturating_mul(1024 * 1024))
+                    .unwrap_or(i64::MAX),
+                ..Default::default()
+            },
             delivery: DeliverySettings {
                 schedule: self.webhook_retry_schedule.0,
                 timeout: std::time::Duration::from_secs(self.webhook_timeout.max(1)),

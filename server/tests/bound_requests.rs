@@ -242,3 +242,111 @@ async fn one_users_dead_hosts_never_hold_the_admins_turn() {
     );
     assert_eq!(held(), 6, "and Mel did not take more meanwhile");
 }
+
+/// The SQLite file's size once the WAL is folded into it; `None` on
+/// PostgreSQL.
+async fn sqlite_file_bytes(s: &TestServer) -> Option<u64> {
+    let url = s.state.env.database_url.clone();
+    let path = url.strip_prefix("sqlite://")?.to_string();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&s.state.db)
+        .await
+        .expect("checkpoint");
+    Some(std::fs::metadata(path).expect("database file").len())
+}
+
+#[tokio::test]
+async fn old_deliveries_go_and_the_database_stays_flat_under_a_steady_load() {
+    use parley_core::maintenance::{enforce_retention, RetentionSettings};
+    use parley_core::webhooks::store::NewDelivery;
+    let rx = Receiver::start().await;
+    rx.script(std::iter::repeat_n(Reply::Status(200), 10_000));
+    let s = common::spawn().await;
+    let (admin, _) = s.signup("Ada", "ada@example.com").await;
+    common::save_admin_webhook(&s, &admin, &rx.url).await;
+    let count = |status: &'static str| {
+        let db = s.state.db.clone();
+        async move {
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM webhook_deliveries WHERE status = $1")
+                    .bind(status)
+                    .fetch_one(&db)
+                    .await
+                    .expect("db");
+            n
+        }
+    };
+    // What a busy channel's notifications weigh: 20 KB bodies.
+    let body = serde_json::json!({"event": "load", "text": "x".repeat(20_000)});
+    let per_round = 200;
+    let mut sizes = Vec::new();
+    let keep_nothing = RetentionSettings {
+        delivered: Duration::ZERO,
+        ..RetentionSettings::default()
+    };
+    for round in 0..5 {
+        let mut tx = s.state.db.begin().await.expect("tx");
+        for _ in 0..per_round {
+            store::enqueue(
+                &mut tx,
+                NewDelivery {
+                    target: Target::Admin,
+                    target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
+                    event: "test",
+                    url: &rx.url,
+                    body: &body,
+                },
+            )
+            .await
+            .expect("enqueue");
+        }
+        tx.commit().await.expect("commit");
+        s.state.delivery_wake.notify_one();
+        rx.wait_for(per_round * (round + 1), Duration::from_secs(60))
+            .await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while count("delivered").await < per_round as i64 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert_eq!(count("delivered").await, per_round as i64, "round {round}");
+        let removed = enforce_retention(&s.state.db, &keep_nothing, parley_core::db::now_ms() + 1)
+            .await
+            .expect("retention");
+        assert_eq!(removed.deliveries, per_round as u64);
+        sizes.extend(sqlite_file_bytes(&s).await);
+    }
+    eprintln!("database file after each round (bytes): {sizes:?}");
+    if let (Some(first), Some(last)) = (sizes.first(), sizes.last()) {
+        // Without retention each round adds about 4 MB.
+        assert!(
+            *last <= first + first / 10,
+            "the file grew from {first} to {last} bytes"
+        );
+    }
+
+    // The defaults: delivered rows 30 days, failed ones 90. A row that
+    // failed now (written as the worker leaves one that gave up):
+    let now = parley_core::db::now_ms();
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (id, target, owner_id, event, url, payload, status, attempts, \
+         next_attempt_at, created_at, updated_at, target_id) \
+         VALUES ('msg_gaveup', 'admin', NULL, 'test', $1, '{}', 'failed', 8, NULL, $2, $2, $3)",
+    )
+    .bind(&rx.url)
+    .bind(now)
+    .bind(parley_core::webhooks::targets::ADMIN_DEFAULT)
+    .execute(&s.state.db)
+    .await
+    .expect("db");
+    let day = 24 * 3600 * 1000;
+    let defaults = RetentionSettings::default();
+    let removed = enforce_retention(&s.state.db, &defaults, now + 31 * day)
+        .await
+        .expect("retention");
+    assert_eq!(removed.deliveries, 0, "a failed row outlives 30 days");
+    let removed = enforce_retention(&s.state.db, &defaults, now + 91 * day)
+        .await
+        .expect("retention");
+    assert_eq!(removed.deliveries, 1);
+    assert_eq!(count("failed").await, 0);
+}

@@ -822,3 +822,114 @@ async fn a_private_image_without_the_allowance_is_never_connected_to() {
     );
     assert_eq!(page[0]["author"]["image"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_slow_image_host_holds_only_its_own_fetches() {
+    let w = world_with(|env| env.webhook_allowed_hosts = vec!["loopback".into()]).await;
+    let images = ImageServer::start().await;
+    let url = hook_url(&w.create_hook("Monitor").await);
+    // 16 images on a host that accepts and never answers.
+    let (hole, accepted) = common::receiver::black_hole().await;
+    let attachments: Vec<Value> = (0..16)
+        .map(|i| json!({"title": format!("graph {i}"), "image_url": format!("{hole}/{i}.png")}))
+        .collect();
+    let (status, res, _) = w
+        .post_raw(&url, &json!({"attachments": attachments}).to_string())
+        .await;
+    assert_eq!(status, 200, "{res}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while accepted.load(Ordering::SeqCst) < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Another sender's image arrives while the slow host holds its two.
+    let a = format!("{}/a.png", images.base);
+    let (status, _, _) = w
+        .post_raw(&url, &json!({"icon_url": a, "text": "ok"}).to_string())
+        .await;
+    assert_eq!(status, 200);
+    let id = parley_core::media::media_id(&a);
+    let deadline = std::time::Instant::now() + Duration::from_secs(8);
+    let mut ready = false;
+    while !ready && std::time::Instant::now() < deadline {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT status FROM remote_media WHERE id = $1")
+                .bind(&id)
+                .fetch_optional(&w.s.state.db)
+                .await
+                .expect("db");
+        ready = row.is_some_and(|(s,)| s == "ready");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        ready,
+        "the other host's image is fetched while the slow one hangs"
+    );
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        2,
+        "the slow host never holds more than its two fetches"
+    );
+}
+
+#[tokio::test]
+async fn sender_images_are_kept_within_their_budget_and_removed_with_their_messages() {
+    use parley_core::maintenance::{enforce_retention, RetentionSettings};
+    let w = world_with(|env| env.webhook_allowed_hosts = vec!["loopback".into()]).await;
+    let images = ImageServer::start().await;
+    let url = hook_url(&w.create_hook("Grafana").await);
+    let a = format!("{}/a.png", images.base);
+    let b = format!("{}/b.png", images.base);
+    for image in [&a, &b] {
+        let body = json!({"embeds": [{"title": "Panel", "image": {"url": image}}]});
+        let (status, res, _) = w.post_raw(&url, &body.to_string()).await;
+        assert_eq!(status, 200, "{res}");
+        assert_eq!(media_status(&w, image).await, "ready");
+    }
+    let db = &w.s.state.db;
+    let count = || async {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM remote_media")
+            .fetch_one(db)
+            .await
+            .expect("db");
+        n
+    };
+    assert_eq!(count().await, 2);
+    // A budget of one image: the least recently shown (a) goes.
+    let one_image = RetentionSettings {
+        // Stored as base64: 4 characters per 3 bytes.
+        media_budget_bytes: (PNG.len() as i64 + 2) / 3 * 4,
+        ..RetentionSettings::default()
+    };
+    let removed = enforce_retention(db, &one_image, parley_core::db::now_ms())
+        .await
+        .expect("retention");
+    assert_eq!(removed.media_over_budget, 1);
+    assert_eq!(media_status(&w, &b).await, "ready", "the newest stays");
+    // The message that showed `a` gets Parley's placeholder, not a broken image.
+    let src = parley_core::media::media_src(&parley_core::media::media_id(&a));
+    let res =
+        w.s.http
+            .get(w.s.url(&src))
+            .bearer_auth(&w.member)
+            .send()
+            .await
+            .expect("get");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    // The channel is deleted: no message shows `b` any more, and after the
+    // grace period it is removed.
+    let (status, text, _) =
+        w.s.server_fn(
+            "delete_channel",
+            &[("channel_id", &w.channel)],
+            Some(&w.admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    let later = parley_core::db::now_ms() + 2 * 3600 * 1000;
+    let removed = enforce_retention(db, &RetentionSettings::default(), later)
+        .await
+        .expect("retention");
+    assert_eq!(removed.unreferenced_media, 1);
+    assert_eq!(count().await, 0);
+}

@@ -590,7 +590,7 @@ async fn read_excerpt(resp: &mut reqwest::Response) -> Option<String> {
     Some(text)
 }
 
-fn find_refusal(err: &reqwest::Error) -> Option<String> {
+pub(crate) fn find_refusal(err: &reqwest::Error) -> Option<String> {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = source {
         if let Some(r) = e.downcast_ref::<Refusal>() {
