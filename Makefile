@@ -70,6 +70,10 @@ browser-deps:
 	  || [ ! -d end2end/node_modules/discord-webhook-node ]; then \
 	  (cd end2end && npm install --no-audit --no-fund); \
 	fi
+	@# PyPI's discord-webhook: a real Python sender for the browser tests.
+	@if [ ! -d .tools/py/discord_webhook ]; then \
+	  python3 -m pip install --quiet --disable-pip-version-check --target .tools/py discord-webhook==1.4.1; \
+	fi
 
 build: tools
 	$(RELEASE_BUILD)

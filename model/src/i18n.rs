@@ -735,6 +735,64 @@ pub fn format_date(locale: Locale, ms: i64) -> String {
     )
 }
 
+/// The `<time data-ts="…">` dates of a stored message (Discord's
+/// `<t:…>`) written in `locale`: the stored HTML holds them in UTC for
+/// every reader, the view shows each reader their own language. One pass
+/// over the HTML; anything not shaped like the renderer's own output is
+/// left as it is.
+pub fn localize_times(html: &str, locale: Locale) -> String {
+    const OPEN: &str = "<time ";
+    const TS: &str = "data-ts=\"";
+    const CLOSE: &str = "</time>";
+    if !html.contains(TS) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(OPEN) {
+        let tag = &rest[start..];
+        let Some(tag_end) = tag.find('>') else { break };
+        let Some(close) = tag[tag_end..].find(CLOSE).map(|c| c + tag_end) else {
+            break;
+        };
+        let seconds = tag[..tag_end].find(TS).and_then(|at| {
+            let digits = &tag[at + TS.len()..tag_end];
+            digits[..digits.find('"')?].parse::<i64>().ok()
+        });
+        match seconds {
+            Some(seconds) => {
+                out.push_str(&rest[..start]);
+                out.push_str(&tag[..=tag_end]);
+                out.push_str(&format_date(locale, seconds.saturating_mul(1000)));
+                out.push_str(CLOSE);
+            }
+            None => out.push_str(&rest[..start + close + CLOSE.len()]),
+        }
+        rest = &tag[close + CLOSE.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_in_the_readers_language() {
+        let html = r#"<p>at <time datetime="2023-11-14T22:13:20Z" data-ts="1700000000" data-style="F">2023-11-14 22:13 UTC</time> ok</p>"#;
+        let en = localize_times(html, Locale::En);
+        assert!(en.starts_with("<p>at <time datetime="), "{en}");
+        assert!(en.ends_with("</time> ok</p>"), "{en}");
+        assert!(!en.contains("UTC</time>"), "{en}");
+        assert_eq!(en.matches("<time").count(), 1);
+        let plain = "<p>no dates</p>";
+        assert_eq!(localize_times(plain, Locale::De), plain);
+        let broken = r#"<time data-ts="x">a</time><time data-ts="1">"#;
+        assert_eq!(localize_times(broken, Locale::En), broken);
+    }
+}
+
 // The texts are the server's to read (the browser installs them).
 #[cfg(all(test, feature = "server"))]
 mod tests {

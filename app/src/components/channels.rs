@@ -7,9 +7,9 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use super::{action_error, initials, ErrorPanel, FormError, PageLoading};
 use crate::api::{
     channel_members, channel_messages, channel_page, channel_webhooks, list_channels,
-    CreateChannel, CreateChannelWebhook, DeleteChannel, DeleteChannelWebhook, PostChannelMessage,
-    RegenerateChannelWebhook, RemoveChannelMember, SetChannelMember, SetChannelWebhookGithubSecret,
-    UpdateChannelWebhook,
+    CreateChannel, CreateChannelWebhook, DeleteChannel, DeleteChannelMessage, DeleteChannelWebhook,
+    EditChannelMessage, PostChannelMessage, RegenerateChannelWebhook, RemoveChannelMember,
+    SetChannelMember, SetChannelWebhookGithubSecret, UpdateChannelWebhook,
 };
 use crate::i18n::{use_i18n, Key};
 use crate::model::{Channel, ChannelMessage, ChannelRole, ChannelWebhook, Role, User};
@@ -201,6 +201,22 @@ fn ChannelView(channel: Channel, messages: Vec<ChannelMessage>) -> impl IntoView
     let load_click = load_older.clone();
 
     let can_manage = channel.can_manage;
+    let me = session.user_untracked().map(|u| u.id);
+    // A copied message link (`#message-…`) opens the channel at that
+    // message instead of at the newest.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let hash = window().location().hash().unwrap_or_default();
+        if let Some(target) = hash.strip_prefix('#').filter(|h| h.starts_with("message-")) {
+            let target = target.to_string();
+            at_bottom.set_value(false);
+            request_animation_frame(move || {
+                if let Some(el) = document().get_element_by_id(&target) {
+                    el.scroll_into_view();
+                }
+            });
+        }
+    });
     let menu = can_manage.then(|| view! {
         <div class="channel-menu">
             <button
@@ -264,7 +280,7 @@ fn ChannelView(channel: Channel, messages: Vec<ChannelMessage>) -> impl IntoView
                     <p class="empty">{i18n.t(Key::NoMessages)}</p>
                 </Show>
                 <For each=move || messages.get() key=|m| (m.id.clone(), m.edited_at, m.html.clone(), m.author.image.clone()) let:m>
-                    <MessageItem m />
+                    <MessageItem m can_manage me=me.clone() messages />
                 </For>
             </div>
             <Composer channel_id=id.clone() messages />
@@ -307,25 +323,144 @@ fn keep_place(scroller: NodeRef<leptos::html::Div>, before_height: Option<i32>) 
     });
 }
 
+/// One message: its author, time and body, and its actions (SPEC W8) —
+/// copy a link to it; edit it (its author); delete it (its author, the
+/// channel's managers, admins) after Parley's own confirm.
 #[component]
-fn MessageItem(m: ChannelMessage) -> impl IntoView {
+fn MessageItem(
+    m: ChannelMessage,
+    can_manage: bool,
+    me: Option<String>,
+    messages: RwSignal<Vec<ChannelMessage>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let is_webhook = m.author.role == "webhook";
     let deleted = m.webhook_deleted;
     let name = m.author.name.clone();
-    let avatar = match m
-        .author
-        .image
-        .clone()
-        .filter(|src| !deleted && crate::model::is_local_image_url(src))
-    {
-        Some(src) => view! { <img class="avatar" src=src alt="" /> }.into_any(),
-        None => {
+    let avatar = match (
+        m.author
+            .image
+            .clone()
+            .filter(|src| !deleted && crate::model::is_local_image_url(src)),
+        m.author.emoji.clone().filter(|_| !deleted),
+    ) {
+        (Some(src), _) => view! { <img class="avatar" src=src alt="" /> }.into_any(),
+        (None, Some(emoji)) => {
+            view! { <span class="avatar avatar-emoji" aria-hidden="true">{emoji}</span> }.into_any()
+        }
+        (None, None) => {
             view! { <span class="avatar" aria-hidden="true">{initials(&name)}</span> }.into_any()
         }
     };
+    let own = !is_webhook && me.is_some() && m.author.id == me;
+    let may_delete = own || can_manage;
+    let menu_open = RwSignal::new(false);
+    let editing = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let copied = RwSignal::new(false);
+    let draft = RwSignal::new(m.content.clone());
+    let edit = ServerAction::<EditChannelMessage>::new();
+    let remove = ServerAction::<DeleteChannelMessage>::new();
+    let edit_error = action_error(edit.value());
+    let remove_error = action_error(remove.value());
+    let menu_ref = NodeRef::<leptos::html::Div>::new();
+    let toggle_ref = NodeRef::<leptos::html::Button>::new();
+    let (cid, mid) = (m.channel_id.clone(), m.id.clone());
+
+    Effect::new(move |_| {
+        if let Some(Ok(updated)) = edit.value().get() {
+            editing.set(false);
+            messages.update(|list| {
+                if let Some(existing) = list.iter_mut().find(|x| x.id == updated.id) {
+                    *existing = updated;
+                }
+            });
+        }
+    });
+    {
+        let mid = mid.clone();
+        Effect::new(move |_| {
+            if let Some(Ok(())) = remove.value().get() {
+                messages.update(|list| list.retain(|x| x.id != mid));
+            }
+        });
+    }
+    // Opening the menu puts the focus on its first item (keyboard use).
+    Effect::new(move |_| {
+        if menu_open.get() {
+            request_animation_frame(move || focus_menu_item(menu_ref, 0));
+        }
+    });
+    let close_menu = move || {
+        menu_open.set(false);
+        if let Some(b) = toggle_ref.get_untracked() {
+            let _ = b.focus();
+        }
+    };
+    let on_menu_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.prevent_default();
+            close_menu();
+        }
+        "ArrowDown" | "ArrowUp" => {
+            ev.prevent_default();
+            let step = if ev.key() == "ArrowDown" { 1 } else { -1 };
+            move_menu_focus(menu_ref, step);
+        }
+        _ => {}
+    };
+    let link_id = mid.clone();
+    let copy_link = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let location = window().location();
+            let url = format!(
+                "{}{}#message-{}",
+                location.origin().unwrap_or_default(),
+                location.pathname().unwrap_or_default(),
+                link_id
+            );
+            let _ = window().navigator().clipboard().write_text(&url);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &link_id;
+        copied.set(true);
+        close_menu();
+    };
+    let save = {
+        let (cid, mid) = (cid.clone(), mid.clone());
+        move || {
+            let content = draft.get_untracked();
+            if content.trim().is_empty() {
+                return;
+            }
+            edit.dispatch(EditChannelMessage {
+                channel_id: cid.clone(),
+                message_id: mid.clone(),
+                content,
+            });
+        }
+    };
+    let save_on_enter = save.clone();
+    let original = m.content.clone();
+    let cancel_edit = move || {
+        draft.set(original.clone());
+        editing.set(false);
+    };
+    let cancel_on_escape = cancel_edit.clone();
+    let confirm_delete = {
+        let (cid, mid) = (cid.clone(), mid.clone());
+        move |_| {
+            remove.dispatch(DeleteChannelMessage {
+                channel_id: cid.clone(),
+                message_id: mid.clone(),
+            });
+        }
+    };
+    let html = m.html.clone();
+
     view! {
-        <article class="message" data-testid="message" data-id=m.id.clone()>
+        <article class="message" data-testid="message" data-id=m.id.clone() id=format!("message-{}", m.id)>
             {avatar}
             <div class="message-main">
                 <div class="message-meta">
@@ -335,11 +470,154 @@ fn MessageItem(m: ChannelMessage) -> impl IntoView {
                     {is_webhook.then(|| view! { <span class="badge">{i18n.t(Key::WebhookBadge)}</span> })}
                     <time class="muted">{i18n.date(m.created_at)}</time>
                     {m.edited_at.map(|_| view! { <span class="muted edited" data-testid="edited">{i18n.t(Key::Edited)}</span> })}
+                    <Show when=move || copied.get()>
+                        <span class="muted copied" role="status">{i18n.t(Key::Copied)}</span>
+                    </Show>
                 </div>
-                <div class="message-body" inner_html=m.html.clone()></div>
+                <Show
+                    when=move || editing.get()
+                    fallback=move || {
+                        let html = html.clone();
+                        view! { <div class="message-body" inner_html=move || crate::i18n::localize_times(&html, i18n.locale())></div> }
+                    }
+                >
+                    <form class="message-edit" on:submit={
+                        let save = save.clone();
+                        move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(); }
+                    }>
+                        <FormError message=edit_error />
+                        <textarea
+                            rows="3"
+                            data-testid="edit-message"
+                            aria-label=move || i18n.now(Key::EditMessage)
+                            prop:value=move || draft.get()
+                            on:input=move |ev| draft.set(event_target_value(&ev))
+                            on:keydown={
+                                let save = save_on_enter.clone();
+                                let cancel = cancel_on_escape.clone();
+                                move |ev: leptos::ev::KeyboardEvent| {
+                                    if ev.key() == "Enter" && !ev.shift_key() {
+                                        ev.prevent_default();
+                                        save();
+                                    } else if ev.key() == "Escape" {
+                                        ev.prevent_default();
+                                        cancel();
+                                    }
+                                }
+                            }
+                            autofocus
+                        ></textarea>
+                        <div class="message-edit-actions">
+                            <button type="button" class="btn btn-secondary btn-sm" on:click={
+                                let cancel = cancel_edit.clone();
+                                move |_| cancel()
+                            }>{i18n.t(Key::Cancel)}</button>
+                            <button type="submit" class="btn btn-primary btn-sm" disabled=edit.pending()>{i18n.t(Key::Save)}</button>
+                        </div>
+                    </form>
+                </Show>
+                <Show when=move || confirming.get()>
+                    <div class="message-confirm" role="alertdialog" aria-label=move || i18n.now(Key::ConfirmDeleteMessage)>
+                        <span>{i18n.t(Key::ConfirmDeleteMessage)}</span>
+                        <FormError message=remove_error />
+                        <button type="button" class="btn btn-secondary btn-sm" on:click=move |_| confirming.set(false)
+                            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { confirming.set(false) }
+                        >{i18n.t(Key::Cancel)}</button>
+                        <button type="button" class="btn btn-danger btn-sm" data-testid="confirm-delete-message" disabled=remove.pending() on:click=confirm_delete.clone()
+                            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { confirming.set(false) }
+                            autofocus
+                        >{i18n.t(Key::Delete)}</button>
+                    </div>
+                </Show>
+            </div>
+            <div class="message-actions">
+                <button
+                    type="button"
+                    class="icon-btn message-actions-toggle"
+                    data-testid="message-actions"
+                    aria-label=move || i18n.now(Key::MessageActions)
+                    aria-haspopup="menu"
+                    aria-expanded=move || menu_open.get().to_string()
+                    node_ref=toggle_ref
+                    on:click=move |_| menu_open.update(|o| *o = !*o)
+                >
+                    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                        <circle cx="5" cy="12" r="2" fill="currentColor"></circle>
+                        <circle cx="12" cy="12" r="2" fill="currentColor"></circle>
+                        <circle cx="19" cy="12" r="2" fill="currentColor"></circle>
+                    </svg>
+                </button>
+                <Show when=move || menu_open.get()>
+                    <div class="menu menu-down" role="menu" node_ref=menu_ref on:keydown=on_menu_key>
+                        <button type="button" role="menuitem" class="menu-item" on:click=copy_link.clone()>{i18n.t(Key::CopyMessageLink)}</button>
+                        {own.then(|| view! {
+                            <button type="button" role="menuitem" class="menu-item" on:click=move |_| {
+                                menu_open.set(false);
+                                editing.set(true);
+                            }>{i18n.t(Key::EditMessage)}</button>
+                        })}
+                        {may_delete.then(|| view! {
+                            <button type="button" role="menuitem" class="menu-item menu-item-danger" on:click=move |_| {
+                                menu_open.set(false);
+                                confirming.set(true);
+                            }>{i18n.t(Key::DeleteMessage)}</button>
+                        })}
+                    </div>
+                </Show>
             </div>
         </article>
     }
+}
+
+/// Focuses the `index`-th item of a menu.
+fn focus_menu_item(menu: NodeRef<leptos::html::Div>, index: usize) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = menu.get_untracked() {
+            if let Ok(items) = el.query_selector_all("[role=menuitem]") {
+                if let Some(item) = items
+                    .item(index as u32)
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = item.focus();
+                }
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (menu, index);
+}
+
+/// Moves the focus one item down (`step` 1) or up (-1), wrapping around.
+fn move_menu_focus(menu: NodeRef<leptos::html::Div>, step: i32) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(el) = menu.get_untracked() else {
+            return;
+        };
+        let Ok(items) = el.query_selector_all("[role=menuitem]") else {
+            return;
+        };
+        let count = items.length() as i32;
+        if count == 0 {
+            return;
+        }
+        let active = document().active_element();
+        let current = (0..count)
+            .find(|i| {
+                items
+                    .item(*i as u32)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|e| Some(&e) == active.as_ref())
+            })
+            .unwrap_or(-step.max(0));
+        let next = (current + step).rem_euclid(count);
+        focus_menu_item(menu, next as usize);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (menu, step);
 }
 
 #[component]
