@@ -154,8 +154,10 @@ test('senders with nulls and emoji, a 60-line log, and the message menu', async 
   const composer = admin.locator('.composer textarea');
   await composer.fill('Rolling back 1.4');
   await composer.press('Enter');
-  const mine = admin.getByTestId('message').filter({ hasText: 'Rolling back 1.4' });
-  await expect(mine).toBeVisible();
+  await expect(admin.getByTestId('message').filter({ hasText: 'Rolling back 1.4' })).toBeVisible();
+  // By id: while it is edited its text is in a text box, not the body.
+  const messageId = await admin.getByTestId('message').filter({ hasText: 'Rolling back 1.4' }).getAttribute('data-id');
+  const mine = admin.locator(`[data-testid=message][data-id="${messageId}"]`);
   const toggle = mine.getByTestId('message-actions');
   await toggle.focus();
   await toggle.press('Enter');
@@ -202,7 +204,6 @@ test('senders with nulls and emoji, a 60-line log, and the message menu', async 
   await mine.getByTestId('message-actions').click();
   await mine.getByRole('menuitem', { name: 'Copy link' }).click();
   const link = await admin.evaluate(() => navigator.clipboard.readText());
-  const messageId = await mine.getAttribute('data-id');
   expect(link).toBe(`${PARLEY_ORIGIN}/channels/${channel.id}#message-${messageId}`);
 
   await asPhone(admin);
