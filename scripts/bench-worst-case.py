@@ -59,12 +59,16 @@ loader.start()
 
 figures = []
 # 1 MiB adversarial Slack bodies (over Slack's 40,000-character cap: a clear
-# 400 before any conversion) and bodies just under the cap (converted).
+# 400 before any conversion), bodies just under that cap (converted, then
+# over Parley's 16,000-character message limit: 400 msg_too_long) and
+# bodies just under the message limit (converted and stored: 200).
 for label, text in [
     ("1 MiB '*a ' Slack body", "*a " * 349_000),
     ("1 MiB backtick-run Slack body", "`" * 1_040_000),
     ("39,999-char '*a ' Slack body", ("*a " * 13_333)),
     ("39,999-char backtick-pair Slack body", ("`` " * 13_333)),
+    ("15,999-char '*a ' Slack body", ("*a " * 5_333)),
+    ("15,999-char backtick-pair Slack body", ("`` " * 5_333)),
 ]:
     body = json.dumps({"text": text})
     status, took, _ = request(f"{hook}/slack", body)
