@@ -294,16 +294,7 @@ impl MediaFetcher {
     }
 
     fn take_slot(&self, id: &str, url: &str) -> Option<FetchSlot> {
-        let host = reqwest::Url::parse(url)
-            .ok()
-            .map(|u| {
-                format!(
-                    "{}:{}",
-                    u.host_str().unwrap_or_default(),
-                    u.port_or_known_default().unwrap_or(0)
-                )
-            })
-            .unwrap_or_default();
+        let host = super::webhooks::host_limit::host_key(url);
         let mut f = self.in_flight.lock().ok()?;
         let on_host = f.per_host.get(&host).copied().unwrap_or(0);
         if f.ids.contains(id) || f.ids.len() >= MAX_FETCHES || on_host >= MAX_FETCHES_PER_HOST {

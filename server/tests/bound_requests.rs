@@ -134,18 +134,7 @@ async fn turning_user_webhooks_off_stops_queued_retries_and_redeliver() {
     rx.wait_for(1, Duration::from_secs(10)).await;
     wait_status(&s, &id, DeliveryStatus::Retrying).await;
 
-    let (status, text, _) = s
-        .server_fn(
-            "admin_save_settings",
-            &[
-                ("settings[enable_signup]", "true"),
-                ("settings[default_user_role]", "pending"),
-                ("settings[enable_user_webhooks]", "false"),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(status, 200, "{text}");
+    common::set_user_webhooks(&s, &admin, false).await;
     // The user's Redeliver is refused while the feature is off.
     let (status, _, _) = s
         .server_fn(

@@ -247,18 +247,7 @@ async fn user_targets_are_signed_and_carry_their_headers() {
         .expect("the user's signature verifies");
 
     // Switched off: secrets and headers cannot be changed either (SPEC U1).
-    let (status, text, _) = s
-        .server_fn(
-            "admin_save_settings",
-            &[
-                ("settings[enable_signup]", "true"),
-                ("settings[default_user_role]", "pending"),
-                ("settings[enable_user_webhooks]", "false"),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(status, 200, "{text}");
+    common::set_user_webhooks(&s, &admin, false).await;
     let (status, _, _) = s
         .server_fn(
             "regenerate_webhook_secret",

@@ -8,6 +8,20 @@
 
 use std::time::{Duration, Instant};
 
+/// The destination a limit is kept for: `host:port` of a URL (another
+/// port is another server). Empty for a URL that does not parse.
+pub fn host_key(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .map(|u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or_default(),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// The named limits of the controller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HostLimitConfig {

@@ -308,16 +308,7 @@ impl DeliveryWorker {
     }
 
     fn host_slot(&self, url: &str) -> Option<HostPermit> {
-        let key = reqwest::Url::parse(url)
-            .ok()
-            .map(|u| {
-                format!(
-                    "{}:{}",
-                    u.host_str().unwrap_or_default(),
-                    u.port_or_known_default().unwrap_or(0)
-                )
-            })
-            .unwrap_or_default();
+        let key = super::host_limit::host_key(url);
         let host = {
             let mut hosts = self.hosts.lock().ok()?;
             if hosts.len() > IDLE_HOSTS_KEPT {

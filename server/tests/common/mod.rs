@@ -268,6 +268,26 @@ pub async fn save_user_webhook(s: &TestServer, token: &str, url: &str, mode: &st
     assert_eq!(status, 200, "{text}");
 }
 
+/// Switches user webhooks on or off in the admin settings (SPEC U1), with
+/// sign-up on and pending as the default role, and expects success.
+pub async fn set_user_webhooks(s: &TestServer, admin: &str, on: bool) {
+    let (status, text, _) = s
+        .server_fn(
+            "admin_save_settings",
+            &[
+                ("settings[enable_signup]", "true"),
+                ("settings[default_user_role]", "pending"),
+                (
+                    "settings[enable_user_webhooks]",
+                    if on { "true" } else { "false" },
+                ),
+            ],
+            Some(admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+}
+
 /// Saves the admin webhook URL (SPEC A1) and expects success.
 pub async fn save_admin_webhook(s: &TestServer, admin: &str, url: &str) {
     let (status, text, _) = s
