@@ -99,7 +99,10 @@ pub mod ctx {
     pub fn webhook_base(state: &AppState) -> String {
         use crate::edge::request_origin;
         use parley_core::channel_webhooks::base_url;
-        base_url(state, request_origin(&headers()).as_deref())
+        base_url(
+            &state.channel_webhooks,
+            request_origin(&headers()).as_deref(),
+        )
     }
 
     pub async fn start_session(state: &AppState, user: &User) -> Result<(), AppError> {
@@ -140,7 +143,7 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
             let state = ctx::state()?;
             state.signin_limiter.check_signup(ctx::client_ip(&state))?;
             let user = create_account(
-                &state,
+                &state.accounts,
                 NewAccount {
                     name,
                     email,
@@ -164,7 +167,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         async {
             let state = ctx::state()?;
             state.signin_limiter.check(ctx::client_ip(&state), &email)?;
-            let user = verify_credentials(&state, &email, &password).await?;
+            let user = verify_credentials(&state.accounts, &email, &password).await?;
             ctx::start_session(&state, &user).await?;
             leptos_axum::redirect("/");
             Ok(())
@@ -179,7 +182,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         async {
             let state = ctx::state()?;
             if let Some(token) = crate::edge::token_from_headers(&ctx::headers()) {
-                parley_core::accounts::sign_out(&state, &token).await?;
+                parley_core::accounts::sign_out(&state.accounts, &token).await?;
             }
             ctx::set_cookie(&crate::edge::clear_session_cookie(state.env.secure_cookies));
             leptos_axum::redirect("/signin");
@@ -226,7 +229,7 @@ pub async fn admin_add_user(
     use parley_core::accounts::{create_account, Creator, NewAccount};
     ctx::as_caller(Role::Admin, |state, _| async move {
         Ok(create_account(
-            &state,
+            &state.accounts,
             NewAccount {
                 name,
                 email,
@@ -245,7 +248,7 @@ pub async fn admin_set_role(user_id: String, role: Role) -> Result<User, AppErro
         async {
             let state = ctx::state()?;
             let admin = ctx::require(&state, Role::Admin).await?;
-            Ok(parley_core::accounts::set_role(&state, &admin, &user_id, role).await?)
+            Ok(parley_core::accounts::set_role(&state.accounts, &admin, &user_id, role).await?)
         }
         .await,
     )
@@ -257,7 +260,7 @@ pub async fn admin_delete_user(user_id: String) -> Result<(), AppError> {
         async {
             let state = ctx::state()?;
             let admin = ctx::require(&state, Role::Admin).await?;
-            Ok(parley_core::accounts::delete_user(&state, &admin, &user_id).await?)
+            Ok(parley_core::accounts::delete_user(&state.accounts, &admin, &user_id).await?)
         }
         .await,
     )
@@ -285,7 +288,7 @@ pub async fn admin_save_settings(settings: AdminSettings) -> Result<AdminSetting
 #[server(prefix = "/api/fn", endpoint = "admin_get_webhook")]
 pub async fn admin_get_webhook() -> Result<WebhookTargetView, AppError> {
     ctx::as_caller(Role::Admin, |state, _| async move {
-        Ok(parley_core::webhooks::admin::view(&state).await?)
+        Ok(parley_core::webhooks::admin::view(&state.admin_webhooks).await?)
     })
     .await
 }
@@ -294,8 +297,8 @@ pub async fn admin_get_webhook() -> Result<WebhookTargetView, AppError> {
 pub async fn admin_save_webhook_url(url: String) -> Result<WebhookTargetView, AppError> {
     use parley_core::webhooks::admin;
     ctx::as_caller(Role::Admin, |state, _| async move {
-        admin::save_url(&state, &url).await?;
-        Ok(admin::view(&state).await?)
+        admin::save_url(&state.admin_webhooks, &url).await?;
+        Ok(admin::view(&state.admin_webhooks).await?)
     })
     .await
 }
@@ -322,7 +325,7 @@ pub async fn list_event_catalog() -> Result<Vec<EventDescription>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "list_event_webhooks")]
 pub async fn list_event_webhooks() -> Result<Vec<EventWebhook>, AppError> {
     ctx::as_caller(Role::Admin, |state, _| async move {
-        Ok(parley_core::webhooks::admin::list_event_webhooks(&state).await?)
+        Ok(parley_core::webhooks::admin::list_event_webhooks(&state.admin_webhooks).await?)
     })
     .await
 }
@@ -345,8 +348,8 @@ pub async fn save_event_webhook(
             events,
         };
         Ok(match id.filter(|i| !i.is_empty()) {
-            Some(id) => admin::update_event_webhook(&state, &id, &input).await,
-            None => admin::create_event_webhook(&state, &input).await,
+            Some(id) => admin::update_event_webhook(&state.admin_webhooks, &id, &input).await,
+            None => admin::create_event_webhook(&state.admin_webhooks, &input).await,
         }?)
     })
     .await
@@ -355,7 +358,7 @@ pub async fn save_event_webhook(
 #[server(prefix = "/api/fn", endpoint = "delete_event_webhook")]
 pub async fn delete_event_webhook(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::Admin, |state, _| async move {
-        Ok(parley_core::webhooks::admin::delete_event_webhook(&state, &id).await?)
+        Ok(parley_core::webhooks::admin::delete_event_webhook(&state.admin_webhooks, &id).await?)
     })
     .await
 }
@@ -365,7 +368,7 @@ pub async fn delete_event_webhook(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "list_notification_targets")]
 pub async fn list_notification_targets() -> Result<Vec<NotificationTarget>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::webhooks::user::list_targets(&state, &user).await?)
+        Ok(parley_core::webhooks::user::list_targets(&state.user_webhooks, &user).await?)
     })
     .await
 }
@@ -390,8 +393,8 @@ pub async fn save_notification_target(
             mode,
         };
         Ok(match id.filter(|i| !i.is_empty()) {
-            Some(id) => user::update_target(&state, &caller, &id, &input).await,
-            None => user::create_target(&state, &caller, &input).await,
+            Some(id) => user::update_target(&state.user_webhooks, &caller, &id, &input).await,
+            None => user::create_target(&state.user_webhooks, &caller, &input).await,
         }?)
     })
     .await
@@ -400,7 +403,7 @@ pub async fn save_notification_target(
 #[server(prefix = "/api/fn", endpoint = "delete_notification_target")]
 pub async fn delete_notification_target(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::webhooks::user::delete_target(&state, &user, &id).await?)
+        Ok(parley_core::webhooks::user::delete_target(&state.user_webhooks, &user, &id).await?)
     })
     .await
 }
@@ -408,7 +411,7 @@ pub async fn delete_notification_target(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "make_default_notification_target")]
 pub async fn make_default_notification_target(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::webhooks::user::make_default(&state, &user, &id).await?)
+        Ok(parley_core::webhooks::user::make_default(&state.user_webhooks, &user, &id).await?)
     })
     .await
 }
@@ -416,7 +419,7 @@ pub async fn make_default_notification_target(id: String) -> Result<(), AppError
 #[server(prefix = "/api/fn", endpoint = "test_notification_target")]
 pub async fn test_notification_target(id: String) -> Result<String, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::webhooks::user::test_target(&state, &user, &id).await?)
+        Ok(parley_core::webhooks::user::test_target(&state.user_webhooks, &user, &id).await?)
     })
     .await
 }
@@ -437,7 +440,7 @@ async fn credential_target(
         }
         LogScope::Mine => {
             let user = ctx::require(state, Role::User).await?;
-            Ok(parley_core::webhooks::user::own_target(state, &user).await?)
+            Ok(parley_core::webhooks::user::own_target(&state.user_webhooks, &user).await?)
         }
     }
 }
@@ -449,7 +452,10 @@ pub async fn regenerate_webhook_secret(scope: LogScope) -> Result<String, AppErr
         async {
             let state = ctx::state()?;
             let target = credential_target(&state, scope).await?;
-            Ok(parley_core::webhooks::credentials::regenerate_secret(&state, &target).await?)
+            Ok(
+                parley_core::webhooks::credentials::regenerate_secret(&state.vault, &target)
+                    .await?,
+            )
         }
         .await,
     )
@@ -462,8 +468,8 @@ pub async fn remove_webhook_secret(scope: LogScope) -> Result<TargetSecurity, Ap
         async {
             let state = ctx::state()?;
             let target = credential_target(&state, scope).await?;
-            credentials::clear_secret(&state, &target).await?;
-            Ok(credentials::security(&state, &target).await?)
+            credentials::clear_secret(&state.vault, &target).await?;
+            Ok(credentials::security(&state.vault, &target).await?)
         }
         .await,
     )
@@ -478,7 +484,10 @@ pub async fn save_webhook_headers(
         async {
             let state = ctx::state()?;
             let target = credential_target(&state, scope).await?;
-            Ok(parley_core::webhooks::credentials::save_headers(&state, &target, headers).await?)
+            Ok(
+                parley_core::webhooks::credentials::save_headers(&state.vault, &target, headers)
+                    .await?,
+            )
         }
         .await,
     )
@@ -497,7 +506,7 @@ pub async fn list_channels() -> Result<Vec<Channel>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "create_channel")]
 pub async fn create_channel(name: String, description: String) -> Result<Channel, AppError> {
     ctx::as_caller(Role::Admin, |state, user| async move {
-        Ok(parley_core::channels::create(&state, &user, &name, &description).await?)
+        Ok(parley_core::channels::create(&state.channels, &user, &name, &description).await?)
     })
     .await
 }
@@ -506,7 +515,7 @@ pub async fn create_channel(name: String, description: String) -> Result<Channel
 #[server(prefix = "/api/fn", endpoint = "delete_channel")]
 pub async fn delete_channel(channel_id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::channels::delete(&state, &user, &channel_id).await?)
+        Ok(parley_core::channels::delete(&state.channels, &user, &channel_id).await?)
     })
     .await
 }
@@ -560,7 +569,10 @@ pub async fn post_channel_message(
     content: String,
 ) -> Result<ChannelMessage, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::channels::post_as_user(&state, &user, &channel_id, &content).await?)
+        Ok(
+            parley_core::channels::post_as_user(&state.channels, &user, &channel_id, &content)
+                .await?,
+        )
     })
     .await
 }
@@ -574,7 +586,7 @@ pub async fn edit_channel_message(
 ) -> Result<ChannelMessage, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         Ok(parley_core::channels::edit_own_message(
-            &state,
+            &state.channels,
             &user,
             &channel_id,
             &message_id,
@@ -592,7 +604,10 @@ pub async fn delete_channel_message(
     message_id: String,
 ) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::channels::delete_message(&state, &user, &channel_id, &message_id).await?)
+        Ok(
+            parley_core::channels::delete_message(&state.channels, &user, &channel_id, &message_id)
+                .await?,
+        )
     })
     .await
 }
@@ -612,7 +627,10 @@ pub async fn set_channel_member(
     role: ChannelRole,
 ) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::channels::set_member(&state, &user, &channel_id, &email, role).await?)
+        Ok(
+            parley_core::channels::set_member(&state.channels, &user, &channel_id, &email, role)
+                .await?,
+        )
     })
     .await
 }
@@ -620,7 +638,10 @@ pub async fn set_channel_member(
 #[server(prefix = "/api/fn", endpoint = "remove_channel_member")]
 pub async fn remove_channel_member(channel_id: String, user_id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::channels::remove_member(&state, &user, &channel_id, &user_id).await?)
+        Ok(
+            parley_core::channels::remove_member(&state.channels, &user, &channel_id, &user_id)
+                .await?,
+        )
     })
     .await
 }
@@ -629,7 +650,7 @@ pub async fn remove_channel_member(channel_id: String, user_id: String) -> Resul
 pub async fn channel_webhooks(channel_id: String) -> Result<Vec<ChannelWebhook>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         Ok(parley_core::channel_webhooks::list(
-            &state,
+            &state.channel_webhooks,
             &user,
             &channel_id,
             &ctx::webhook_base(&state),
@@ -644,7 +665,7 @@ pub async fn create_channel_webhook(channel_id: String) -> Result<ChannelWebhook
     use parley_core::channel_webhooks::{create, DEFAULT_NAME};
     ctx::as_caller(Role::User, |state, user| async move {
         Ok(create(
-            &state,
+            &state.channel_webhooks,
             &user,
             &channel_id,
             DEFAULT_NAME,
@@ -665,7 +686,7 @@ pub async fn update_channel_webhook(
     ctx::as_caller(Role::User, |state, user| async move {
         let base = ctx::webhook_base(&state);
         Ok(parley_core::channel_webhooks::update(
-            &state,
+            &state.channel_webhooks,
             &user,
             &channel_id,
             &webhook_id,
@@ -688,7 +709,7 @@ pub async fn set_channel_webhook_github_secret(
     ctx::as_caller(Role::User, |state, user| async move {
         let base = ctx::webhook_base(&state);
         Ok(parley_core::channel_webhooks::set_github_secret(
-            &state,
+            &state.channel_webhooks,
             &user,
             &channel_id,
             &webhook_id,
@@ -708,7 +729,7 @@ pub async fn regenerate_channel_webhook(
     ctx::as_caller(Role::User, |state, user| async move {
         let base = ctx::webhook_base(&state);
         Ok(parley_core::channel_webhooks::regenerate(
-            &state,
+            &state.channel_webhooks,
             &user,
             &channel_id,
             &webhook_id,
@@ -725,7 +746,13 @@ pub async fn delete_channel_webhook(
     webhook_id: String,
 ) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::channel_webhooks::delete(&state, &user, &channel_id, &webhook_id).await?)
+        Ok(parley_core::channel_webhooks::delete(
+            &state.channel_webhooks,
+            &user,
+            &channel_id,
+            &webhook_id,
+        )
+        .await?)
     })
     .await
 }
@@ -744,7 +771,7 @@ pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "create_api_key")]
 pub async fn create_api_key(name: String) -> Result<String, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::api_keys::create(&state, &user, &name)
+        Ok(parley_core::api_keys::create(&state.api_keys, &user, &name)
             .await
             .map(|(_, secret)| secret)?)
     })
@@ -754,7 +781,7 @@ pub async fn create_api_key(name: String) -> Result<String, AppError> {
 #[server(prefix = "/api/fn", endpoint = "delete_api_key")]
 pub async fn delete_api_key(id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        parley_core::api_keys::delete(&state, &user, &id).await?;
+        parley_core::api_keys::delete(&state.api_keys, &user, &id).await?;
         // A socket opened with the key re-checks it and closes.
         state
             .hub
@@ -769,7 +796,7 @@ pub async fn delete_api_key(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "get_user_webhook")]
 pub async fn get_user_webhook() -> Result<UserWebhookView, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::webhooks::user::view(&state, &user).await?)
+        Ok(parley_core::webhooks::user::view(&state.user_webhooks, &user).await?)
     })
     .await
 }
@@ -777,7 +804,7 @@ pub async fn get_user_webhook() -> Result<UserWebhookView, AppError> {
 #[server(prefix = "/api/fn", endpoint = "save_user_webhook")]
 pub async fn save_user_webhook(url: String, mode: NotifyMode) -> Result<UserWebhookView, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::webhooks::user::save(&state, &user, &url, mode).await?)
+        Ok(parley_core::webhooks::user::save(&state.user_webhooks, &user, &url, mode).await?)
     })
     .await
 }
@@ -832,18 +859,18 @@ pub async fn send_test_delivery(
                     let caller = ctx::require(&state, Role::Admin).await?;
                     state.manual_deliveries.check(&caller.id)?;
                     Ok(match target_id {
-                        Some(id) => admin::send_test_to(&state, &id).await?,
-                        None => admin::send_test(&state).await?,
+                        Some(id) => admin::send_test_to(&state.admin_webhooks, &id).await?,
+                        None => admin::send_test(&state.admin_webhooks).await?,
                     })
                 }
                 LogScope::Mine => {
                     let caller = ctx::require(&state, Role::User).await?;
                     Ok(match target_id {
                         // `test_target` counts it against the caller's quota.
-                        Some(id) => user::test_target(&state, &caller, &id).await?,
+                        Some(id) => user::test_target(&state.user_webhooks, &caller, &id).await?,
                         None => {
                             state.manual_deliveries.check(&caller.id)?;
-                            user::send_test(&state, &caller).await?
+                            user::send_test(&state.user_webhooks, &caller).await?
                         }
                     })
                 }
@@ -869,7 +896,7 @@ pub async fn redeliver_delivery(scope: LogScope, id: String) -> Result<(), AppEr
             }
             state.manual_deliveries.check(&caller.id)?;
             parley_core::webhooks::store::redeliver(&state.db, &target, &id).await?;
-            state.deliveries_changed(&target).await;
+            state.outbox.deliveries_changed(&target).await;
             Ok(())
         }
         .await,
@@ -881,7 +908,7 @@ pub async fn redeliver_delivery(scope: LogScope, id: String) -> Result<(), AppEr
 #[server(prefix = "/api/fn", endpoint = "list_models")]
 pub async fn list_models() -> Result<ModelList, AppError> {
     ctx::as_caller(Role::User, |state, _| async move {
-        Ok(state.chat_models.list().await)
+        Ok(state.chats.models.list().await)
     })
     .await
 }
@@ -897,7 +924,7 @@ pub async fn list_chats() -> Result<Vec<ChatSummary>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "get_chat")]
 pub async fn get_chat(chat_id: String) -> Result<Chat, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::chats::get(&state, &user, &chat_id).await?)
+        Ok(parley_core::chats::get(&state.chats, &user, &chat_id).await?)
     })
     .await
 }
@@ -907,7 +934,7 @@ pub async fn get_chat(chat_id: String) -> Result<Chat, AppError> {
 pub async fn start_chat(model: String, prompt: String) -> Result<Chat, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         let base = ctx::webhook_base(&state);
-        Ok(parley_core::chats::start(&state, &user, &model, &prompt, &base).await?)
+        Ok(parley_core::chats::start(&state.chats, &user, &model, &prompt, &base).await?)
     })
     .await
 }
@@ -917,7 +944,7 @@ pub async fn start_chat(model: String, prompt: String) -> Result<Chat, AppError>
 pub async fn send_chat_prompt(chat_id: String, prompt: String) -> Result<Vec<ChatMsg>, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
         let base = ctx::webhook_base(&state);
-        Ok(parley_core::chats::send(&state, &user, &chat_id, &prompt, &base).await?)
+        Ok(parley_core::chats::send(&state.chats, &user, &chat_id, &prompt, &base).await?)
     })
     .await
 }
@@ -925,7 +952,7 @@ pub async fn send_chat_prompt(chat_id: String, prompt: String) -> Result<Vec<Cha
 #[server(prefix = "/api/fn", endpoint = "delete_chat")]
 pub async fn delete_chat(chat_id: String) -> Result<(), AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::chats::delete(&state, &user, &chat_id).await?)
+        Ok(parley_core::chats::delete(&state.chats, &user, &chat_id).await?)
     })
     .await
 }

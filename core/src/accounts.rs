@@ -3,17 +3,39 @@
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
+use std::sync::Arc;
+
 use argon2::Argon2;
 use serde_json::json;
-use sqlx::Row;
 
+use super::config::ConfigStore;
+use super::db::Backend;
 use super::db::{new_id, now_ms, Db};
 use super::events::Event;
+use super::events::Outbox;
+use super::feed::ViewersCache;
+use super::realtime::RealtimeHub;
+pub use super::users::{admin_ids, get_user, list_users, normalize_email, user_count};
+use super::users::{user_in, UserRow, USER_COLUMNS};
 use super::webhooks::{self, store::Target};
-use super::AppState;
 use crate::error::Error;
 use crate::i18n::{Key, Locale, Message};
 use crate::model::{Role, ServerEvent, User};
+
+/// What account changes need: the database, the instance settings (sign-up
+/// on or off, the default role), the sockets told of a change, the
+/// viewers cache a role change invalidates, and the outbox for `user.*`.
+#[derive(Clone)]
+pub struct Accounts {
+    pub db: Db,
+    pub backend: Backend,
+    pub config: ConfigStore,
+    /// The instance language, for A3's body.
+    pub default_locale: Locale,
+    pub hub: RealtimeHub,
+    pub viewers: Arc<ViewersCache>,
+    pub outbox: Outbox,
+}
 
 #[derive(Clone, Debug)]
 pub struct NewAccount {
@@ -29,21 +51,6 @@ pub enum Creator {
     SelfSignUp,
     /// An admin adding a user with a chosen role.
     Admin(Role),
-}
-
-const USER_COLUMNS: &str = "id, email, name, role, locale, created_at";
-
-pub(crate) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, Error> {
-    let role: String = row.try_get("role")?;
-    let locale: Option<String> = row.try_get("locale")?;
-    Ok(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-        role: role.parse().map_err(|_| Error::Internal)?,
-        locale: locale.as_deref().and_then(Locale::from_code),
-        created_at: row.try_get("created_at")?,
-    })
 }
 
 impl NewAccount {
@@ -78,10 +85,6 @@ impl NewAccount {
             password: self.password,
         })
     }
-}
-
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
 }
 
 fn validate_email(email: &str) -> Result<(), Error> {
@@ -142,14 +145,14 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 /// Creates an account in one transaction. The first account of the instance
 /// becomes admin whoever creates it.
 pub async fn create_account(
-    state: &AppState,
+    accounts: &Accounts,
     account: NewAccount,
     creator: Creator,
 ) -> Result<User, Error> {
     let account = account.validated()?;
     if creator == Creator::SelfSignUp
-        && !state.config.enable_signup().await?
-        && user_count(&state.db).await? > 0
+        && !accounts.config.enable_signup().await?
+        && user_count(&accounts.db).await? > 0
     {
         return Err(Error::SignupDisabled);
     }
@@ -157,15 +160,15 @@ pub async fn create_account(
     // below checks again for a race).
     let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
         .bind(&account.email)
-        .fetch_optional(&state.db)
+        .fetch_optional(&accounts.db)
         .await?;
     if taken.is_some() {
         return Err(Error::EmailTaken);
     }
     let password_hash = hash_password(account.password).await?;
-    let default_role = state.config.default_user_role().await?;
+    let default_role = accounts.config.default_user_role().await?;
 
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(&accounts.db, accounts.backend).await?;
     let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
         .bind(&account.email)
         .fetch_optional(&mut *tx)
@@ -218,10 +221,10 @@ pub async fn create_account(
     // `user.created` is part of the same transaction as the account (SPEC
     // D1, E5): both exist, or neither. Every subscribed admin target gets
     // A3's body (`new_user`).
-    let locale = state.env.default_locale;
+    let locale = accounts.default_locale;
     let queued = super::events::emit_admin_with(
         &mut tx,
-        &state.emit_settings(),
+        accounts.outbox.settings(),
         "user.created",
         "new_user",
         |url| webhooks::admin::new_user_body(url, &user, locale),
@@ -229,48 +232,56 @@ pub async fn create_account(
     .await?;
     tx.commit().await?;
     // The first account is an admin, who sees every channel.
-    state.viewers.changed();
+    accounts.viewers.changed();
     if queued > 0 {
-        state.deliveries_changed(&Target::Admin).await;
+        accounts.outbox.deliveries_changed(&Target::Admin).await;
     }
 
     tracing::info!(user_id = %user.id, role = %user.role, "account created");
-    notify_admins(state, ServerEvent::UsersChanged).await;
+    notify_admins(accounts, ServerEvent::UsersChanged).await;
     Ok(user)
+}
+
+/// An account with what signing in checks.
+#[derive(sqlx::FromRow)]
+struct StoredCredentials {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+    failed_signins: i64,
 }
 
 /// Checks an email and password; the same error for an unknown email and a
 /// wrong password.
 pub async fn verify_credentials(
-    state: &AppState,
+    accounts: &Accounts,
     email: &str,
     password: &str,
 ) -> Result<User, Error> {
     let email = normalize_email(email);
     let email = super::db::storable_text(&email);
-    let row = sqlx::query(&format!(
+    let row: Option<StoredCredentials> = sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS}, password_hash, failed_signins FROM users WHERE email = $1"
     ))
     .bind(email.as_ref())
-    .fetch_optional(&state.db)
+    .fetch_optional(&accounts.db)
     .await?;
     let Some(row) = row else {
         let _ = verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
         return Err(Error::InvalidCredentials);
     };
-    let hash: String = row.try_get("password_hash")?;
-    let failed_before: i64 = row.try_get("failed_signins")?;
-    let user = user_from_row(&row)?;
+    let (hash, failed_before) = (row.password_hash, row.failed_signins);
+    let user = User::from(row.user);
     if verify_password(password.to_string(), hash).await? {
         if failed_before > 0 {
             sqlx::query("UPDATE users SET failed_signins = 0 WHERE id = $1")
                 .bind(&user.id)
-                .execute(&state.db)
+                .execute(&accounts.db)
                 .await?;
         }
         Ok(user)
     } else {
-        record_failed_signin(state, &user).await?;
+        record_failed_signin(accounts, &user).await?;
         Err(Error::InvalidCredentials)
     }
 }
@@ -289,8 +300,8 @@ pub fn reports_signin_failures(failures: i64) -> bool {
 
 /// Counts a wrong password for `user` and, at the reported counts, emits
 /// `auth.signin_failed` in the same transaction.
-async fn record_failed_signin(state: &AppState, user: &User) -> Result<(), Error> {
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+async fn record_failed_signin(accounts: &Accounts, user: &User) -> Result<(), Error> {
+    let mut tx = super::db::begin_write(&accounts.db, accounts.backend).await?;
     sqlx::query("UPDATE users SET failed_signins = failed_signins + 1 WHERE id = $1")
         .bind(&user.id)
         .execute(&mut *tx)
@@ -311,31 +322,7 @@ async fn record_failed_signin(state: &AppState, user: &User) -> Result<(), Error
             .arg("email", user.email.as_str())
             .arg("n", failures),
     };
-    state.commit_with_event(tx, &event).await
-}
-
-pub async fn user_count(db: &Db) -> Result<i64, Error> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-        .fetch_one(db)
-        .await?;
-    Ok(count)
-}
-
-pub async fn get_user(db: &Db, id: &str) -> Result<Option<User>, Error> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    row.as_ref().map(user_from_row).transpose()
-}
-
-pub async fn list_users(db: &Db) -> Result<Vec<User>, Error> {
-    let rows = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users ORDER BY created_at, email"
-    ))
-    .fetch_all(db)
-    .await?;
-    rows.iter().map(user_from_row).collect()
+    accounts.outbox.commit_with_event(tx, &event).await
 }
 
 /// The E4 `data.user` of an account (never its password or sessions).
@@ -343,26 +330,10 @@ fn user_json(user: &User) -> serde_json::Value {
     json!({"id": user.id, "email": user.email, "name": user.name, "role": user.role})
 }
 
-/// A user read on the caller's connection (their transaction).
-async fn user_in(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<User>, Error> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(user_from_row).transpose()
-}
-
-pub async fn admin_ids(db: &Db) -> Result<Vec<String>, Error> {
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM users WHERE role = 'admin'")
-        .fetch_all(db)
-        .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
 /// Changes a user's role. An admin cannot demote themselves, so the
 /// instance always keeps at least one admin.
 pub async fn set_role(
-    state: &AppState,
+    accounts: &Accounts,
     acting: &User,
     user_id: &str,
     role: Role,
@@ -370,7 +341,7 @@ pub async fn set_role(
     if acting.id == user_id && role != Role::Admin {
         return Err(Error::invalid(Key::ErrOwnRole));
     }
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(&accounts.db, accounts.backend).await?;
     let updated = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
         .bind(role.as_str())
         .bind(now_ms())
@@ -388,19 +359,21 @@ pub async fn set_role(
             .arg("name", user.name.as_str())
             .arg("role", role.as_str()),
     };
-    state.commit_with_event(tx, &event).await?;
-    state.viewers.changed();
+    accounts.outbox.commit_with_event(tx, &event).await?;
+    accounts.viewers.changed();
     tracing::info!(user_id = %user.id, role = %role, "role changed");
-    state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
-    notify_admins(state, ServerEvent::UsersChanged).await;
+    accounts
+        .hub
+        .send_to_user(user_id, ServerEvent::SessionChanged);
+    notify_admins(accounts, ServerEvent::UsersChanged).await;
     Ok(user)
 }
 
-pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Result<(), Error> {
+pub async fn delete_user(accounts: &Accounts, acting: &User, user_id: &str) -> Result<(), Error> {
     if acting.id == user_id {
         return Err(Error::invalid(Key::ErrDeleteSelf));
     }
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(&accounts.db, accounts.backend).await?;
     let user = user_in(&mut tx, user_id).await?.ok_or(Error::NotFound)?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
@@ -430,19 +403,21 @@ pub async fn delete_user(state: &AppState, acting: &User, user_id: &str) -> Resu
         data: json!({"user": user_json(&user)}),
         message: Message::new(Key::EventMsgUserDeleted).arg("name", user.name.as_str()),
     };
-    state.commit_with_event(tx, &event).await?;
-    state.viewers.changed();
+    accounts.outbox.commit_with_event(tx, &event).await?;
+    accounts.viewers.changed();
     tracing::info!(user_id = %user_id, "user deleted");
-    state.hub.send_to_user(user_id, ServerEvent::SessionChanged);
-    notify_admins(state, ServerEvent::UsersChanged).await;
+    accounts
+        .hub
+        .send_to_user(user_id, ServerEvent::SessionChanged);
+    notify_admins(accounts, ServerEvent::UsersChanged).await;
     Ok(())
 }
 
 /// Signs a session out. The user's open sockets re-check their sessions at
 /// once, so the one that used this session closes (SPEC W2).
-pub async fn sign_out(state: &AppState, token: &str) -> Result<(), Error> {
-    if let Some(user_id) = super::sessions::revoke(&state.db, token).await? {
-        state
+pub async fn sign_out(accounts: &Accounts, token: &str) -> Result<(), Error> {
+    if let Some(user_id) = super::sessions::revoke(&accounts.db, token).await? {
+        accounts
             .hub
             .send_to_user(&user_id, ServerEvent::SessionChanged);
     }
@@ -459,9 +434,9 @@ pub async fn set_locale(db: &Db, user_id: &str, locale: Locale) -> Result<(), Er
     Ok(())
 }
 
-async fn notify_admins(state: &AppState, event: ServerEvent) {
-    match admin_ids(&state.db).await {
-        Ok(ids) => state.hub.send_to_users(&ids, event),
+async fn notify_admins(accounts: &Accounts, event: ServerEvent) {
+    match admin_ids(&accounts.db).await {
+        Ok(ids) => accounts.hub.send_to_users(&ids, event),
         Err(err) => tracing::warn!(error = %err, "cannot notify admins"),
     }
 }

@@ -1,20 +1,27 @@
 //! Personal API keys (SPEC §7): `Authorization: Bearer sk-…` for scripts.
 
-use sqlx::Row;
-
+use super::db::Backend;
 use super::db::{new_id, now_ms, Db};
+use super::events::Outbox;
 use super::tokens::{new_token, token_hash};
-use super::AppState;
 use crate::error::Error;
 use crate::i18n::{Key, Message};
 use crate::model::{ApiKey, Role, User};
 
 pub const PREFIX: &str = "sk-";
+
+/// What API keys need: the database and the outbox for `api_key.*`.
+#[derive(Clone)]
+pub struct ApiKeys {
+    pub db: Db,
+    pub backend: Backend,
+    pub outbox: Outbox,
+}
 const MAX_KEYS: i64 = 25;
 
 /// Creates a key and returns it with its secret, which is never stored.
-pub async fn create(state: &AppState, user: &User, name: &str) -> Result<(ApiKey, String), Error> {
-    let db = &state.db;
+pub async fn create(keys: &ApiKeys, user: &User, name: &str) -> Result<(ApiKey, String), Error> {
+    let db = &keys.db;
     if user.role == Role::Pending {
         return Err(Error::Forbidden);
     }
@@ -38,7 +45,7 @@ pub async fn create(state: &AppState, user: &User, name: &str) -> Result<(ApiKey
         created_at: now_ms(),
         last_used_at: None,
     };
-    let mut tx = super::db::begin_write(db, state.backend).await?;
+    let mut tx = super::db::begin_write(db, keys.backend).await?;
     sqlx::query("INSERT INTO api_keys (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&key.id)
         .bind(&user.id)
@@ -47,14 +54,14 @@ pub async fn create(state: &AppState, user: &User, name: &str) -> Result<(ApiKey
         .bind(key.created_at)
         .execute(&mut *tx)
         .await?;
-    emit_key_event(state, tx, "api_key.created", user, &key.id, &key.name).await?;
+    emit_key_event(keys, tx, "api_key.created", user, &key.id, &key.name).await?;
     Ok((key, secret))
 }
 
 /// `api_key.created` / `api_key.deleted` (SPEC E1) in `tx`, then the commit.
 /// The key's name and owner, never its secret.
 async fn emit_key_event(
-    state: &AppState,
+    keys: &ApiKeys,
     tx: sqlx::Transaction<'static, sqlx::Any>,
     name: &'static str,
     user: &User,
@@ -73,29 +80,19 @@ async fn emit_key_event(
             Key::EventApiKeyDeleted
         }),
     };
-    state.commit_with_event(tx, &event).await?;
+    keys.outbox.commit_with_event(tx, &event).await?;
     Ok(())
 }
 
 pub async fn list(db: &Db, user: &User) -> Result<Vec<ApiKey>, Error> {
-    let rows = sqlx::query("SELECT id, name, created_at, last_used_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC")
+    Ok(sqlx::query_as("SELECT id, name, created_at, last_used_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC")
         .bind(&user.id)
         .fetch_all(db)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ApiKey {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                created_at: r.try_get("created_at")?,
-                last_used_at: r.try_get("last_used_at")?,
-            })
-        })
-        .collect()
+        .await?)
 }
 
-pub async fn delete(state: &AppState, user: &User, id: &str) -> Result<(), Error> {
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+pub async fn delete(keys: &ApiKeys, user: &User, id: &str) -> Result<(), Error> {
+    let mut tx = super::db::begin_write(&keys.db, keys.backend).await?;
     let name: Option<(String,)> =
         sqlx::query_as("SELECT name FROM api_keys WHERE id = $1 AND user_id = $2")
             .bind(id)
@@ -110,12 +107,20 @@ pub async fn delete(state: &AppState, user: &User, id: &str) -> Result<(), Error
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
-    emit_key_event(state, tx, "api_key.deleted", user, id, &name).await
+    emit_key_event(keys, tx, "api_key.deleted", user, id, &name).await
+}
+
+/// A key's owner and the key that was presented.
+#[derive(sqlx::FromRow)]
+struct KeyOwner {
+    #[sqlx(flatten)]
+    user: super::users::UserRow,
+    key_id: String,
 }
 
 /// The owner of a presented key, recording its use.
 pub async fn user_for_key(db: &Db, secret: &str) -> Result<Option<User>, Error> {
-    let row = sqlx::query(
+    let row: Option<KeyOwner> = sqlx::query_as(
         "SELECT u.id, u.email, u.name, u.role, u.locale, u.created_at, k.id AS key_id FROM api_keys k \
          JOIN users u ON u.id = k.user_id WHERE k.token_hash = $1",
     )
@@ -123,11 +128,10 @@ pub async fn user_for_key(db: &Db, secret: &str) -> Result<Option<User>, Error> 
     .fetch_optional(db)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let key_id: String = row.try_get("key_id")?;
     sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
         .bind(now_ms())
-        .bind(&key_id)
+        .bind(&row.key_id)
         .execute(db)
         .await?;
-    super::accounts::user_from_row(&row).map(Some)
+    Ok(Some(row.user.into()))
 }

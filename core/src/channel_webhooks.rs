@@ -2,18 +2,21 @@
 //! endpoint outside tools post to.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use sqlx::Row;
 use subtle::ConstantTimeEq;
 
-use super::channels::{self, Access, NewMessage};
+use super::channels::{self, Access, Channels};
+use super::crypto::SecretBox;
 use super::db::{new_id, now_ms, Db};
+use super::feed::{self, NewMessage};
 use super::incoming_body::{BodyError, IncomingMessage};
+pub use super::media::sniff_image;
 use super::tokens::{new_token, token_hash};
-use super::AppState;
+pub use super::webhook_cache::{IncomingHook, WebhookCache, WEBHOOK_CACHE_MAX, WEBHOOK_CACHE_TTL};
 use crate::error::Error;
 use crate::i18n::{Key, Message};
 use crate::model::{ChannelWebhook, User};
@@ -50,106 +53,6 @@ impl IncomingLimiter {
     pub fn prune(&self) {
         self.limiter.retain_recent();
         self.limiter.shrink_to_fit();
-    }
-}
-
-/// What an incoming post needs of its webhook, read once per webhook
-/// rather than once per post.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct IncomingHook {
-    pub channel_id: String,
-    pub name: String,
-    pub profile_image_url: Option<String>,
-    pub token_hash: String,
-    pub github_secret_sealed: Option<String>,
-}
-
-/// How long a cached webhook is trusted without reading it again. Changes
-/// made through Parley forget it at once; this bounds how long a change
-/// made around it (by hand in the database) goes unseen.
-pub const WEBHOOK_CACHE_TTL: Duration = Duration::from_secs(1);
-/// Webhooks kept at most; only ids that exist are kept (a wrong id is never
-/// cached), so this is reached only by that many live webhooks.
-pub const WEBHOOK_CACHE_MAX: usize = 4_096;
-
-/// Incoming webhooks by id (SPEC B1): a tool posting thousands of times a
-/// second costs one look-up a second, not one a post. Only on SQLite, where
-/// this process is the database's one writer and so sees every change; on
-/// PostgreSQL other instances change webhooks too (SPEC S2), so every post
-/// reads its webhook.
-#[derive(Default)]
-pub struct WebhookCache {
-    enabled: bool,
-    entries:
-        std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, IncomingHook)>>,
-    /// Bumped by every change: a look-up that started before one does not
-    /// put its (maybe older) row into the cache.
-    epoch: std::sync::atomic::AtomicU64,
-}
-
-impl WebhookCache {
-    pub fn new(enabled: bool) -> WebhookCache {
-        WebhookCache {
-            enabled,
-            ..WebhookCache::default()
-        }
-    }
-
-    fn get(&self, id: &str) -> Option<IncomingHook> {
-        if !self.enabled {
-            return None;
-        }
-        let entries = self.entries.lock().ok()?;
-        let (at, hook) = entries.get(id)?;
-        (at.elapsed() < WEBHOOK_CACHE_TTL).then(|| hook.clone())
-    }
-
-    fn epoch(&self) -> u64 {
-        self.epoch.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    fn put(&self, id: &str, hook: &IncomingHook, read_at_epoch: u64) {
-        if !self.enabled {
-            return;
-        }
-        let Ok(mut entries) = self.entries.lock() else {
-            return;
-        };
-        // Checked under the lock `forget` takes too.
-        if self.epoch() != read_at_epoch {
-            return;
-        }
-        if entries.len() >= WEBHOOK_CACHE_MAX {
-            entries.retain(|_, (at, _)| at.elapsed() < WEBHOOK_CACHE_TTL);
-            if entries.len() >= WEBHOOK_CACHE_MAX {
-                entries.clear();
-            }
-        }
-        entries.insert(id.to_string(), (std::time::Instant::now(), hook.clone()));
-    }
-
-    /// After a change to a webhook is committed.
-    pub fn forget(&self, id: &str) {
-        if let Ok(mut entries) = self.entries.lock() {
-            self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-            entries.remove(id);
-        }
-    }
-
-    /// After a change to many (a channel deleted with its webhooks).
-    pub fn forget_all(&self) {
-        if let Ok(mut entries) = self.entries.lock() {
-            self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-            entries.clear();
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.lock().map(|e| e.len()).unwrap_or_default()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -220,11 +123,31 @@ impl From<sqlx::Error> for IncomingError {
     }
 }
 
+/// What incoming webhooks need: channel management (the feed, the outbox,
+/// the webhook cache), the sealing key of their tokens, the public URL
+/// their addresses are shown under, and the two per-sender limits.
+#[derive(Clone)]
+pub struct ChannelWebhooks {
+    pub channels: Channels,
+    pub secrets: SecretBox,
+    /// `WEBUI_URL`, when set.
+    pub public_url: Option<String>,
+    /// Per-webhook limit of posts; `None` = off.
+    pub limiter: Option<Arc<IncomingLimiter>>,
+    /// Wrong-token posts per client address.
+    pub auth_failures: Arc<FailedTokenLimiter>,
+}
+
+impl ChannelWebhooks {
+    fn db(&self) -> &Db {
+        &self.channels.feed.db
+    }
+}
+
 /// The public base URL: `WEBUI_URL`, else the request's own origin.
-pub fn base_url(state: &AppState, origin: Option<&str>) -> String {
-    state
-        .env
-        .webui_url
+pub fn base_url(hooks: &ChannelWebhooks, origin: Option<&str>) -> String {
+    hooks
+        .public_url
         .clone()
         .or_else(|| origin.map(str::to_string))
         .unwrap_or_else(|| "http://127.0.0.1:3000".into())
@@ -236,65 +159,78 @@ pub fn url_for(base: &str, id: &str, token: &str) -> String {
     format!("{base}/api/v1/channels/webhooks/{id}/{token}")
 }
 
-fn from_row(state: &AppState, base: &str, r: &sqlx::any::AnyRow) -> Result<ChannelWebhook, Error> {
-    let id: String = r.try_get("id")?;
-    let sealed: String = r.try_get("token_sealed")?;
-    let token = state.secrets.open(&sealed).map_err(|e| {
-        tracing::error!("{e}");
-        Error::Internal
-    })?;
-    Ok(ChannelWebhook {
-        url: url_for(base, &id, &token),
-        token,
-        id,
-        channel_id: r.try_get("channel_id")?,
-        user_id: r.try_get("user_id")?,
-        name: r.try_get("name")?,
-        profile_image_url: r.try_get("profile_image_url")?,
-        last_used_at: r.try_get("last_used_at")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        github_secret_set: r
-            .try_get::<Option<String>, _>("github_secret_sealed")?
-            .is_some(),
-    })
+/// A `channel_webhooks` row as stored (its token sealed).
+#[derive(sqlx::FromRow)]
+struct StoredWebhook {
+    id: String,
+    channel_id: String,
+    user_id: Option<String>,
+    name: String,
+    profile_image_url: Option<String>,
+    token_sealed: String,
+    last_used_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    github_secret_sealed: Option<String>,
+}
+
+impl StoredWebhook {
+    /// As its managers see it: the token opened, the URL under `base`.
+    fn shown(self, secrets: &SecretBox, base: &str) -> Result<ChannelWebhook, Error> {
+        let token = secrets.open(&self.token_sealed).map_err(|e| {
+            tracing::error!("{e}");
+            Error::Internal
+        })?;
+        Ok(ChannelWebhook {
+            url: url_for(base, &self.id, &token),
+            token,
+            id: self.id,
+            channel_id: self.channel_id,
+            user_id: self.user_id,
+            name: self.name,
+            profile_image_url: self.profile_image_url,
+            last_used_at: self.last_used_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            github_secret_set: self.github_secret_sealed.is_some(),
+        })
+    }
 }
 
 const COLUMNS: &str = "id, channel_id, user_id, name, profile_image_url, token_sealed, last_used_at, created_at, updated_at, github_secret_sealed";
 
 pub async fn list(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     user: &User,
     channel_id: &str,
     base: &str,
 ) -> Result<Vec<ChannelWebhook>, Error> {
-    channels::require(&state.db, user, channel_id, Access::Manager).await?;
-    let rows = sqlx::query(&format!(
+    channels::require(hooks.db(), user, channel_id, Access::Manager).await?;
+    let rows: Vec<StoredWebhook> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM channel_webhooks WHERE channel_id = $1 ORDER BY created_at, id"
     ))
     .bind(channel_id)
-    .fetch_all(&state.db)
+    .fetch_all(hooks.db())
     .await?;
-    rows.iter().map(|r| from_row(state, base, r)).collect()
+    rows.into_iter()
+        .map(|r| r.shown(&hooks.secrets, base))
+        .collect()
 }
 
 async fn get_in_channel(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     channel_id: &str,
     id: &str,
     base: &str,
 ) -> Result<ChannelWebhook, Error> {
-    let row = sqlx::query(&format!(
+    let row: Option<StoredWebhook> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM channel_webhooks WHERE id = $1 AND channel_id = $2"
     ))
     .bind(id)
     .bind(channel_id)
-    .fetch_optional(&state.db)
+    .fetch_optional(hooks.db())
     .await?;
-    row.as_ref()
-        .map(|r| from_row(state, base, r))
-        .transpose()?
-        .ok_or(Error::NotFound)
+    row.ok_or(Error::NotFound)?.shown(&hooks.secrets, base)
 }
 
 fn validate_name(name: &str) -> Result<String, Error> {
@@ -326,14 +262,14 @@ fn validate_image_url(url: Option<&str>) -> Result<Option<String>, Error> {
 }
 
 pub async fn create(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     user: &User,
     channel_id: &str,
     name: &str,
     image: Option<&str>,
     base: &str,
 ) -> Result<ChannelWebhook, Error> {
-    channels::require(&state.db, user, channel_id, Access::Manager).await?;
+    channels::require(hooks.db(), user, channel_id, Access::Manager).await?;
     let name = if name.trim().is_empty() {
         DEFAULT_NAME.to_string()
     } else {
@@ -343,7 +279,7 @@ pub async fn create(
     let id = new_id();
     let token = new_token();
     let now = now_ms();
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(hooks.db(), hooks.channels.backend).await?;
     sqlx::query(
         "INSERT INTO channel_webhooks (id, channel_id, user_id, name, profile_image_url, token_hash, token_sealed, last_used_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $8)",
@@ -354,7 +290,7 @@ pub async fn create(
     .bind(&name)
     .bind(image)
     .bind(token_hash(&token))
-    .bind(state.secrets.seal(&token))
+    .bind(hooks.secrets.seal(&token))
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -365,12 +301,12 @@ pub async fn create(
         name: &name,
         by: user,
     };
-    emit_change(state, tx, change).await?;
-    get_in_channel(state, channel_id, &id, base).await
+    emit_change(hooks, tx, change).await?;
+    get_in_channel(hooks, channel_id, &id, base).await
 }
 
 pub async fn update(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     user: &User,
     channel_id: &str,
     id: &str,
@@ -378,8 +314,8 @@ pub async fn update(
     image: Option<Option<&str>>,
     base: &str,
 ) -> Result<ChannelWebhook, Error> {
-    channels::require(&state.db, user, channel_id, Access::Manager).await?;
-    let current = get_in_channel(state, channel_id, id, base).await?;
+    channels::require(hooks.db(), user, channel_id, Access::Manager).await?;
+    let current = get_in_channel(hooks, channel_id, id, base).await?;
     let name = match name {
         Some(n) => validate_name(n)?,
         None => current.name,
@@ -388,7 +324,7 @@ pub async fn update(
         Some(i) => validate_image_url(i)?,
         None => current.profile_image_url,
     };
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(hooks.db(), hooks.channels.backend).await?;
     sqlx::query("UPDATE channel_webhooks SET name = $1, profile_image_url = $2, updated_at = $3 WHERE id = $4")
         .bind(&name)
         .bind(image)
@@ -403,24 +339,24 @@ pub async fn update(
         name: &name,
         by: user,
     };
-    emit_change(state, tx, change).await?;
-    get_in_channel(state, channel_id, id, base).await
+    emit_change(hooks, tx, change).await?;
+    get_in_channel(hooks, channel_id, id, base).await
 }
 
 pub async fn regenerate(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     user: &User,
     channel_id: &str,
     id: &str,
     base: &str,
 ) -> Result<ChannelWebhook, Error> {
-    channels::require(&state.db, user, channel_id, Access::Manager).await?;
-    let current = get_in_channel(state, channel_id, id, base).await?;
+    channels::require(hooks.db(), user, channel_id, Access::Manager).await?;
+    let current = get_in_channel(hooks, channel_id, id, base).await?;
     let token = new_token();
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(hooks.db(), hooks.channels.backend).await?;
     sqlx::query("UPDATE channel_webhooks SET token_hash = $1, token_sealed = $2, updated_at = $3 WHERE id = $4")
         .bind(token_hash(&token))
-        .bind(state.secrets.seal(&token))
+        .bind(hooks.secrets.seal(&token))
         .bind(now_ms())
         .bind(id)
         .execute(&mut *tx)
@@ -432,49 +368,49 @@ pub async fn regenerate(
         name: &current.name,
         by: user,
     };
-    emit_change(state, tx, change).await?;
-    get_in_channel(state, channel_id, id, base).await
+    emit_change(hooks, tx, change).await?;
+    get_in_channel(hooks, channel_id, id, base).await
 }
 
 /// Sets (or with an empty one, clears) the secret GitHub signs its
 /// deliveries with (SPEC C9). Managers and admins only.
 pub async fn set_github_secret(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     user: &User,
     channel_id: &str,
     id: &str,
     secret: &str,
     base: &str,
 ) -> Result<ChannelWebhook, Error> {
-    channels::require(&state.db, user, channel_id, Access::Manager).await?;
-    get_in_channel(state, channel_id, id, base).await?;
+    channels::require(hooks.db(), user, channel_id, Access::Manager).await?;
+    get_in_channel(hooks, channel_id, id, base).await?;
     let secret = secret.trim();
     if secret.chars().count() > 256 {
         return Err(Error::Invalid(
             Message::new(Key::ErrGithubSecretTooLong).arg("max", 256),
         ));
     }
-    let sealed = (!secret.is_empty()).then(|| state.secrets.seal(secret));
+    let sealed = (!secret.is_empty()).then(|| hooks.secrets.seal(secret));
     sqlx::query(
         "UPDATE channel_webhooks SET github_secret_sealed = $1, updated_at = $2 WHERE id = $3",
     )
     .bind(sealed)
     .bind(now_ms())
     .bind(id)
-    .execute(&state.db)
+    .execute(hooks.db())
     .await?;
-    state.webhook_cache.forget(id);
-    get_in_channel(state, channel_id, id, base).await
+    hooks.channels.webhooks.forget(id);
+    get_in_channel(hooks, channel_id, id, base).await
 }
 
 pub async fn delete(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     user: &User,
     channel_id: &str,
     id: &str,
 ) -> Result<(), Error> {
-    channels::require(&state.db, user, channel_id, Access::Manager).await?;
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    channels::require(hooks.db(), user, channel_id, Access::Manager).await?;
+    let mut tx = super::db::begin_write(hooks.db(), hooks.channels.backend).await?;
     let name: Option<(String,)> =
         sqlx::query_as("SELECT name FROM channel_webhooks WHERE id = $1 AND channel_id = $2")
             .bind(id)
@@ -496,7 +432,7 @@ pub async fn delete(
         name: &name,
         by: user,
     };
-    emit_change(state, tx, change).await
+    emit_change(hooks, tx, change).await
 }
 
 /// A change to a channel's incoming webhook, as an event (SPEC E1). Never
@@ -511,7 +447,7 @@ struct WebhookChange<'a> {
 
 /// Emits `change` in `tx` and commits it (SPEC E5).
 async fn emit_change(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     change: WebhookChange<'_>,
 ) -> Result<(), Error> {
@@ -534,10 +470,10 @@ async fn emit_change(
         }),
         message: Message::new(key),
     };
-    state.commit_with_event(tx, &event).await?;
+    hooks.channels.outbox.commit_with_event(tx, &event).await?;
     // Committed: incoming posts read the webhook afresh (an old token or a
     // deleted webhook fails at once).
-    state.webhook_cache.forget(change.webhook_id);
+    hooks.channels.webhooks.forget(change.webhook_id);
     Ok(())
 }
 
@@ -558,20 +494,6 @@ pub async fn store_image(db: &Db, user: &User, bytes: &[u8]) -> Result<String, E
         .execute(db)
         .await?;
     Ok(format!("/api/v1/uploads/{id}"))
-}
-
-pub fn sniff_image(b: &[u8]) -> Option<&'static str> {
-    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
 }
 
 pub async fn load_image(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, Error> {
@@ -606,31 +528,28 @@ pub struct Caller<'a> {
 /// came — empty for a GET or DELETE) carries a valid
 /// `X-Hub-Signature-256`, on every route of its URL.
 async fn authenticate(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     caller: &Caller<'_>,
     signed: &[u8],
 ) -> Result<IncomingHook, IncomingError> {
-    let refused = || match caller
-        .client
-        .map(|ip| state.incoming_auth_failures.failed(ip))
-    {
+    let refused = || match caller.client.map(|ip| hooks.auth_failures.failed(ip)) {
         Some(Err(wait)) => IncomingError::RateLimited(wait),
         _ => IncomingError::Unauthorized,
     };
     let id = caller.id;
-    let hook = match state.webhook_cache.get(id) {
+    let hook = match hooks.channels.webhooks.get(id) {
         Some(hook) => Some(hook),
         None => {
-            let epoch = state.webhook_cache.epoch();
+            let epoch = hooks.channels.webhooks.epoch();
             let hook: Option<IncomingHook> = sqlx::query_as(
                 "SELECT channel_id, name, profile_image_url, token_hash, github_secret_sealed \
                  FROM channel_webhooks WHERE id = $1",
             )
             .bind(id)
-            .fetch_optional(&state.db)
+            .fetch_optional(hooks.db())
             .await?;
             if let Some(hook) = &hook {
-                state.webhook_cache.put(id, hook, epoch);
+                hooks.channels.webhooks.put(id, hook, epoch);
             }
             hook
         }
@@ -645,7 +564,7 @@ async fn authenticate(
         return Err(refused());
     }
     if let Some(sealed) = &hook.github_secret_sealed {
-        let secret = state.secrets.open(sealed).map_err(|e| {
+        let secret = hooks.secrets.open(sealed).map_err(|e| {
             tracing::error!("{e}");
             IncomingError::Internal
         })?;
@@ -680,7 +599,7 @@ fn within_limits(incoming: IncomingMessage) -> Result<IncomingMessage, IncomingE
         .username
         .as_deref()
         .map_or(0, |n| n.chars().count());
-    if incoming.markdown().chars().count() + urls + name > channels::MAX_CONTENT_CHARS {
+    if incoming.markdown().chars().count() + urls + name > feed::MAX_CONTENT_CHARS {
         return Err(IncomingError::TooLong);
     }
     let mut incoming = incoming;
@@ -744,12 +663,12 @@ async fn read_body(
 
 /// SPEC C8: the message `message_id` as this webhook posted it.
 pub async fn own_message(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     caller: &Caller<'_>,
     message_id: &str,
 ) -> Result<crate::model::ChannelMessage, IncomingError> {
-    authenticate(state, caller, b"").await?;
-    match channels::message_by_id(&state.db, message_id).await? {
+    authenticate(hooks, caller, b"").await?;
+    match feed::message_by_id(hooks.db(), message_id).await? {
         Some(m) if m.webhook_id.as_deref() == Some(caller.id) => Ok(m),
         _ => Err(IncomingError::NotFound),
     }
@@ -758,20 +677,20 @@ pub async fn own_message(
 /// SPEC C8: replaces one of this webhook's messages with a new body (any
 /// dialect); the edit shows live with an "edited" mark.
 pub async fn edit_own_message(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     caller: &Caller<'_>,
     message_id: &str,
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<crate::model::ChannelMessage, IncomingError> {
-    authenticate(state, caller, body).await?;
+    authenticate(hooks, caller, body).await?;
     let id = caller.id;
-    if let Some(limiter) = &state.channel_webhook_limiter {
+    if let Some(limiter) = &hooks.limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
     let incoming = read_body(content_type, body).await?;
-    channels::edit_webhook_message(
-        state,
+    feed::edit_webhook_message(
+        &hooks.channels.feed,
         id,
         message_id,
         &incoming.markdown(),
@@ -784,12 +703,12 @@ pub async fn edit_own_message(
 
 /// SPEC C8: deletes one of this webhook's messages; it disappears live.
 pub async fn delete_own_message(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     caller: &Caller<'_>,
     message_id: &str,
 ) -> Result<(), IncomingError> {
-    authenticate(state, caller, b"").await?;
-    if channels::delete_webhook_message(state, caller.id, message_id).await? {
+    authenticate(hooks, caller, b"").await?;
+    if feed::delete_webhook_message(&hooks.channels.feed, caller.id, message_id).await? {
         Ok(())
     } else {
         Err(IncomingError::NotFound)
@@ -801,21 +720,21 @@ pub async fn delete_own_message(
 /// body is opened only after the caller is known (SPEC C7) — then store
 /// and broadcast the message.
 pub async fn post_incoming(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     caller: &Caller<'_>,
     content_type: Option<&str>,
     body: bytes::Bytes,
 ) -> Result<crate::model::ChannelMessage, IncomingError> {
-    let row = authenticate(state, caller, &body).await?;
+    let row = authenticate(hooks, caller, &body).await?;
     let id = caller.id;
-    if let Some(limiter) = &state.channel_webhook_limiter {
+    if let Some(limiter) = &hooks.limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
     let (content_type, body) = super::incoming_body::unwrap_multipart(content_type, body)
         .await
         .map_err(body_error)?;
     let incoming = read_body(content_type.as_deref(), &body).await?;
-    store_incoming(state, &row, id, incoming).await
+    store_incoming(hooks, &row, id, incoming).await
 }
 
 /// A GitHub delivery as GitHub sends it (SPEC C9)
@@ -829,13 +748,13 @@ pub struct GithubDelivery<'a> {
 /// `POST {url}/github`: the signature is checked when the webhook has a
 /// GitHub secret (401 otherwise), then the event becomes a card.
 pub async fn post_github(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     caller: &Caller<'_>,
     delivery: GithubDelivery<'_>,
 ) -> Result<crate::model::ChannelMessage, IncomingError> {
-    let row = authenticate(state, caller, delivery.body).await?;
+    let row = authenticate(hooks, caller, delivery.body).await?;
     let id = caller.id;
-    if let Some(limiter) = &state.channel_webhook_limiter {
+    if let Some(limiter) = &hooks.limiter {
         limiter.check(id).map_err(IncomingError::RateLimited)?;
     }
     let event = delivery
@@ -850,7 +769,7 @@ pub async fn post_github(
         within_limits(super::github::read_event(&event, &json).map_err(body_error)?)
     })
     .await??;
-    store_incoming(state, &row, id, incoming).await
+    store_incoming(hooks, &row, id, incoming).await
 }
 
 /// The body as it came, kept with the message (SPEC C10) up to a size: a
@@ -863,7 +782,7 @@ fn kept_original(incoming: &IncomingMessage) -> Option<&serde_json::Value> {
 /// Stores a read body as the webhook's message ("last used" is updated in
 /// the same commit).
 async fn store_incoming(
-    state: &AppState,
+    hooks: &ChannelWebhooks,
     row: &IncomingHook,
     id: &str,
     incoming: IncomingMessage,
@@ -881,8 +800,8 @@ async fn store_incoming(
         .unwrap_or(hook_name);
     let markdown = incoming.markdown();
     let original = kept_original(&incoming);
-    let message = channels::insert_message(
-        state,
+    let message = feed::insert_message(
+        &hooks.channels.feed,
         NewMessage {
             channel_id,
             user_id: None,

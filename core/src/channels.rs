@@ -1,25 +1,33 @@
 //! Channels (SPEC W4, R3): who may see and manage them, members, messages.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::json;
-use sqlx::Row;
 
-use super::db::{new_id, now_ms, Db};
-use super::events::Event;
-pub use super::markdown::render_markdown;
-use super::message_writer::MessageRow;
-use super::rich::RichBody;
+use super::db::{new_id, now_ms, Backend, Db};
+use super::events::{Event, Outbox};
+use super::feed::{self, Feed};
+pub use super::feed::{
+    broadcast, insert_message, message_by_id, render_body, render_body_off_workers,
+    render_markdown, render_stale_messages, rerender, validate_content, HistoryPage, NewMessage,
+    Rendered, ViewersCache, INLINE_RENDER_BYTES, MAX_CONTENT_CHARS, VIEWERS_CACHE_MAX,
+};
+use super::webhook_cache::WebhookCache;
 use super::webhooks::store::Target;
-use super::AppState;
 use crate::error::Error;
 use crate::i18n::{Key, Message};
-use crate::model::{
-    Channel, ChannelMember, ChannelMessage, ChannelRole, MessageAuthor, Role, ServerEvent, User,
-};
+use crate::model::{Channel, ChannelMember, ChannelMessage, ChannelRole, Role, ServerEvent, User};
 
-pub const MAX_CONTENT_CHARS: usize = 16_000;
+/// What channel management needs: the feed (its database, sockets and
+/// viewers), the outbox for `channel.*` events, and the webhook cache a
+/// deleted channel's URLs are forgotten from.
+#[derive(Clone)]
+pub struct Channels {
+    pub feed: Feed,
+    pub backend: Backend,
+    pub outbox: Outbox,
+    pub webhooks: Arc<WebhookCache>,
+}
 
 /// What the caller may do in a channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,7 +92,7 @@ fn validate_name(name: &str) -> Result<String, Error> {
 }
 
 pub async fn create(
-    state: &AppState,
+    channels: &Channels,
     creator: &User,
     name: &str,
     description: &str,
@@ -96,7 +104,7 @@ pub async fn create(
     let description = description.trim().chars().take(500).collect::<String>();
     let id = new_id();
     let now = now_ms();
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(&channels.feed.db, channels.backend).await?;
     sqlx::query("INSERT INTO channels (id, name, description, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
         .bind(&id)
         .bind(&name)
@@ -119,9 +127,10 @@ pub async fn create(
         }),
         message: Message::new(Key::EventMsgChannelCreated).arg("channel", name.as_str()),
     };
-    state.commit_with_event(tx, &event).await?;
-    state.viewers.changed();
-    state
+    channels.outbox.commit_with_event(tx, &event).await?;
+    channels.feed.viewers.changed();
+    channels
+        .feed
         .hub
         .send_to_user(&creator.id, ServerEvent::ChannelsChanged);
     Ok(Channel {
@@ -137,12 +146,12 @@ pub async fn list_for(db: &Db, user: &User) -> Result<Vec<Channel>, Error> {
     if user.role == Role::Pending {
         return Ok(Vec::new());
     }
-    let rows = if user.role == Role::Admin {
-        sqlx::query("SELECT id, name, description, created_at, 'manager' AS my_role FROM channels ORDER BY name, id")
+    let rows: Vec<ChannelRow> = if user.role == Role::Admin {
+        sqlx::query_as("SELECT id, name, description, created_at, 'manager' AS my_role FROM channels ORDER BY name, id")
             .fetch_all(db)
             .await?
     } else {
-        sqlx::query(
+        sqlx::query_as(
             "SELECT c.id, c.name, c.description, c.created_at, m.role AS my_role FROM channels c \
              JOIN channel_members m ON m.channel_id = c.id WHERE m.user_id = $1 ORDER BY c.name, c.id",
         )
@@ -150,72 +159,75 @@ pub async fn list_for(db: &Db, user: &User) -> Result<Vec<Channel>, Error> {
         .fetch_all(db)
         .await?
     };
-    rows.iter()
-        .map(|r| {
-            let role: String = r.try_get("my_role")?;
-            Ok(Channel {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                description: r.try_get("description")?,
-                created_at: r.try_get("created_at")?,
-                can_manage: role == "manager",
-            })
-        })
-        .collect()
+    Ok(rows.into_iter().map(Channel::from).collect())
+}
+
+/// A channel row with the reader's role in it.
+#[derive(sqlx::FromRow)]
+struct ChannelRow {
+    id: String,
+    name: String,
+    description: String,
+    created_at: i64,
+    #[sqlx(try_from = "String")]
+    my_role: ChannelRole,
+}
+
+impl From<ChannelRow> for Channel {
+    fn from(r: ChannelRow) -> Channel {
+        Channel {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            created_at: r.created_at,
+            can_manage: r.my_role == ChannelRole::Manager,
+        }
+    }
 }
 
 pub async fn get(db: &Db, user: &User, channel_id: &str) -> Result<Channel, Error> {
     let access = require(db, user, channel_id, Access::Member).await?;
-    let r = sqlx::query("SELECT id, name, description, created_at FROM channels WHERE id = $1")
-        .bind(channel_id)
-        .fetch_one(db)
-        .await?;
-    Ok(Channel {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        description: r.try_get("description")?,
-        created_at: r.try_get("created_at")?,
-        can_manage: access == Access::Manager,
-    })
+    let my_role = if access == Access::Manager {
+        "manager"
+    } else {
+        "member"
+    };
+    let row: ChannelRow = sqlx::query_as(
+        "SELECT id, name, description, created_at, $2 AS my_role FROM channels WHERE id = $1",
+    )
+    .bind(channel_id)
+    .bind(my_role)
+    .fetch_one(db)
+    .await?;
+    Ok(row.into())
 }
 
 pub async fn members(db: &Db, user: &User, channel_id: &str) -> Result<Vec<ChannelMember>, Error> {
     require(db, user, channel_id, Access::Member).await?;
-    let rows = sqlx::query(
-        "SELECT u.id, u.name, u.email, m.role FROM channel_members m JOIN users u ON u.id = m.user_id \
+    Ok(sqlx::query_as(
+        "SELECT u.id AS user_id, u.name, u.email, m.role FROM channel_members m JOIN users u ON u.id = m.user_id \
          WHERE m.channel_id = $1 ORDER BY m.role DESC, u.name",
     )
     .bind(channel_id)
     .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let role: String = r.try_get("role")?;
-            Ok(ChannelMember {
-                user_id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                email: r.try_get("email")?,
-                role: ChannelRole::parse(&role).unwrap_or(ChannelRole::Member),
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// Adds (or re-roles) a member by email. Managers and admins only.
 pub async fn set_member(
-    state: &AppState,
+    channels: &Channels,
     acting: &User,
     channel_id: &str,
     email: &str,
     role: ChannelRole,
 ) -> Result<(), Error> {
-    require(&state.db, acting, channel_id, Access::Manager).await?;
-    let email = super::accounts::normalize_email(email);
+    require(&channels.feed.db, acting, channel_id, Access::Manager).await?;
+    let email = super::users::normalize_email(email);
     let email = super::db::storable_text(&email).into_owned();
     let target: Option<(String, String)> =
         sqlx::query_as("SELECT id, role FROM users WHERE email = $1")
             .bind(&email)
-            .fetch_optional(&state.db)
+            .fetch_optional(&channels.feed.db)
             .await?;
     let Some((user_id, user_role)) = target else {
         return Err(Error::Invalid(
@@ -225,7 +237,7 @@ pub async fn set_member(
     if user_role == "pending" {
         return Err(Error::invalid(Key::ErrAccountPending));
     }
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(&channels.feed.db, channels.backend).await?;
     sqlx::query(
         "INSERT INTO channel_members (channel_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (channel_id, user_id) DO UPDATE SET role = excluded.role",
@@ -244,22 +256,23 @@ pub async fn set_member(
         Some(role),
     )
     .await?;
-    state.commit_with_event(tx, &event).await?;
-    state.viewers.changed();
-    state
+    channels.outbox.commit_with_event(tx, &event).await?;
+    channels.feed.viewers.changed();
+    channels
+        .feed
         .hub
         .send_to_user(&user_id, ServerEvent::ChannelsChanged);
     Ok(())
 }
 
 pub async fn remove_member(
-    state: &AppState,
+    channels: &Channels,
     acting: &User,
     channel_id: &str,
     user_id: &str,
 ) -> Result<(), Error> {
-    require(&state.db, acting, channel_id, Access::Manager).await?;
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    require(&channels.feed.db, acting, channel_id, Access::Manager).await?;
+    let mut tx = super::db::begin_write(&channels.feed.db, channels.backend).await?;
     let removed = sqlx::query("DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2")
         .bind(channel_id)
         .bind(user_id)
@@ -269,14 +282,15 @@ pub async fn remove_member(
     if removed.rows_affected() > 0 {
         let event =
             member_event(&mut tx, "channel.member_removed", channel_id, user_id, None).await?;
-        queued = super::events::emit(&mut tx, &state.emit_settings(), &event).await?;
+        queued = super::events::emit(&mut tx, channels.outbox.settings(), &event).await?;
     }
     tx.commit().await?;
-    state.viewers.changed();
+    channels.feed.viewers.changed();
     if queued > 0 {
-        state.deliveries_changed(&Target::Admin).await;
+        channels.outbox.deliveries_changed(&Target::Admin).await;
     }
-    state
+    channels
+        .feed
         .hub
         .send_to_user(user_id, ServerEvent::ChannelsChanged);
     Ok(())
@@ -286,11 +300,11 @@ pub async fn remove_member(
 /// (their URLs stop working at once) and emits `channel.deleted` in the
 /// same transaction. Admins only, as in Open WebUI: it ends everyone's
 /// history of the channel.
-pub async fn delete(state: &AppState, acting: &User, channel_id: &str) -> Result<(), Error> {
+pub async fn delete(channels: &Channels, acting: &User, channel_id: &str) -> Result<(), Error> {
     if acting.role != Role::Admin {
         return Err(Error::Forbidden);
     }
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(&channels.feed.db, channels.backend).await?;
     let channel: Option<(String,)> = sqlx::query_as("SELECT name FROM channels WHERE id = $1")
         .bind(channel_id)
         .fetch_optional(&mut *tx)
@@ -325,16 +339,19 @@ pub async fn delete(state: &AppState, acting: &User, channel_id: &str) -> Result
         }),
         message: Message::new(Key::EventMsgChannelDeleted).arg("channel", name.as_str()),
     };
-    state.commit_with_event(tx, &event).await?;
+    channels.outbox.commit_with_event(tx, &event).await?;
     // Its webhooks' URLs stop working at once.
-    state.webhook_cache.forget_all();
-    state.viewers.changed();
+    channels.webhooks.forget_all();
+    channels.feed.viewers.changed();
     tracing::info!(channel_id, "channel deleted");
     let mut told: Vec<String> = members.into_iter().map(|(id,)| id).collect();
-    told.extend(super::accounts::admin_ids(&state.db).await?);
+    told.extend(super::users::admin_ids(&channels.feed.db).await?);
     told.sort();
     told.dedup();
-    state.hub.send_to_users(&told, ServerEvent::ChannelsChanged);
+    channels
+        .feed
+        .hub
+        .send_to_users(&told, ServerEvent::ChannelsChanged);
     Ok(())
 }
 
@@ -370,362 +387,16 @@ async fn member_event(
     })
 }
 
-pub struct NewMessage<'a> {
-    pub channel_id: &'a str,
-    pub user_id: Option<&'a str>,
-    pub author_role: &'a str,
-    pub author_name: &'a str,
-    pub author_image: Option<&'a str>,
-    pub webhook_id: Option<&'a str>,
-    pub content: &'a str,
-    /// What a webhook sender posted, structured (SPEC C10).
-    pub rich: Option<&'a RichBody>,
-    /// The sender's body as it came, kept in meta.
-    pub original: Option<&'a serde_json::Value>,
-}
-
-pub fn validate_content(content: &str) -> Result<&str, Error> {
-    let trimmed = content.trim();
-    if trimmed.is_empty() {
-        return Err(Error::invalid(Key::ErrMessageEmpty));
-    }
-    if content.chars().count() > MAX_CONTENT_CHARS {
-        return Err(Error::Invalid(
-            Message::new(Key::ErrMessageTooLong).arg("max", MAX_CONTENT_CHARS),
-        ));
-    }
-    Ok(content)
-}
-
-/// A message's meta column: the webhook it came from (SPEC C5), what the
-/// sender posted, structured, and the body as it came (SPEC C10).
-fn meta_json(
-    webhook: Option<(&str, &str, Option<&str>)>,
-    rich: Option<&RichBody>,
-    original: Option<&serde_json::Value>,
-) -> serde_json::Value {
-    let mut meta = serde_json::json!({});
-    if let Some((id, name, image)) = webhook {
-        meta["webhook"] = serde_json::json!({"id": id, "name": name, "profile_image_url": image});
-    }
-    if let Some(rich) = rich {
-        meta["rich"] = serde_json::to_value(rich).unwrap_or_default();
-    }
-    if let Some(original) = original {
-        meta["original"] = original.clone();
-    }
-    meta
-}
-
-/// A message's stored rendering (SPEC C15): its HTML and, once Parley
-/// has the sender's avatar, Parley's copy of it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Rendered {
-    pub html: String,
-    pub avatar: Option<String>,
-}
-
-/// Renders a message's body with the images Parley has now
-/// (placeholders for the rest).
-pub fn render_body(
-    content: &str,
-    rich: Option<&RichBody>,
-    ready: &HashMap<String, String>,
-) -> Rendered {
-    let image_src = |url: &str| ready.get(url).cloned();
-    match rich {
-        Some(rich) => Rendered {
-            html: rich.html(&image_src),
-            avatar: rich.avatar_url.as_deref().and_then(image_src),
-        },
-        None => Rendered {
-            html: render_markdown(content),
-            avatar: None,
-        },
-    }
-}
-
-/// Bodies up to this size are rendered on the request's own task (it
-/// costs microseconds); larger ones on tokio's blocking pool, so that no
-/// body a sender writes holds an async worker (SPEC C15).
-pub const INLINE_RENDER_BYTES: usize = 4 * 1024;
-
-/// [`render_body`] off the async workers when the body is large.
-pub async fn render_body_off_workers(
-    content: &str,
-    rich: Option<&RichBody>,
-    ready: HashMap<String, String>,
-) -> Result<Rendered, Error> {
-    if content.len() <= INLINE_RENDER_BYTES {
-        return Ok(render_body(content, rich, &ready));
-    }
-    let (content, rich) = (content.to_string(), rich.cloned());
-    tokio::task::spawn_blocking(move || render_body(&content, rich.as_ref(), &ready))
-        .await
-        .map_err(|_| Error::Internal)
-}
-
-/// Stores a message and pushes it to everyone who can see the channel.
-/// It is rendered here, once: reads return the stored HTML.
-pub async fn insert_message(state: &AppState, m: NewMessage<'_>) -> Result<ChannelMessage, Error> {
-    let id = new_id();
-    let now = now_ms();
-    let content = super::db::storable_text(m.content);
-    let author_name = super::db::storable_text(m.author_name);
-    let m = NewMessage {
-        content: &content,
-        author_name: &author_name,
-        ..m
-    };
-    let meta = meta_json(
-        m.webhook_id.map(|wid| (wid, m.author_name, m.author_image)),
-        m.rich,
-        m.original,
-    );
-    let urls = m.rich.map(RichBody::image_urls).unwrap_or_default();
-    let ready = super::media::ready_sources(&state.db, &urls).await?;
-    let ready_before = ready.len();
-    let rendered = render_body_off_workers(m.content, m.rich, ready).await?;
-    // Committed (with a webhook's "last used" time) before anyone hears of
-    // it, together with the posts arriving at the same moment.
-    state
-        .messages
-        .write(MessageRow {
-            id: id.clone(),
-            channel_id: m.channel_id.to_string(),
-            user_id: m.user_id.map(str::to_string),
-            author_role: m.author_role.to_string(),
-            author_name: m.author_name.to_string(),
-            author_image: m.author_image.map(str::to_string),
-            webhook_id: m.webhook_id.map(str::to_string),
-            content: m.content.to_string(),
-            meta: meta.to_string(),
-            html: rendered.html.clone(),
-            html_avatar: rendered.avatar.clone(),
-            created_at: now,
-        })
-        .await?;
-    if !urls.is_empty() {
-        register_images(state, &id, m.rich).await?;
-        // An image that arrived between the look-up above and the
-        // registration would never be shown: render again if so (after
-        // the registration, the fetcher renders what it brings).
-        if super::media::ready_sources(&state.db, &urls).await?.len() != ready_before {
-            if let Some(message) = rerender(state, &id).await? {
-                broadcast(state, message.clone()).await?;
-                return Ok(message);
-            }
-        }
-    }
-    let rich = m.rich;
-    let mut author = MessageAuthor {
-        id: m.user_id.map(str::to_string),
-        name: m.author_name.to_string(),
-        role: m.author_role.to_string(),
-        image: m.author_image.map(str::to_string),
-        emoji: rich.and_then(|r| r.avatar_emoji.clone()),
-    };
-    if let Some(avatar) = rendered.avatar {
-        author.image = Some(avatar);
-    }
-    let message = ChannelMessage {
-        id,
-        channel_id: m.channel_id.to_string(),
-        content: m.content.to_string(),
-        html: rendered.html,
-        created_at: now,
-        author,
-        webhook_id: m.webhook_id.map(str::to_string),
-        webhook_deleted: false,
-        edited_at: None,
-        cards: rich.map(|r| r.cards.clone()).unwrap_or_default(),
-        original: m.original.cloned(),
-    };
-    broadcast(state, message.clone()).await?;
-    Ok(message)
-}
-
-/// Renders one stored message again with the images Parley has now and
-/// stores the result (an image arrived, the renderer changed); the
-/// message as it now reads, or `None` when it is gone.
-pub async fn rerender(state: &AppState, message_id: &str) -> Result<Option<ChannelMessage>, Error> {
-    let row = sqlx::query(&format!("{MESSAGE_SELECT} WHERE m.id = $1"))
-        .bind(message_id)
-        .fetch_optional(&state.db)
-        .await?;
-    let Some(loaded) = row.as_ref().map(message_from_row).transpose()? else {
-        return Ok(None);
-    };
-    Ok(Some(store_rendering(&state.db, loaded).await?))
-}
-
-/// Renders a loaded message and stores its HTML with the current
-/// renderer's version.
-async fn store_rendering(db: &Db, mut loaded: Loaded) -> Result<ChannelMessage, Error> {
-    let urls = loaded
-        .rich
-        .as_ref()
-        .map(RichBody::image_urls)
-        .unwrap_or_default();
-    let ready = super::media::ready_sources(db, &urls).await?;
-    let rendered =
-        render_body_off_workers(&loaded.message.content, loaded.rich.as_ref(), ready).await?;
-    sqlx::query(
-        "UPDATE channel_messages SET html = $1, html_avatar = $2, html_version = $3 WHERE id = $4",
-    )
-    .bind(&rendered.html)
-    .bind(&rendered.avatar)
-    .bind(super::markdown::RENDER_VERSION)
-    .bind(&loaded.message.id)
-    .execute(db)
-    .await?;
-    loaded.html = Some(rendered.html);
-    loaded.avatar = rendered.avatar;
-    loaded.stale = false;
-    Ok(loaded.into_message())
-}
-
-/// Messages stored by an older renderer (SPEC C15: rendered once per
-/// renderer version), rendered again in batches after an upgrade; how
-/// many. Run once in the background at start.
-pub async fn render_stale_messages(db: &Db) -> Result<usize, Error> {
-    let mut done = 0;
-    loop {
-        let rows = sqlx::query(&format!(
-            "{MESSAGE_SELECT} WHERE m.html_version <> $1 OR m.html IS NULL LIMIT 100"
-        ))
-        .bind(super::markdown::RENDER_VERSION)
-        .fetch_all(db)
-        .await?;
-        if rows.is_empty() {
-            return Ok(done);
-        }
-        for row in &rows {
-            store_rendering(db, message_from_row(row)?).await?;
-            done += 1;
-        }
-    }
-}
-
-/// The images a rich message names, queued for the fetcher.
-async fn register_images(
-    state: &AppState,
-    message_id: &str,
-    rich: Option<&RichBody>,
-) -> Result<(), Error> {
-    let urls = rich.map(RichBody::image_urls).unwrap_or_default();
-    if !urls.is_empty() && super::media::register(&state.db, message_id, &urls).await? {
-        state.media_wake.notify_one();
-    }
-    Ok(())
-}
-
-/// Sends a new or changed message to everyone who may see its channel.
-pub async fn broadcast(state: &AppState, message: ChannelMessage) -> Result<(), Error> {
-    let viewers = viewers(state, &message.channel_id).await?;
-    state.hub.send_to_users(
-        &viewers,
-        ServerEvent::ChannelMessage {
-            message: Box::new(message),
-        },
-    );
-    Ok(())
-}
-
-/// Channels kept at most by the [`ViewersCache`].
-pub const VIEWERS_CACHE_MAX: usize = 4_096;
-
-/// Who may see each channel's new messages, so a post to a busy channel
-/// does not ask the database every time (SPEC B1). Only on SQLite, where
-/// this process is the one writer: every change to members, roles and
-/// accounts goes through Parley here and calls [`ViewersCache::changed`]
-/// once committed. On PostgreSQL other instances make such changes too
-/// (SPEC S2), so every post reads.
-#[derive(Default)]
-pub struct ViewersCache {
-    enabled: bool,
-    /// Bumped by every change that may change someone's access; an entry
-    /// read under an older one is not used.
-    generation: std::sync::atomic::AtomicU64,
-    entries: std::sync::Mutex<HashMap<String, CachedViewers>>,
-}
-
-/// A channel's viewers and the generation they were read under.
-type CachedViewers = (u64, Arc<Vec<String>>);
-
-impl ViewersCache {
-    pub fn new(enabled: bool) -> ViewersCache {
-        ViewersCache {
-            enabled,
-            ..ViewersCache::default()
-        }
-    }
-
-    fn generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    fn get(&self, channel_id: &str) -> Option<Arc<Vec<String>>> {
-        if !self.enabled {
-            return None;
-        }
-        let entries = self.entries.lock().ok()?;
-        let (generation, viewers) = entries.get(channel_id)?;
-        (*generation == self.generation()).then(|| viewers.clone())
-    }
-
-    fn put(&self, channel_id: &str, viewers: Arc<Vec<String>>, read_at: u64) {
-        if !self.enabled {
-            return;
-        }
-        let Ok(mut entries) = self.entries.lock() else {
-            return;
-        };
-        if entries.len() >= VIEWERS_CACHE_MAX {
-            entries.clear();
-        }
-        // A change committed while this was read makes it stale at once.
-        entries.insert(channel_id.to_string(), (read_at, viewers));
-    }
-
-    /// After a committed change to channel members, a role or an account.
-    pub fn changed(&self) {
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-    }
-}
-
-/// Who may see a new message: the channel's members whose account is not
-/// pending (a demoted member keeps the row but loses the channel), and
-/// the admins.
-async fn viewers(state: &AppState, channel_id: &str) -> Result<Arc<Vec<String>>, Error> {
-    if let Some(viewers) = state.viewers.get(channel_id) {
-        return Ok(viewers);
-    }
-    let read_at = state.viewers.generation();
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT m.user_id FROM channel_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.channel_id = $1 AND u.role <> 'pending' \
-         UNION SELECT id FROM users WHERE role = 'admin'",
-    )
-    .bind(channel_id)
-    .fetch_all(&state.db)
-    .await?;
-    let viewers: Arc<Vec<String>> = Arc::new(rows.into_iter().map(|(id,)| id).collect());
-    state.viewers.put(channel_id, viewers.clone(), read_at);
-    Ok(viewers)
-}
-
 pub async fn post_as_user(
-    state: &AppState,
+    channels: &Channels,
     user: &User,
     channel_id: &str,
     content: &str,
 ) -> Result<ChannelMessage, Error> {
-    require(&state.db, user, channel_id, Access::Member).await?;
+    require(&channels.feed.db, user, channel_id, Access::Member).await?;
     let content = validate_content(content)?;
-    insert_message(
-        state,
+    feed::insert_message(
+        &channels.feed,
         NewMessage {
             channel_id,
             user_id: Some(&user.id),
@@ -741,29 +412,8 @@ pub async fn post_as_user(
     .await
 }
 
-/// Which part of a channel's history to read (SPEC W4b): the `limit`
-/// messages older than `before` (a message id; keyset, no scan of what is
-/// newer), after skipping `skip` of them (Open WebUI's `skip`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HistoryPage {
-    pub limit: i64,
-    pub skip: i64,
-    pub before: Option<String>,
-}
-
-impl HistoryPage {
-    pub const MAX_LIMIT: i64 = 1000;
-
-    pub fn newest(limit: i64) -> HistoryPage {
-        HistoryPage {
-            limit,
-            skip: 0,
-            before: None,
-        }
-    }
-}
-
-/// Messages oldest first (the UI) or newest first (the REST API).
+/// Messages oldest first (the UI) or newest first (the REST API), for a
+/// member of the channel.
 pub async fn messages(
     db: &Db,
     user: &User,
@@ -772,232 +422,11 @@ pub async fn messages(
     newest_first: bool,
 ) -> Result<Vec<ChannelMessage>, Error> {
     require(db, user, channel_id, Access::Member).await?;
-    // The position to read back from: the `before` message's, or the end.
-    let (until_at, until_id) = match &page.before {
-        Some(before) => {
-            let row: Option<(i64, String)> = sqlx::query_as(
-                "SELECT created_at, id FROM channel_messages WHERE id = $1 AND channel_id = $2",
-            )
-            .bind(before)
-            .bind(channel_id)
-            .fetch_optional(db)
-            .await?;
-            row.ok_or(Error::NotFound)?
-        }
-        None => (i64::MAX, String::new()),
-    };
-    let rows = sqlx::query(&format!(
-        "{MESSAGE_SELECT} WHERE m.channel_id = $1 \
-         AND (m.created_at < $2 OR (m.created_at = $2 AND m.id < $3) OR $4) \
-         ORDER BY m.created_at DESC, m.id DESC LIMIT $5 OFFSET $6"
-    ))
-    .bind(channel_id)
-    .bind(until_at)
-    .bind(&until_id)
-    .bind(page.before.is_none())
-    .bind(page.limit.clamp(1, HistoryPage::MAX_LIMIT))
-    .bind(page.skip.max(0))
-    .fetch_all(db)
-    .await?;
-    let loaded = rows
-        .iter()
-        .map(message_from_row)
-        .collect::<Result<Vec<_>, Error>>()?;
-    let mut out = finish(db, loaded).await?;
+    let mut out = feed::history(db, channel_id, page).await?;
     if !newest_first {
         out.reverse();
     }
     Ok(out)
-}
-
-const MESSAGE_SELECT: &str = "SELECT m.id, m.channel_id, m.user_id, m.author_role, m.author_name, m.author_image, m.webhook_id, m.content, m.meta, m.created_at, m.edited_at, m.html, m.html_avatar, m.html_version, \
-     CASE WHEN m.webhook_id IS NOT NULL AND w.id IS NULL THEN 1 ELSE 0 END AS webhook_deleted \
-     FROM channel_messages m LEFT JOIN channel_webhooks w ON w.id = m.webhook_id";
-
-/// A message as read, with its stored rendering.
-struct Loaded {
-    message: ChannelMessage,
-    rich: Option<RichBody>,
-    html: Option<String>,
-    avatar: Option<String>,
-    /// Rendered by an older renderer (or never): rendered again before it
-    /// is shown.
-    stale: bool,
-}
-
-impl Loaded {
-    fn into_message(self) -> ChannelMessage {
-        let Loaded {
-            mut message,
-            rich,
-            html,
-            avatar,
-            ..
-        } = self;
-        message.html = html.unwrap_or_default();
-        if let Some(avatar) = avatar {
-            message.author.image = Some(avatar);
-        }
-        if let Some(rich) = rich {
-            message.author.emoji = rich.avatar_emoji;
-            message.cards = rich.cards;
-        }
-        message
-    }
-}
-
-/// The parts of a message's meta that reading needs.
-#[derive(serde::Deserialize, Default)]
-struct StoredMeta {
-    rich: Option<RichBody>,
-    original: Option<serde_json::Value>,
-}
-
-fn message_from_row(r: &sqlx::any::AnyRow) -> Result<Loaded, Error> {
-    let int = |name: &str| {
-        r.try_get::<i64, _>(name)
-            .or_else(|_| r.try_get::<i32, _>(name).map(i64::from))
-    };
-    let deleted = int("webhook_deleted")?;
-    let version = int("html_version")?;
-    let meta: String = r.try_get("meta")?;
-    let meta: StoredMeta = serde_json::from_str(&meta).unwrap_or_default();
-    let html: Option<String> = r.try_get("html")?;
-    Ok(Loaded {
-        message: ChannelMessage {
-            id: r.try_get("id")?,
-            channel_id: r.try_get("channel_id")?,
-            html: String::new(),
-            content: r.try_get("content")?,
-            created_at: r.try_get("created_at")?,
-            author: MessageAuthor {
-                id: r.try_get("user_id")?,
-                name: r.try_get("author_name")?,
-                role: r.try_get("author_role")?,
-                image: r.try_get("author_image")?,
-                emoji: None,
-            },
-            webhook_id: r.try_get("webhook_id")?,
-            webhook_deleted: deleted != 0,
-            edited_at: r.try_get("edited_at")?,
-            cards: Vec::new(),
-            original: meta.original,
-        },
-        rich: meta.rich,
-        stale: html.is_none() || version != super::markdown::RENDER_VERSION,
-        html,
-        avatar: r.try_get("html_avatar")?,
-    })
-}
-
-/// The messages as they read: their stored HTML. Only a row an older
-/// renderer wrote (before the start-up pass reached it) is rendered here,
-/// once, and stored.
-async fn finish(db: &Db, loaded: Vec<Loaded>) -> Result<Vec<ChannelMessage>, Error> {
-    let mut out = Vec::with_capacity(loaded.len());
-    for l in loaded {
-        out.push(if l.stale {
-            store_rendering(db, l).await?
-        } else {
-            l.into_message()
-        });
-    }
-    Ok(out)
-}
-
-/// Replaces what a message `webhook_id` posted (SPEC C8) and shows the
-/// edit live; `None` when it posted no such message.
-pub async fn edit_webhook_message(
-    state: &AppState,
-    webhook_id: &str,
-    message_id: &str,
-    content: &str,
-    rich: &RichBody,
-    original: Option<&serde_json::Value>,
-) -> Result<Option<ChannelMessage>, Error> {
-    let content = super::db::storable_text(content);
-    let current: Option<(String,)> =
-        sqlx::query_as("SELECT meta FROM channel_messages WHERE id = $1 AND webhook_id = $2")
-            .bind(message_id)
-            .bind(webhook_id)
-            .fetch_optional(&state.db)
-            .await?;
-    let Some((meta,)) = current else {
-        return Ok(None);
-    };
-    // The webhook's name and image stay as they were when it posted.
-    let mut meta: serde_json::Value = serde_json::from_str(&meta).unwrap_or_default();
-    if !meta.is_object() {
-        meta = serde_json::json!({});
-    }
-    meta["rich"] = serde_json::to_value(rich).unwrap_or_default();
-    match (original, meta.as_object_mut()) {
-        (Some(original), _) => meta["original"] = original.clone(),
-        (None, Some(fields)) => {
-            fields.remove("original");
-        }
-        (None, None) => {}
-    }
-    // The old HTML is marked stale in the same statement: a read between
-    // this and the new rendering renders for itself.
-    let updated = sqlx::query(
-        "UPDATE channel_messages SET content = $1, meta = $2, edited_at = $3, html_version = 0 WHERE id = $4 AND webhook_id = $5",
-    )
-    .bind(content.as_ref())
-    .bind(meta.to_string())
-    .bind(now_ms())
-    .bind(message_id)
-    .bind(webhook_id)
-    .execute(&state.db)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Ok(None);
-    }
-    register_images(state, message_id, Some(rich)).await?;
-    let Some(message) = rerender(state, message_id).await? else {
-        return Ok(None);
-    };
-    broadcast(state, message.clone()).await?;
-    Ok(Some(message))
-}
-
-/// Deletes a message `webhook_id` posted and removes it from open views;
-/// `false` when it posted no such message.
-pub async fn delete_webhook_message(
-    state: &AppState,
-    webhook_id: &str,
-    message_id: &str,
-) -> Result<bool, Error> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "DELETE FROM channel_messages WHERE id = $1 AND webhook_id = $2 RETURNING channel_id",
-    )
-    .bind(message_id)
-    .bind(webhook_id)
-    .fetch_optional(&state.db)
-    .await?;
-    let Some((channel_id,)) = row else {
-        return Ok(false);
-    };
-    removed(state, channel_id, message_id).await?;
-    Ok(true)
-}
-
-/// After a message's row is gone: its image links go and every open view
-/// drops it.
-async fn removed(state: &AppState, channel_id: String, message_id: &str) -> Result<(), Error> {
-    sqlx::query("DELETE FROM channel_message_media WHERE message_id = $1")
-        .bind(message_id)
-        .execute(&state.db)
-        .await?;
-    let viewers = viewers(state, &channel_id).await?;
-    state.hub.send_to_users(
-        &viewers,
-        ServerEvent::ChannelMessageDeleted {
-            channel_id,
-            message_id: message_id.to_string(),
-        },
-    );
-    Ok(())
 }
 
 /// Who wrote a message and where (for the W8 permission checks).
@@ -1022,14 +451,14 @@ async fn authorship(db: &Db, channel_id: &str, message_id: &str) -> Result<Autho
 /// SPEC W8: an author edits their own message (still a member of its
 /// channel); nobody edits someone else's words, managers included.
 pub async fn edit_own_message(
-    state: &AppState,
+    channels: &Channels,
     user: &User,
     channel_id: &str,
     message_id: &str,
     content: &str,
 ) -> Result<ChannelMessage, Error> {
-    require(&state.db, user, channel_id, Access::Member).await?;
-    let written = authorship(&state.db, channel_id, message_id).await?;
+    require(&channels.feed.db, user, channel_id, Access::Member).await?;
+    let written = authorship(&channels.feed.db, channel_id, message_id).await?;
     if written.webhook_id.is_some() || written.user_id.as_deref() != Some(user.id.as_str()) {
         return Err(Error::Forbidden);
     }
@@ -1042,10 +471,12 @@ pub async fn edit_own_message(
     .bind(now_ms())
     .bind(message_id)
     .bind(&user.id)
-    .execute(&state.db)
+    .execute(&channels.feed.db)
     .await?;
-    let message = rerender(state, message_id).await?.ok_or(Error::NotFound)?;
-    broadcast(state, message.clone()).await?;
+    let message = feed::rerender(&channels.feed, message_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    feed::broadcast(&channels.feed, message.clone()).await?;
     Ok(message)
 }
 
@@ -1058,13 +489,13 @@ pub fn may_delete(access: Access, user: &User, author_id: Option<&str>, webhook:
 /// SPEC W8: deletes a message (webhook posts too, for managers) and
 /// removes it from every open view.
 pub async fn delete_message(
-    state: &AppState,
+    channels: &Channels,
     user: &User,
     channel_id: &str,
     message_id: &str,
 ) -> Result<(), Error> {
-    let access = require(&state.db, user, channel_id, Access::Member).await?;
-    let written = authorship(&state.db, channel_id, message_id).await?;
+    let access = require(&channels.feed.db, user, channel_id, Access::Member).await?;
+    let written = authorship(&channels.feed.db, channel_id, message_id).await?;
     if !may_delete(
         access,
         user,
@@ -1076,47 +507,10 @@ pub async fn delete_message(
     let gone = sqlx::query("DELETE FROM channel_messages WHERE id = $1 AND channel_id = $2")
         .bind(message_id)
         .bind(channel_id)
-        .execute(&state.db)
+        .execute(&channels.feed.db)
         .await?;
     if gone.rows_affected() == 0 {
         return Err(Error::NotFound);
     }
-    removed(state, written.channel_id, message_id).await
-}
-
-/// One message, without an access check (for relaying to known viewers).
-pub async fn message_by_id(db: &Db, id: &str) -> Result<Option<ChannelMessage>, Error> {
-    let row = sqlx::query(&format!("{MESSAGE_SELECT} WHERE m.id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    let Some(loaded) = row.as_ref().map(message_from_row).transpose()? else {
-        return Ok(None);
-    };
-    Ok(finish(db, vec![loaded]).await?.pop())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn viewers_read_before_a_change_are_not_used_after_it() {
-        let cache = ViewersCache::new(true);
-        let read_at = cache.generation();
-        cache.put("c", Arc::new(vec!["u".into()]), read_at);
-        assert_eq!(cache.get("c").as_deref(), Some(&vec!["u".to_string()]));
-        cache.changed();
-        assert!(cache.get("c").is_none(), "stale after a change");
-        // Read before the change, stored after it: never served.
-        cache.put("c", Arc::new(vec!["u".into()]), read_at);
-        assert!(cache.get("c").is_none());
-        for i in 0..(VIEWERS_CACHE_MAX + 5) {
-            cache.put(&format!("c{i}"), Arc::new(Vec::new()), cache.generation());
-        }
-        assert!(cache.entries.lock().expect("lock").len() <= VIEWERS_CACHE_MAX);
-        let off = ViewersCache::new(false);
-        off.put("c", Arc::new(Vec::new()), off.generation());
-        assert!(off.get("c").is_none(), "PostgreSQL: every post reads");
-    }
+    feed::removed(&channels.feed, written.channel_id, message_id).await
 }

@@ -7,16 +7,30 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sqlx::Row;
 use tokio::sync::mpsc;
 
 use super::db::{new_id, now_ms, Backend, Db};
+use super::llm::ChatModels;
 use super::llm::{ModelError, Turn};
+use super::realtime::RealtimeHub;
+use super::webhooks::user::UserWebhooks;
 use super::webhooks::user::{queue_reply_event, FinishedReply};
-use super::AppState;
 use crate::error::Error;
 use crate::i18n::{Key, Message};
 use crate::model::{Chat, ChatMessage, ChatRole, ChatSummary, ReplyStatus, ServerEvent, User};
+
+/// What chats need: the database, the owner's sockets, the models, the
+/// replies this instance is writing, and users' webhooks for the U3
+/// notification when a reply is done.
+#[derive(Clone)]
+pub struct Chats {
+    pub db: Db,
+    pub backend: Backend,
+    pub hub: RealtimeHub,
+    pub models: ChatModels,
+    pub generations: Generations,
+    pub webhooks: UserWebhooks,
+}
 
 pub const MAX_PROMPT_CHARS: usize = 32_000;
 const MAX_TITLE_CHARS: usize = 120;
@@ -85,57 +99,56 @@ fn validate_prompt(prompt: &str) -> Result<std::borrow::Cow<'_, str>, Error> {
 const MESSAGE_COLUMNS: &str =
     "id, chat_id, role, content, status, error, model, created_at, updated_at";
 
-fn message_from_row(r: &sqlx::any::AnyRow) -> Result<ChatMessage, Error> {
-    let role: String = r.try_get("role")?;
-    let role = if role == "user" {
-        ChatRole::User
-    } else {
-        ChatRole::Assistant
-    };
-    let content: String = r.try_get("content")?;
-    let mut status = ReplyStatus::parse(&r.try_get::<String, _>("status")?);
-    let mut error: Option<String> = r.try_get("error")?;
-    let updated_at: i64 = r.try_get("updated_at")?;
-    if status == ReplyStatus::Streaming && now_ms() - updated_at > STALE_AFTER_MS {
-        status = ReplyStatus::Error;
-        error = Some(INTERRUPTED.into());
+/// A `chat_messages` row as stored.
+#[derive(sqlx::FromRow)]
+struct StoredChatMessage {
+    id: String,
+    chat_id: String,
+    #[sqlx(try_from = "String")]
+    role: ChatRole,
+    content: String,
+    #[sqlx(try_from = "String")]
+    status: ReplyStatus,
+    error: Option<String>,
+    model: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<StoredChatMessage> for ChatMessage {
+    fn from(r: StoredChatMessage) -> ChatMessage {
+        let (mut status, mut error) = (r.status, r.error);
+        if status == ReplyStatus::Streaming && now_ms() - r.updated_at > STALE_AFTER_MS {
+            status = ReplyStatus::Error;
+            error = Some(INTERRUPTED.into());
+        }
+        let html = if r.role == ChatRole::Assistant && status != ReplyStatus::Streaming {
+            super::markdown::render_markdown(&r.content)
+        } else {
+            String::new()
+        };
+        ChatMessage {
+            id: r.id,
+            chat_id: r.chat_id,
+            role: r.role,
+            content: r.content,
+            html,
+            status,
+            error,
+            model: r.model,
+            created_at: r.created_at,
+        }
     }
-    let html = if role == ChatRole::Assistant && status != ReplyStatus::Streaming {
-        super::markdown::render_markdown(&content)
-    } else {
-        String::new()
-    };
-    Ok(ChatMessage {
-        id: r.try_get("id")?,
-        chat_id: r.try_get("chat_id")?,
-        role,
-        content,
-        html,
-        status,
-        error,
-        model: r.try_get("model")?,
-        created_at: r.try_get("created_at")?,
-    })
 }
 
 pub async fn list(db: &Db, user: &User) -> Result<Vec<ChatSummary>, Error> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, title, model, updated_at FROM chats WHERE user_id = $1 \
          ORDER BY updated_at DESC LIMIT 500",
     )
     .bind(&user.id)
     .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ChatSummary {
-                id: r.try_get("id")?,
-                title: r.try_get("title")?,
-                model: r.try_get("model")?,
-                updated_at: r.try_get("updated_at")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// The owner's chat; anyone else gets 404 (a chat's existence is private).
@@ -149,21 +162,18 @@ async fn owned(db: &Db, user: &User, chat_id: &str) -> Result<(String, String, i
     row.ok_or(Error::NotFound)
 }
 
-pub async fn get(state: &AppState, user: &User, chat_id: &str) -> Result<Chat, Error> {
-    let (title, model, created_at) = owned(&state.db, user, chat_id).await?;
-    let rows = sqlx::query(&format!(
+pub async fn get(chats: &Chats, user: &User, chat_id: &str) -> Result<Chat, Error> {
+    let (title, model, created_at) = owned(&chats.db, user, chat_id).await?;
+    let rows: Vec<StoredChatMessage> = sqlx::query_as(&format!(
         "SELECT {MESSAGE_COLUMNS} FROM chat_messages WHERE chat_id = $1 ORDER BY created_at, id"
     ))
     .bind(chat_id)
-    .fetch_all(&state.db)
+    .fetch_all(&chats.db)
     .await?;
-    let mut messages = rows
-        .iter()
-        .map(message_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut messages: Vec<ChatMessage> = rows.into_iter().map(ChatMessage::from).collect();
     for m in &mut messages {
         if m.status == ReplyStatus::Streaming {
-            if let Some(live) = state.generations.get(&m.id) {
+            if let Some(live) = chats.generations.get(&m.id) {
                 m.content = live;
             }
         }
@@ -180,7 +190,7 @@ pub async fn get(state: &AppState, user: &User, chat_id: &str) -> Result<Chat, E
 /// Starts a chat with its first prompt; the reply is written in the
 /// background. `base_url` is where the notification's link points.
 pub async fn start(
-    state: &AppState,
+    chats: &Chats,
     user: &User,
     model: &str,
     prompt: &str,
@@ -189,7 +199,7 @@ pub async fn start(
     let prompt = validate_prompt(prompt)?;
     let prompt = prompt.as_ref();
     let model = model.trim();
-    if !state.chat_models.accepts(model) {
+    if !chats.models.accepts(model) {
         return Err(Error::Invalid(
             Message::new(Key::ErrUnknownModel).arg("model", model),
         ));
@@ -206,17 +216,17 @@ pub async fn start(
     .bind(model)
     .bind(now)
     .bind(now)
-    .execute(&state.db)
+    .execute(&chats.db)
     .await?;
-    state.hub.send_to_user(&user.id, ServerEvent::ChatsChanged);
-    ask(state, user, &chat_id, prompt, base_url).await?;
-    get(state, user, &chat_id).await
+    chats.hub.send_to_user(&user.id, ServerEvent::ChatsChanged);
+    ask(chats, user, &chat_id, prompt, base_url).await?;
+    get(chats, user, &chat_id).await
 }
 
 /// Adds a prompt to a chat and starts its reply. One reply at a time per
 /// chat: a prompt sent while one is being written is refused (409).
 pub async fn send(
-    state: &AppState,
+    chats: &Chats,
     user: &User,
     chat_id: &str,
     prompt: &str,
@@ -224,22 +234,22 @@ pub async fn send(
 ) -> Result<Vec<ChatMessage>, Error> {
     let prompt = validate_prompt(prompt)?;
     let prompt = prompt.as_ref();
-    owned(&state.db, user, chat_id).await?;
-    ask(state, user, chat_id, prompt, base_url).await
+    owned(&chats.db, user, chat_id).await?;
+    ask(chats, user, chat_id, prompt, base_url).await
 }
 
 async fn ask(
-    state: &AppState,
+    chats: &Chats,
     user: &User,
     chat_id: &str,
     prompt: &str,
     base_url: &str,
 ) -> Result<Vec<ChatMessage>, Error> {
-    let (_, model, _) = owned(&state.db, user, chat_id).await?;
+    let (_, model, _) = owned(&chats.db, user, chat_id).await?;
     let now = now_ms();
     let prompt_id = new_id();
     let reply_id = new_id();
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(&chats.db, chats.backend).await?;
     // The reply row goes in only if no live reply exists: this is the
     // check and the claim in one statement, so two tabs cannot race.
     let claimed = sqlx::query(
@@ -278,20 +288,20 @@ async fn ask(
     tx.commit().await?;
 
     let saved = vec![
-        message_by_id(&state.db, &prompt_id).await?,
-        message_by_id(&state.db, &reply_id).await?,
+        message_by_id(&chats.db, &prompt_id).await?,
+        message_by_id(&chats.db, &reply_id).await?,
     ];
     for m in &saved {
-        state.hub.send_to_user(
+        chats.hub.send_to_user(
             &user.id,
             ServerEvent::ChatMessageSaved {
                 message: Box::new(m.clone()),
             },
         );
     }
-    state.hub.send_to_user(&user.id, ServerEvent::ChatsChanged);
+    chats.hub.send_to_user(&user.id, ServerEvent::ChatsChanged);
 
-    let turns = history(&state.db, chat_id).await?;
+    let turns = history(&chats.db, chat_id).await?;
     let job = ReplyJob {
         user_id: user.id.clone(),
         chat_id: chat_id.to_string(),
@@ -301,19 +311,19 @@ async fn ask(
         turns,
         base_url: base_url.to_string(),
     };
-    state.generations.set(&job.reply_id, "");
-    tokio::spawn(write_reply(state.clone(), job));
+    chats.generations.set(&job.reply_id, "");
+    tokio::spawn(write_reply(chats.clone(), job));
     Ok(saved)
 }
 
 pub async fn message_by_id(db: &Db, id: &str) -> Result<ChatMessage, Error> {
-    let row = sqlx::query(&format!(
+    let row: StoredChatMessage = sqlx::query_as(&format!(
         "SELECT {MESSAGE_COLUMNS} FROM chat_messages WHERE id = $1"
     ))
     .bind(id)
     .fetch_one(db)
     .await?;
-    message_from_row(&row)
+    Ok(row.into())
 }
 
 /// The conversation so far as the model sees it: prompts and finished
@@ -351,9 +361,9 @@ struct ReplyJob {
 
 /// The reply's own task: streams from the model, pushes each piece to the
 /// user's tabs, flushes to the database, saves the end, then notifies.
-async fn write_reply(state: AppState, job: ReplyJob) {
+async fn write_reply(chats: Chats, job: ReplyJob) {
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
-    let models = state.chat_models.clone();
+    let models = chats.models.clone();
     let (model, turns) = (job.model.clone(), job.turns.clone());
     let producer = tokio::spawn(async move {
         let mut push = move |piece: &str| {
@@ -371,8 +381,8 @@ async fn write_reply(state: AppState, job: ReplyJob) {
                 let Some(piece) = piece else { break };
                 let offset = content.len();
                 content.push_str(&piece);
-                state.generations.set(&job.reply_id, &content);
-                state.hub.send_to_user(&job.user_id, ServerEvent::ChatDelta {
+                chats.generations.set(&job.reply_id, &content);
+                chats.hub.send_to_user(&job.user_id, ServerEvent::ChatDelta {
                     chat_id: job.chat_id.clone(),
                     message_id: job.reply_id.clone(),
                     offset,
@@ -380,7 +390,7 @@ async fn write_reply(state: AppState, job: ReplyJob) {
                 });
             }
             _ = flush.tick() => {
-                if let Err(e) = save_reply(&state.db, &job.reply_id, &content, ReplyStatus::Streaming, None).await {
+                if let Err(e) = save_reply(&chats.db, &job.reply_id, &content, ReplyStatus::Streaming, None).await {
                     tracing::warn!(error = %e, "cannot save a reply's progress");
                 }
             }
@@ -402,8 +412,8 @@ async fn write_reply(state: AppState, job: ReplyJob) {
     if let Err(e) = &outcome {
         tracing::info!(chat_id = %job.chat_id, error = %e, "model error");
     }
-    let saved = finish_reply(&state, &job, &content, status, error).await;
-    state.generations.remove(&job.reply_id);
+    let saved = finish_reply(&chats, &job, &content, status, error).await;
+    chats.generations.remove(&job.reply_id);
     match saved {
         Ok(true) => {}
         Ok(false) => return, // the chat was deleted meanwhile
@@ -412,15 +422,15 @@ async fn write_reply(state: AppState, job: ReplyJob) {
             return;
         }
     }
-    if let Ok(m) = message_by_id(&state.db, &job.reply_id).await {
-        state.hub.send_to_user(
+    if let Ok(m) = message_by_id(&chats.db, &job.reply_id).await {
+        chats.hub.send_to_user(
             &job.user_id,
             ServerEvent::ChatMessageSaved {
                 message: Box::new(m),
             },
         );
     }
-    state
+    chats
         .hub
         .send_to_user(&job.user_id, ServerEvent::ChatsChanged);
 }
@@ -430,21 +440,21 @@ async fn write_reply(state: AppState, job: ReplyJob) {
 /// transaction, so a crash at any moment loses none of them. False when
 /// the chat was deleted meanwhile.
 async fn finish_reply(
-    state: &AppState,
+    chats: &Chats,
     job: &ReplyJob,
     content: &str,
     status: ReplyStatus,
     error: Option<&str>,
 ) -> Result<bool, Error> {
-    let user = super::accounts::get_user(&state.db, &job.user_id).await?;
+    let user = super::users::get_user(&chats.db, &job.user_id).await?;
     let title = match &user {
-        Some(user) => owned(&state.db, user, &job.chat_id)
+        Some(user) => owned(&chats.db, user, &job.chat_id)
             .await
             .ok()
             .map(|(t, _, _)| t),
         None => None,
     };
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+    let mut tx = super::db::begin_write(&chats.db, chats.backend).await?;
     if !save_reply(&mut *tx, &job.reply_id, content, status, error).await? {
         return Ok(false);
     }
@@ -464,13 +474,15 @@ async fn finish_reply(
             finished_at: now_ms(),
         };
         let failure = (status == ReplyStatus::Error).then_some(error.unwrap_or_default());
-        queued = !queue_reply_event(&mut tx, state, user, &finished, failure)
+        queued = !queue_reply_event(&mut tx, &chats.webhooks, user, &finished, failure)
             .await?
             .is_empty();
     }
     tx.commit().await?;
     if queued {
-        state
+        chats
+            .webhooks
+            .outbox
             .deliveries_changed(&super::webhooks::store::Target::User(job.user_id.clone()))
             .await;
     }
@@ -498,9 +510,9 @@ async fn save_reply<'e>(
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn delete(state: &AppState, user: &User, chat_id: &str) -> Result<(), Error> {
-    owned(&state.db, user, chat_id).await?;
-    let mut tx = super::db::begin_write(&state.db, state.backend).await?;
+pub async fn delete(chats: &Chats, user: &User, chat_id: &str) -> Result<(), Error> {
+    owned(&chats.db, user, chat_id).await?;
+    let mut tx = super::db::begin_write(&chats.db, chats.backend).await?;
     sqlx::query("DELETE FROM chat_messages WHERE chat_id = $1")
         .bind(chat_id)
         .execute(&mut *tx)
@@ -511,7 +523,7 @@ pub async fn delete(state: &AppState, user: &User, chat_id: &str) -> Result<(), 
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    state.hub.send_to_user(&user.id, ServerEvent::ChatsChanged);
+    chats.hub.send_to_user(&user.id, ServerEvent::ChatsChanged);
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use crate::model::{AdminSettings, Role};
 
 pub const ENABLE_SIGNUP: &str = "auth.enable_signup";
 pub const DEFAULT_USER_ROLE: &str = "auth.default_user_role";
-pub const ENABLE_USER_WEBHOOKS: &str = "features.enable_user_webhooks";
+pub const ENABLE_USER_WEBHOOKS: &str = super::webhooks::store::USER_WEBHOOKS_SWITCH;
 
 #[derive(Clone)]
 pub struct ConfigStore {
@@ -88,7 +88,7 @@ impl ConfigStore {
             data: serde_json::json!({"settings": s}),
             message: crate::i18n::Message::new(Key::EventConfigUpdated),
         };
-        super::events::emit(&mut tx, &super::state::emit_settings(&self.env), &event).await?;
+        super::events::emit(&mut tx, &self.env.emit_settings(), &event).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,11 +1,23 @@
 //! The environment settings of SPEC §8, after parsing. The server binary
 //! fills this from `parley --help`'s options; tests build it directly.
 
+use std::time::Duration;
+
 use super::webhooks::DeliverySettings;
 use crate::i18n::Locale;
 use crate::model::Role;
 
 pub use ipnet::IpNet;
+
+impl EnvConfig {
+    /// What `events::emit` needs of the configuration.
+    pub fn emit_settings(&self) -> crate::events::EmitSettings {
+        crate::events::EmitSettings {
+            env_webhook_url: self.webhook_url.clone().filter(|u| !u.is_empty()),
+            locale: self.default_locale,
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct EnvConfig {
@@ -34,7 +46,7 @@ pub struct EnvConfig {
     /// (`PARLEY_TRUSTED_PROXIES`); from anyone else the header is ignored.
     pub trusted_proxies: Vec<IpNet>,
     /// How long delivery rows and sender images are kept (SPEC D7).
-    pub retention: crate::maintenance::RetentionSettings,
+    pub retention: RetentionSettings,
 }
 
 impl EnvConfig {
@@ -58,7 +70,35 @@ impl EnvConfig {
             channel_webhook_rate_limit: 20,
             channel_webhook_burst: 100,
             trusted_proxies: Vec::new(),
-            retention: crate::maintenance::RetentionSettings::default(),
+            retention: RetentionSettings::default(),
+        }
+    }
+}
+
+/// How long what grows is kept (SPEC D7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetentionSettings {
+    /// Delivered rows (`WEBHOOK_DELIVERED_RETENTION_DAYS`).
+    pub delivered: Duration,
+    /// Failed rows (`WEBHOOK_FAILED_RETENTION_DAYS`): kept longer, they are
+    /// what someone may still look into.
+    pub failed: Duration,
+    /// Sender images in total, as stored (`PARLEY_MEDIA_BUDGET_MB`).
+    pub media_budget_bytes: i64,
+    /// An image no message shows is removed once it is this old (it may be
+    /// about to be attached).
+    pub media_grace: Duration,
+}
+
+pub const DAY: Duration = Duration::from_secs(24 * 3600);
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        RetentionSettings {
+            delivered: DAY * 30,
+            failed: DAY * 90,
+            media_budget_bytes: 256 * 1024 * 1024,
+            media_grace: Duration::from_secs(3600),
         }
     }
 }

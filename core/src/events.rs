@@ -3,16 +3,20 @@
 //! change that caused it — nothing is enqueued for a target that did not
 //! subscribe.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 use sqlx::AnyConnection;
+use tokio::sync::Notify;
 
-use super::db::now_ms;
-use super::webhooks::admin::url_in_force;
+use super::db::{now_ms, Db};
+use super::realtime::RealtimeHub;
 use super::webhooks::format::{body_for, escape_for, rfc3339, Destination};
-use super::webhooks::store::{self, NewDelivery};
-use super::webhooks::targets;
+use super::webhooks::store::{self, NewDelivery, Target};
+use super::webhooks::targets::{self, url_in_force};
 use crate::error::Error;
 use crate::i18n::{Arg, Key, Locale, Message};
+use crate::model::ServerEvent;
 
 /// One named event Parley can send.
 #[derive(Clone, Copy, Debug)]
@@ -80,6 +84,70 @@ pub struct EmitSettings {
     pub env_webhook_url: Option<String>,
     /// The instance language, for admin targets' messages.
     pub locale: Locale,
+}
+
+/// The outbox's handle for the domain (SPEC D1, E5): deliveries are
+/// written in the caller's transaction; once it commits, the worker wakes
+/// and the open delivery logs of whoever owns them refresh.
+#[derive(Clone)]
+pub struct Outbox {
+    db: Db,
+    settings: EmitSettings,
+    wake: Arc<Notify>,
+    hub: RealtimeHub,
+}
+
+impl Outbox {
+    pub fn new(db: Db, settings: EmitSettings, wake: Arc<Notify>, hub: RealtimeHub) -> Outbox {
+        Outbox {
+            db,
+            settings,
+            wake,
+            hub,
+        }
+    }
+
+    pub fn settings(&self) -> &EmitSettings {
+        &self.settings
+    }
+
+    /// Wakes the delivery worker (something is due now).
+    pub fn wake_worker(&self) {
+        self.wake.notify_one();
+    }
+
+    /// What the delivery worker waits on.
+    pub fn wake_handle(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    /// Emits `event` to the admin's targets in `tx` and commits it (SPEC
+    /// E5); wakes the worker and open logs when it queued anything.
+    pub async fn commit_with_event(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        event: &Event,
+    ) -> Result<(), Error> {
+        let queued = emit(&mut tx, &self.settings, event).await?;
+        tx.commit().await?;
+        if queued > 0 {
+            self.deliveries_changed(&Target::Admin).await;
+        }
+        Ok(())
+    }
+
+    /// Tells the worker and the open delivery logs that a delivery of
+    /// `target` was queued or changed (after the commit).
+    pub async fn deliveries_changed(&self, target: &Target) {
+        self.wake.notify_one();
+        match target {
+            Target::Admin => match super::users::admin_ids(&self.db).await {
+                Ok(ids) => self.hub.send_to_users(&ids, ServerEvent::DeliveriesChanged),
+                Err(e) => tracing::warn!(error = %e, "cannot notify admins"),
+            },
+            Target::User(id) => self.hub.send_to_user(id, ServerEvent::DeliveriesChanged),
+        }
+    }
 }
 
 /// One occurrence of an event with its E4 data and message.

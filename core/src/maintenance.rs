@@ -8,7 +8,6 @@
 use std::time::Duration;
 
 use super::db::{now_ms, Db};
-use super::AppState;
 use crate::error::Error;
 
 /// How often limiters forget idle keys.
@@ -19,33 +18,7 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 /// attached).
 pub const UPLOAD_GRACE: Duration = Duration::from_secs(3600);
 
-/// How long what grows is kept (SPEC D7).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RetentionSettings {
-    /// Delivered rows (`WEBHOOK_DELIVERED_RETENTION_DAYS`).
-    pub delivered: Duration,
-    /// Failed rows (`WEBHOOK_FAILED_RETENTION_DAYS`): kept longer, they are
-    /// what someone may still look into.
-    pub failed: Duration,
-    /// Sender images in total, as stored (`PARLEY_MEDIA_BUDGET_MB`).
-    pub media_budget_bytes: i64,
-    /// An image no message shows is removed once it is this old (it may be
-    /// about to be attached).
-    pub media_grace: Duration,
-}
-
-pub const DAY: Duration = Duration::from_secs(24 * 3600);
-
-impl Default for RetentionSettings {
-    fn default() -> Self {
-        RetentionSettings {
-            delivered: DAY * 30,
-            failed: DAY * 90,
-            media_budget_bytes: 256 * 1024 * 1024,
-            media_grace: UPLOAD_GRACE,
-        }
-    }
-}
+pub use super::env::{RetentionSettings, DAY};
 
 /// Rows deleted per statement: a long delete would hold the write lock
 /// the message writer needs.
@@ -137,12 +110,22 @@ async fn trim_media_to_budget(db: &Db, budget: i64) -> Result<u64, Error> {
     Ok(deleted)
 }
 
+/// Every limiter keyed by something the outside chooses (an address, a
+/// webhook, a user): each grows with its keys until pruned.
+#[derive(Clone)]
+pub struct Limiters {
+    pub signin: std::sync::Arc<super::ratelimit::SignInLimiter>,
+    pub wrong_tokens: std::sync::Arc<super::channel_webhooks::FailedTokenLimiter>,
+    pub manual_deliveries: std::sync::Arc<super::ratelimit::ManualDeliveryLimiter>,
+    pub incoming: Option<std::sync::Arc<super::channel_webhooks::IncomingLimiter>>,
+}
+
 /// Forgets every limiter key that is back at full quota.
-pub fn prune_limiters(state: &AppState) {
-    state.signin_limiter.prune();
-    state.incoming_auth_failures.prune();
-    state.manual_deliveries.prune();
-    if let Some(limiter) = &state.channel_webhook_limiter {
+pub fn prune_limiters(limiters: &Limiters) {
+    limiters.signin.prune();
+    limiters.wrong_tokens.prune();
+    limiters.manual_deliveries.prune();
+    if let Some(limiter) = &limiters.incoming {
         limiter.prune();
     }
 }
@@ -164,20 +147,26 @@ pub async fn sweep_orphaned_uploads(db: &Db, grace: Duration) -> Result<u64, Err
 }
 
 /// Runs both for as long as the server runs.
-pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+pub fn spawn(
+    db: Db,
+    retention: RetentionSettings,
+    limiters: Limiters,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut prune = tokio::time::interval(PRUNE_EVERY);
         let mut sweep = tokio::time::interval(SWEEP_EVERY);
         loop {
             tokio::select! {
-                _ = prune.tick() => prune_limiters(&state),
+                _ = shutdown.cancelled() => break,
+                _ = prune.tick() => prune_limiters(&limiters),
                 _ = sweep.tick() => {
-                    match sweep_orphaned_uploads(&state.db, UPLOAD_GRACE).await {
+                    match sweep_orphaned_uploads(&db, UPLOAD_GRACE).await {
                         Ok(0) => {}
                         Ok(n) => tracing::info!(count = n, "deleted uploads nothing refers to"),
                         Err(e) => tracing::warn!(error = %e, "cannot sweep uploads"),
                     }
-                    match enforce_retention(&state.db, &state.env.retention, now_ms()).await {
+                    match enforce_retention(&db, &retention, now_ms()).await {
                         Ok(r) if r == Removed::default() => {}
                         Ok(r) => tracing::info!(
                             deliveries = r.deliveries,

@@ -262,7 +262,7 @@ pub fn slack_links_in_markdown(text: &str) -> String {
             .filter(|s| after.as_bytes()[*s] == b'>')
             .and_then(|close| {
                 let (url, label) = after[..close].split_once('|')?;
-                let safe = super::rich::safe_url(url)?;
+                let safe = safe_url(url)?;
                 (!label.trim().is_empty() && !url.contains(' ')).then(|| {
                     (
                         format!(
@@ -287,6 +287,13 @@ pub fn slack_links_in_markdown(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// An http(s) URL, normalised (quotes and spaces percent-encoded), or
+/// `None`: `javascript:`, `data:` and the like never become links.
+pub fn safe_url(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    matches!(parsed.scheme(), "http" | "https").then(|| parsed.to_string())
 }
 
 #[cfg(test)]

@@ -117,7 +117,10 @@ struct Writer {
 }
 
 async fn run(w: Writer, mut jobs: mpsc::Receiver<Job>) {
-    while let Some(batch) = crate::batch::next_batch(&mut jobs, MAX_BATCH).await {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    // Waits for one post, then takes every one already waiting.
+    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let batch = std::mem::take(&mut batch);
         let rows: Vec<&MessageRow> = batch.iter().map(|j| &j.row).collect();
         match commit(&w, &rows).await {
             Ok(()) => {
@@ -232,7 +235,7 @@ async fn notify_members(
         if !wanted {
             continue;
         }
-        let away_only = super::webhooks::user::mode_of(&member.target.mode) == NotifyMode::Away;
+        let away_only = super::webhooks::targets::mode_of(&member.target.mode) == NotifyMode::Away;
         if away_only && w.members.presence.is_active(&owner) {
             continue;
         }

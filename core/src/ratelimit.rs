@@ -62,7 +62,7 @@ fn quota(burst: u32, every: Duration) -> Quota {
 
 /// The limiter key of an email: normalized and length-capped.
 pub fn email_key(email: &str) -> String {
-    crate::accounts::normalize_email(email)
+    crate::users::normalize_email(email)
         .chars()
         .take(MAX_EMAIL_KEY_CHARS)
         .collect()

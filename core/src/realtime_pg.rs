@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use tokio::sync::mpsc;
 
-use super::presence::PresenceNote;
-use super::realtime::Envelope;
-use super::AppState;
+use futures::future::BoxFuture;
+
+use super::db::Db;
+use super::presence::{PresenceNote, PresenceRegistry};
+use super::realtime::{Envelope, RealtimeHub};
 use crate::model::ServerEvent;
 
 const CHANNEL: &str = "parley_realtime";
@@ -57,14 +59,34 @@ fn encode(envelope: Envelope) -> Option<String> {
     }
 }
 
-/// Starts listening and routes the hub's events through PostgreSQL.
-pub async fn start(state: &AppState, database_url: &str) -> Result<(), sqlx::Error> {
+/// A message too large for NOTIFY, relayed by id.
+#[derive(Clone, Debug)]
+pub enum Oversized {
+    ChannelMessage(String),
+    ChatMessage(String),
+}
+
+/// How a receiving instance turns an [`Oversized`] reference back into
+/// the event to deliver: given by the composition root, so the relay
+/// knows nothing of channels or chats (`None`: gone, or not readable).
+pub type LoadOversized =
+    std::sync::Arc<dyn Fn(Oversized) -> BoxFuture<'static, Option<ServerEvent>> + Send + Sync>;
+
+/// Starts listening and routes the hub's events (and `presence`'s notes)
+/// through PostgreSQL; `db` publishes.
+pub async fn start(
+    db: &Db,
+    hub: &RealtimeHub,
+    presence: &PresenceRegistry,
+    database_url: &str,
+    load: LoadOversized,
+) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect(database_url).await?;
     listener.listen(CHANNEL).await?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Envelope>();
     let (presence_tx, mut presence_rx) = mpsc::unbounded_channel::<PresenceNote>();
     let publish = {
-        let db = state.db.clone();
+        let db = db.clone();
         move |payload: String| {
             let db = db.clone();
             async move {
@@ -98,9 +120,8 @@ pub async fn start(state: &AppState, database_url: &str) -> Result<(), sqlx::Err
         }
     });
 
-    let hub = state.hub.clone();
-    let presence = state.presence.clone();
-    let db = state.db.clone();
+    let (relay_hub, relay_presence) = (hub.clone(), presence.clone());
+    let (hub, presence) = (hub.clone(), presence.clone());
     tokio::spawn(async move {
         loop {
             match listener.recv().await {
@@ -109,29 +130,14 @@ pub async fn start(state: &AppState, database_url: &str) -> Result<(), sqlx::Err
                         hub.deliver_local(&envelope.users, &envelope.event)
                     }
                     Ok(Wire::ChannelMessageRef { users, message_id }) => {
-                        match super::channels::message_by_id(&db, &message_id).await {
-                            Ok(Some(message)) => hub.deliver_local(
-                                &users,
-                                &ServerEvent::ChannelMessage {
-                                    message: Box::new(message),
-                                },
-                            ),
-                            Ok(None) => {}
-                            Err(e) => tracing::warn!(error = %e, "cannot load a relayed message"),
+                        if let Some(event) = load(Oversized::ChannelMessage(message_id)).await {
+                            hub.deliver_local(&users, &event);
                         }
                     }
                     Ok(Wire::Presence(note)) => presence.apply_remote(&note),
                     Ok(Wire::ChatMessageRef { users, message_id }) => {
-                        match super::chats::message_by_id(&db, &message_id).await {
-                            Ok(message) => hub.deliver_local(
-                                &users,
-                                &ServerEvent::ChatMessageSaved {
-                                    message: Box::new(message),
-                                },
-                            ),
-                            Err(e) => {
-                                tracing::warn!(error = %e, "cannot load a relayed chat message")
-                            }
+                        if let Some(event) = load(Oversized::ChatMessage(message_id)).await {
+                            hub.deliver_local(&users, &event);
                         }
                     }
                     Err(e) => {
@@ -146,7 +152,7 @@ pub async fn start(state: &AppState, database_url: &str) -> Result<(), sqlx::Err
             }
         }
     });
-    state.hub.set_relay(tx);
-    state.presence.set_relay(presence_tx);
+    relay_hub.set_relay(tx);
+    relay_presence.set_relay(presence_tx);
     Ok(())
 }

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::markdown::render_markdown;
+pub use super::markdown::safe_url;
 use crate::model::{Card, CardKind, CardPart};
 
 /// What the sender posted, as stored in a message's meta: its own text
@@ -81,13 +82,6 @@ impl RichBody {
         }
         html
     }
-}
-
-/// An http(s) URL, normalised (quotes and spaces percent-encoded), or
-/// `None`: `javascript:`, `data:` and the like never become links.
-pub fn safe_url(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url.trim()).ok()?;
-    matches!(parsed.scheme(), "http" | "https").then(|| parsed.to_string())
 }
 
 /// Text for an HTML element or a quoted attribute.

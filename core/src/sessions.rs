@@ -48,7 +48,7 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<User>, Error>
     if token.starts_with(super::api_keys::PREFIX) {
         return super::api_keys::user_for_key(db, token).await;
     }
-    let row = sqlx::query(
+    let row: Option<super::users::UserRow> = sqlx::query_as(
         "SELECT u.id, u.email, u.name, u.role, u.locale, u.created_at FROM sessions s \
          JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
@@ -56,7 +56,7 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<User>, Error>
     .bind(now_ms())
     .fetch_optional(db)
     .await?;
-    row.as_ref().map(super::accounts::user_from_row).transpose()
+    Ok(row.map(User::from))
 }
 
 /// Ends a session; returns whose it was.

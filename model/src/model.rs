@@ -8,6 +8,8 @@ use crate::i18n::Locale;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Role {
     Pending,
     User,
@@ -18,11 +20,7 @@ impl Role {
     pub const ALL: [Role; 3] = [Role::Pending, Role::User, Role::Admin];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Pending => "pending",
-            Role::User => "user",
-            Role::Admin => "admin",
-        }
+        self.into()
     }
 }
 
@@ -122,6 +120,8 @@ pub enum ClientEvent {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum DeliveryStatus {
     Pending,
     Delivering,
@@ -132,32 +132,18 @@ pub enum DeliveryStatus {
 
 impl DeliveryStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Delivering => "delivering",
-            DeliveryStatus::Delivered => "delivered",
-            DeliveryStatus::Retrying => "retrying",
-            DeliveryStatus::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> DeliveryStatus {
-        match s {
-            "delivering" => DeliveryStatus::Delivering,
-            "delivered" => DeliveryStatus::Delivered,
-            "retrying" => DeliveryStatus::Retrying,
-            "failed" => DeliveryStatus::Failed,
-            _ => DeliveryStatus::Pending,
-        }
+        self.into()
     }
 }
 
 /// One row of a delivery log (SPEC D5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 pub struct Delivery {
     pub id: String,
     pub event: String,
     pub url: String,
+    #[cfg_attr(feature = "server", sqlx(try_from = "String"))]
     pub status: DeliveryStatus,
     pub attempts: i64,
     pub last_status_code: Option<i64>,
@@ -257,6 +243,8 @@ pub struct TargetSecurity {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum ChannelRole {
     Member,
     Manager,
@@ -264,18 +252,11 @@ pub enum ChannelRole {
 
 impl ChannelRole {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ChannelRole::Member => "member",
-            ChannelRole::Manager => "manager",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<ChannelRole> {
-        match s {
-            "member" => Some(ChannelRole::Member),
-            "manager" => Some(ChannelRole::Manager),
-            _ => None,
-        }
+        s.parse().ok()
     }
 }
 
@@ -290,10 +271,12 @@ pub struct Channel {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 pub struct ChannelMember {
     pub user_id: String,
     pub name: String,
     pub email: String,
+    #[cfg_attr(feature = "server", sqlx(try_from = "String"))]
     pub role: ChannelRole,
 }
 
@@ -484,6 +467,7 @@ pub struct ChannelWebhook {
 
 /// An API key as its owner sees it (the secret itself is shown once).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 pub struct ApiKey {
     pub id: String,
     pub name: String,
@@ -494,6 +478,8 @@ pub struct ApiKey {
 /// When a user's notification webhook fires (SPEC U5).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum NotifyMode {
     /// Only when the user is away (the seed's rule).
     #[default]
@@ -518,6 +504,8 @@ pub enum LogScope {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum ChatRole {
     User,
     Assistant,
@@ -525,10 +513,7 @@ pub enum ChatRole {
 
 impl ChatRole {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ChatRole::User => "user",
-            ChatRole::Assistant => "assistant",
-        }
+        self.into()
     }
 }
 
@@ -536,6 +521,8 @@ impl ChatRole {
 /// or stopped by a model error (shown in the chat).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum ReplyStatus {
     Streaming,
     Done,
@@ -544,19 +531,7 @@ pub enum ReplyStatus {
 
 impl ReplyStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ReplyStatus::Streaming => "streaming",
-            ReplyStatus::Done => "done",
-            ReplyStatus::Error => "error",
-        }
-    }
-
-    pub fn parse(s: &str) -> ReplyStatus {
-        match s {
-            "streaming" => ReplyStatus::Streaming,
-            "error" => ReplyStatus::Error,
-            _ => ReplyStatus::Done,
-        }
+        self.into()
     }
 }
 
@@ -577,6 +552,7 @@ pub struct ChatMessage {
 
 /// A chat in the sidebar list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 pub struct ChatSummary {
     pub id: String,
     pub title: String,
@@ -990,3 +966,41 @@ mod tagged_wire_tests {
         }
     }
 }
+
+/// A value read from a database column that names none of its enum's
+/// variants: an error, never a silent default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    pub kind: &'static str,
+    pub value: String,
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown {} '{}'", self.kind, self.value)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+/// `TryFrom<String>` for the enums stored as text, so rows derive
+/// `sqlx::FromRow` with `#[sqlx(try_from = "String")]`.
+macro_rules! stored_as_text {
+    ($($name:ident),*) => {$(
+        impl TryFrom<String> for $name {
+            type Error = UnknownValue;
+            fn try_from(value: String) -> Result<Self, UnknownValue> {
+                value.parse().map_err(|_| UnknownValue { kind: stringify!($name), value })
+            }
+        }
+    )*};
+}
+
+stored_as_text!(
+    Role,
+    DeliveryStatus,
+    ChannelRole,
+    NotifyMode,
+    ChatRole,
+    ReplyStatus
+);

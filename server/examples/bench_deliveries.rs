@@ -124,7 +124,7 @@ async fn main() {
     let (s, _d1) = state().await;
     let (url, count) = sink().await;
     enqueue_all(&s, &[url], EVENTS).await;
-    DeliveryWorker::spawn(s.clone()).expect("worker");
+    DeliveryWorker::spawn(s.worker.clone(), s.shutdown.clone()).expect("worker");
     let took = wait_until(std::slice::from_ref(&count), EVENTS).await;
     let one_sink = EVENTS as f64 / took.as_secs_f64();
     println!(
@@ -138,14 +138,14 @@ async fn main() {
     let (s, _d2a) = state().await;
     let (urls, counts) = healthy_sinks(3).await;
     enqueue_all(&s, &urls, healthy).await;
-    DeliveryWorker::spawn(s.clone()).expect("worker");
+    DeliveryWorker::spawn(s.worker.clone(), s.shutdown.clone()).expect("worker");
     let took = wait_until(&counts, healthy).await;
     let without_dead = healthy as f64 / took.as_secs_f64();
     let (s, _d2) = state().await;
     let (mut urls, counts) = healthy_sinks(3).await;
     urls.push(dead_sink().await);
     enqueue_all(&s, &urls, EVENTS).await;
-    DeliveryWorker::spawn(s.clone()).expect("worker");
+    DeliveryWorker::spawn(s.worker.clone(), s.shutdown.clone()).expect("worker");
     let took = wait_until(&counts, healthy).await;
     let with_dead = healthy as f64 / took.as_secs_f64();
     let dead_cost = (1.0 - with_dead / without_dead) * 100.0;
@@ -155,7 +155,7 @@ async fn main() {
     );
     let (s, _d3) = state().await;
     let (url, arrivals) = sink().await;
-    DeliveryWorker::spawn(s.clone()).expect("worker");
+    DeliveryWorker::spawn(s.worker.clone(), s.shutdown.clone()).expect("worker");
     let mut latencies = Vec::new();
     for _ in 0..100 {
         let before = arrivals.lock().expect("lock").len();
@@ -176,7 +176,7 @@ async fn main() {
         .expect("enqueue");
         drop(conn);
         // As a sign-up does after its commit: the worker is woken.
-        s.delivery_wake.notify_one();
+        s.outbox.wake_worker();
         while arrivals.lock().expect("lock").len() == before {
             tokio::time::sleep(Duration::from_micros(200)).await;
         }

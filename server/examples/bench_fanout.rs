@@ -36,19 +36,19 @@ async fn main() {
         email: format!("member{n}@example.com"),
         password: "correct horse battery".into(),
     };
-    let admin = create_account(&state, account(0), Creator::SelfSignUp)
+    let admin = create_account(&state.accounts, account(0), Creator::SelfSignUp)
         .await
         .expect("admin");
-    let channel = channels::create(&state, &admin, "fanout", "")
+    let channel = channels::create(&state.channels, &admin, "fanout", "")
         .await
         .expect("channel");
     let mut tokens = Vec::new();
     for n in 1..=MEMBERS {
-        let user = create_account(&state, account(n), Creator::Admin(Role::User))
+        let user = create_account(&state.accounts, account(n), Creator::Admin(Role::User))
             .await
             .expect("member");
         channels::set_member(
-            &state,
+            &state.channels,
             &admin,
             &channel.id,
             &user.email,
@@ -75,9 +75,16 @@ async fn main() {
         .await;
     });
     let base = format!("http://{addr}");
-    let hook = channel_webhooks::create(&state, &admin, &channel.id, "bench", None, &base)
-        .await
-        .expect("hook");
+    let hook = channel_webhooks::create(
+        &state.channel_webhooks,
+        &admin,
+        &channel.id,
+        "bench",
+        None,
+        &base,
+    )
+    .await
+    .expect("hook");
 
     // 500 sockets; each reader notes when each post's message reached it.
     let arrivals: Arrivals = Arc::default();

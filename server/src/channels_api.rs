@@ -67,7 +67,7 @@ async fn create_channel(
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::Admin).await?;
     let channel = channels::create(
-        &state,
+        &state.channels,
         &user,
         &body.name,
         body.description.as_deref().unwrap_or_default(),
@@ -122,7 +122,7 @@ async fn post_message(
     ApiJson(body): ApiJson<PostMessage>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::Pending).await?;
-    let m = channels::post_as_user(&state, &user, &id, &body.content).await?;
+    let m = channels::post_as_user(&state.channels, &user, &id, &body.content).await?;
     Ok(Json(message_json(&m)))
 }
 
@@ -135,7 +135,8 @@ async fn update_message(
     ApiJson(body): ApiJson<PostMessage>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::Pending).await?;
-    let m = channels::edit_own_message(&state, &user, &id, &message_id, &body.content).await?;
+    let m =
+        channels::edit_own_message(&state.channels, &user, &id, &message_id, &body.content).await?;
     Ok(Json(message_json(&m)))
 }
 
@@ -147,7 +148,7 @@ async fn delete_message(
     Path((id, message_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::Pending).await?;
-    channels::delete_message(&state, &user, &id, &message_id).await?;
+    channels::delete_message(&state.channels, &user, &id, &message_id).await?;
     Ok(Json(json!(true)))
 }
 
@@ -179,8 +180,8 @@ async fn list_webhooks(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::Pending).await?;
-    let base = hooks::base_url(&state, request_origin(&headers).as_deref());
-    let list = hooks::list(&state, &user, &id, &base).await?;
+    let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
+    let list = hooks::list(&state.channel_webhooks, &user, &id, &base).await?;
     Ok(Json(json!(list)))
 }
 
@@ -191,9 +192,9 @@ async fn create_webhook(
     ApiJson(body): ApiJson<CreateWebhook>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::Pending).await?;
-    let base = hooks::base_url(&state, request_origin(&headers).as_deref());
+    let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
     let hook = hooks::create(
-        &state,
+        &state.channel_webhooks,
         &user,
         &id,
         &body.name,
@@ -211,13 +212,22 @@ async fn update_webhook(
     ApiJson(body): ApiJson<UpdateWebhook>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::Pending).await?;
-    let base = hooks::base_url(&state, request_origin(&headers).as_deref());
+    let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
     let image = body.profile_image_url.as_ref().map(|o| o.as_deref());
-    let mut hook =
-        hooks::update(&state, &user, &id, &wid, body.name.as_deref(), image, &base).await?;
+    let mut hook = hooks::update(
+        &state.channel_webhooks,
+        &user,
+        &id,
+        &wid,
+        body.name.as_deref(),
+        image,
+        &base,
+    )
+    .await?;
     if let Some(secret) = &body.github_secret {
         let secret = secret.as_deref().unwrap_or_default();
-        hook = hooks::set_github_secret(&state, &user, &id, &wid, secret, &base).await?;
+        hook = hooks::set_github_secret(&state.channel_webhooks, &user, &id, &wid, secret, &base)
+            .await?;
     }
     Ok(Json(json!(hook)))
 }
@@ -228,9 +238,9 @@ async fn regenerate_webhook(
     Path((id, wid)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::Pending).await?;
-    let base = hooks::base_url(&state, request_origin(&headers).as_deref());
+    let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
     Ok(Json(json!(
-        hooks::regenerate(&state, &user, &id, &wid, &base).await?
+        hooks::regenerate(&state.channel_webhooks, &user, &id, &wid, &base).await?
     )))
 }
 
@@ -241,7 +251,7 @@ async fn delete_channel(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::User).await?;
-    channels::delete(&state, &user, &id).await?;
+    channels::delete(&state.channels, &user, &id).await?;
     Ok(Json(json!(true)))
 }
 
@@ -251,7 +261,7 @@ async fn delete_webhook(
     Path((id, wid)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::Pending).await?;
-    hooks::delete(&state, &user, &id, &wid).await?;
+    hooks::delete(&state.channel_webhooks, &user, &id, &wid).await?;
     Ok(Json(json!({"success": true})))
 }
 
@@ -263,10 +273,10 @@ async fn upload_webhook_image(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let user = require(&state, &headers, Role::Pending).await?;
-    let base = hooks::base_url(&state, request_origin(&headers).as_deref());
+    let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
     // Permission and existence first, so nothing is stored for a refusal.
     channels::require(&state.db, &user, &id, channels::Access::Manager).await?;
-    hooks::list(&state, &user, &id, &base)
+    hooks::list(&state.channel_webhooks, &user, &id, &base)
         .await?
         .iter()
         .find(|h| h.id == wid)
@@ -278,7 +288,16 @@ async fn upload_webhook_image(
         ));
     }
     let url = hooks::store_image(&state.db, &user, &body).await?;
-    let hook = hooks::update(&state, &user, &id, &wid, None, Some(Some(&url)), &base).await?;
+    let hook = hooks::update(
+        &state.channel_webhooks,
+        &user,
+        &id,
+        &wid,
+        None,
+        Some(Some(&url)),
+        &base,
+    )
+    .await?;
     Ok(Json(json!(hook)))
 }
 
@@ -375,7 +394,13 @@ async fn incoming(
         Err(err) => return err.into_response(),
     };
     let caller = caller(&peer, &id, &token, &headers);
-    let posted = hooks::post_incoming(&state, &caller, content_type(&headers), body).await;
+    let posted = hooks::post_incoming(
+        &state.channel_webhooks,
+        &caller,
+        content_type(&headers),
+        body,
+    )
+    .await;
     match posted {
         // Discord's `?wait=true`: the stored message comes back (SPEC C7).
         Ok(message) if wants_wait(query.as_deref()) => {
@@ -457,7 +482,7 @@ async fn get_hook_message(
     headers: HeaderMap,
 ) -> Response {
     let caller = caller(&peer, &id, &token, &headers);
-    match hooks::own_message(&state, &caller, &message_id).await {
+    match hooks::own_message(&state.channel_webhooks, &caller, &message_id).await {
         Ok(m) => Json(hook_message_json(&m)).into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -476,8 +501,14 @@ async fn edit_hook_message(
         Err(err) => return err.into_response(),
     };
     let caller = caller(&peer, &id, &token, &headers);
-    let edited =
-        hooks::edit_own_message(&state, &caller, &message_id, content_type(&headers), &body).await;
+    let edited = hooks::edit_own_message(
+        &state.channel_webhooks,
+        &caller,
+        &message_id,
+        content_type(&headers),
+        &body,
+    )
+    .await;
     match edited {
         Ok(m) => Json(hook_message_json(&m)).into_response(),
         Err(err) => incoming_error(&err),
@@ -492,7 +523,7 @@ async fn delete_hook_message(
     headers: HeaderMap,
 ) -> Response {
     let caller = caller(&peer, &id, &token, &headers);
-    match hooks::delete_own_message(&state, &caller, &message_id).await {
+    match hooks::delete_own_message(&state.channel_webhooks, &caller, &message_id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -532,7 +563,13 @@ async fn incoming_slack(
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "msg_too_long").into_response(),
     };
     let caller = caller(&peer, &id, &token, &headers);
-    let posted = hooks::post_incoming(&state, &caller, content_type(&headers), body).await;
+    let posted = hooks::post_incoming(
+        &state.channel_webhooks,
+        &caller,
+        content_type(&headers),
+        body,
+    )
+    .await;
     match posted {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(err) => {
@@ -575,7 +612,7 @@ async fn incoming_github(
         body: &body,
     };
     let caller = caller(&peer, &id, &token, &headers);
-    match hooks::post_github(&state, &caller, delivery).await {
+    match hooks::post_github(&state.channel_webhooks, &caller, delivery).await {
         Ok(message) => Json(json!({"success": true, "message_id": message.id})).into_response(),
         Err(err) => incoming_error(&err),
     }

@@ -41,7 +41,9 @@ async fn list_webhooks(
     headers: HeaderMap,
 ) -> Result<Json<Vec<EventWebhook>>, ApiError> {
     require(&state, &headers, Role::Admin).await?;
-    Ok(Json(admin::list_event_webhooks(&state).await?))
+    Ok(Json(
+        admin::list_event_webhooks(&state.admin_webhooks).await?,
+    ))
 }
 
 async fn create_webhook(
@@ -50,7 +52,9 @@ async fn create_webhook(
     ApiJson(body): ApiJson<EventWebhookInput>,
 ) -> Result<Json<EventWebhook>, ApiError> {
     require(&state, &headers, Role::Admin).await?;
-    Ok(Json(admin::create_event_webhook(&state, &body).await?))
+    Ok(Json(
+        admin::create_event_webhook(&state.admin_webhooks, &body).await?,
+    ))
 }
 
 async fn update_webhook(
@@ -60,7 +64,9 @@ async fn update_webhook(
     ApiJson(body): ApiJson<EventWebhookInput>,
 ) -> Result<Json<EventWebhook>, ApiError> {
     require(&state, &headers, Role::Admin).await?;
-    Ok(Json(admin::update_event_webhook(&state, &id, &body).await?))
+    Ok(Json(
+        admin::update_event_webhook(&state.admin_webhooks, &id, &body).await?,
+    ))
 }
 
 async fn delete_webhook(
@@ -69,7 +75,7 @@ async fn delete_webhook(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     require(&state, &headers, Role::Admin).await?;
-    admin::delete_event_webhook(&state, &id).await?;
+    admin::delete_event_webhook(&state.admin_webhooks, &id).await?;
     Ok(Json(json!({ "status": true })))
 }
 
@@ -96,7 +102,7 @@ async fn list_targets(
     headers: HeaderMap,
 ) -> Result<Json<Vec<NotificationTarget>>, ApiError> {
     let me = require(&state, &headers, Role::User).await?;
-    Ok(Json(user::list_targets(&state, &me).await?))
+    Ok(Json(user::list_targets(&state.user_webhooks, &me).await?))
 }
 
 async fn create_target(
@@ -105,7 +111,9 @@ async fn create_target(
     ApiJson(body): ApiJson<NotificationTargetInput>,
 ) -> Result<Json<NotificationTarget>, ApiError> {
     let me = require(&state, &headers, Role::User).await?;
-    Ok(Json(user::create_target(&state, &me, &body).await?))
+    Ok(Json(
+        user::create_target(&state.user_webhooks, &me, &body).await?,
+    ))
 }
 
 async fn update_target(
@@ -115,7 +123,9 @@ async fn update_target(
     ApiJson(body): ApiJson<NotificationTargetInput>,
 ) -> Result<Json<NotificationTarget>, ApiError> {
     let me = require(&state, &headers, Role::User).await?;
-    Ok(Json(user::update_target(&state, &me, &id, &body).await?))
+    Ok(Json(
+        user::update_target(&state.user_webhooks, &me, &id, &body).await?,
+    ))
 }
 
 async fn delete_target(
@@ -124,7 +134,7 @@ async fn delete_target(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let me = require(&state, &headers, Role::User).await?;
-    user::delete_target(&state, &me, &id).await?;
+    user::delete_target(&state.user_webhooks, &me, &id).await?;
     Ok(Json(json!({ "status": true })))
 }
 
@@ -134,7 +144,7 @@ async fn make_default(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let me = require(&state, &headers, Role::User).await?;
-    user::make_default(&state, &me, &id).await?;
+    user::make_default(&state.user_webhooks, &me, &id).await?;
     Ok(Json(json!({ "status": true })))
 }
 
@@ -144,7 +154,7 @@ async fn test_target(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let me = require(&state, &headers, Role::User).await?;
-    let delivery = user::test_target(&state, &me, &id).await?;
+    let delivery = user::test_target(&state.user_webhooks, &me, &id).await?;
     Ok(Json(json!({ "status": true, "delivery_id": delivery })))
 }
 
@@ -161,7 +171,7 @@ async fn recover_admin(
     ApiJson(body): ApiJson<RecoverBody>,
 ) -> Result<Json<Value>, ApiError> {
     require(&state, &headers, Role::Admin).await?;
-    let n = admin::recover_failed(&state, &id, body.since).await?;
+    let n = admin::recover_failed(&state.admin_webhooks, &id, body.since).await?;
     Ok(Json(json!({ "status": true, "requeued": n })))
 }
 
@@ -192,7 +202,7 @@ async fn test_webhook(
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&state, &headers, Role::Admin).await?;
     state.manual_deliveries.check(&caller.id)?;
-    let delivery = admin::send_test_to(&state, &id).await?;
+    let delivery = admin::send_test_to(&state.admin_webhooks, &id).await?;
     Ok(Json(json!({ "status": true, "delivery_id": delivery })))
 }
 
@@ -203,7 +213,7 @@ async fn recover_mine(
     ApiJson(body): ApiJson<RecoverBody>,
 ) -> Result<Json<Value>, ApiError> {
     let me = require(&state, &headers, Role::User).await?;
-    let n = user::recover_failed(&state, &me, &id, body.since).await?;
+    let n = user::recover_failed(&state.user_webhooks, &me, &id, body.since).await?;
     Ok(Json(json!({ "status": true, "requeued": n })))
 }
 

@@ -30,15 +30,14 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    if let Err(err) = parley_core::webhooks::DeliveryWorker::spawn(state.clone()) {
-        eprintln!("parley: cannot start the webhook sender: {err}");
-        std::process::exit(1);
-    }
-    if let Err(err) = parley_core::media::MediaFetcher::spawn(state.clone()) {
-        eprintln!("parley: cannot start the image fetcher: {err}");
-        std::process::exit(1);
-    }
-    parley_core::maintenance::spawn(state.clone());
+    let background = match state.spawn_background() {
+        Ok(background) => background,
+        Err(err) => {
+            eprintln!("parley: cannot start the webhook sender: {err}");
+            std::process::exit(1);
+        }
+    };
+    let stop_background = state.shutdown.clone();
     // Messages an older renderer stored are rendered again once (SPEC C15).
     let db = state.db.clone();
     tokio::spawn(async move {
@@ -57,8 +56,24 @@ async fn main() {
         }
     };
     tracing::info!("Parley listening on http://{addr}");
+    // SIGTERM (or Ctrl-C): stop accepting, let the requests in flight
+    // finish — a post's answer comes after its commit, so the message
+    // writer is drained with them — then stop the background tasks, the
+    // worker finishing its attempts in flight, and exit 0.
     let shutdown = async {
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("SIGTERM handler");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing requests in flight");
     };
     if let Err(err) = axum::serve(
         listener,
@@ -70,4 +85,7 @@ async fn main() {
         eprintln!("parley: server error: {err}");
         std::process::exit(1);
     }
+    stop_background.cancel();
+    background.finished().await;
+    tracing::info!("stopped");
 }

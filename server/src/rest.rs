@@ -239,7 +239,7 @@ async fn signup(
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| body.email.split('@').next().unwrap_or_default().to_string());
     let user = accounts::create_account(
-        &state,
+        &state.accounts,
         NewAccount {
             name,
             email: body.email,
@@ -259,7 +259,7 @@ async fn signin(
 ) -> Result<Json<TokenResponse>, ApiError> {
     let client = app::edge::client_ip(peer.ip(), &headers, &state.env.trusted_proxies);
     state.signin_limiter.check(Some(client), &body.email)?;
-    let user = accounts::verify_credentials(&state, &body.email, &body.password).await?;
+    let user = accounts::verify_credentials(&state.accounts, &body.email, &body.password).await?;
     token_for(&state, user).await
 }
 
@@ -269,7 +269,7 @@ async fn signout(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     caller(&state, &headers).await?;
     if let Some(token) = app::edge::token_from_headers(&headers) {
-        accounts::sign_out(&state, &token).await?;
+        accounts::sign_out(&state.accounts, &token).await?;
     }
     Ok(Json(json!({ "status": true })))
 }
@@ -292,7 +292,7 @@ async fn get_webhook(
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require(&state, &headers, Role::Admin).await?;
-    let url = parley_core::webhooks::admin::effective_url(&state).await?;
+    let url = parley_core::webhooks::admin::effective_url(&state.admin_webhooks).await?;
     Ok(Json(json!({ "url": url.unwrap_or_default() })))
 }
 
@@ -302,7 +302,7 @@ async fn set_webhook(
     ApiJson(body): ApiJson<WebhookBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require(&state, &headers, Role::Admin).await?;
-    let url = parley_core::webhooks::admin::save_url(&state, &body.url).await?;
+    let url = parley_core::webhooks::admin::save_url(&state.admin_webhooks, &body.url).await?;
     Ok(Json(json!({ "url": url.unwrap_or_default() })))
 }
 

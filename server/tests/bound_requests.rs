@@ -158,7 +158,7 @@ async fn turning_user_webhooks_off_stops_queued_retries_and_redeliver() {
     store::redeliver(&s.state.db, &owner, &id)
         .await
         .expect("requeue");
-    s.state.delivery_wake.notify_one();
+    s.state.outbox.wake_worker();
     let d = wait_status(&s, &id, DeliveryStatus::Failed).await;
     assert_eq!(d.status, DeliveryStatus::Failed);
     assert!(
@@ -290,7 +290,7 @@ async fn old_deliveries_go_and_the_database_stays_flat_under_a_steady_load() {
             .expect("enqueue");
         }
         tx.commit().await.expect("commit");
-        s.state.delivery_wake.notify_one();
+        s.state.outbox.wake_worker();
         rx.wait_for(per_round * (round + 1), Duration::from_secs(60))
             .await;
         let deadline = std::time::Instant::now() + Duration::from_secs(30);

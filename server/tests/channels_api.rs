@@ -487,7 +487,7 @@ async fn members_see_webhook_messages_live() {
         .await
         .expect("db")
         .expect("admin");
-    parley_core::channels::remove_member(&w.s.state, &admin, &w.channel, &me.id)
+    parley_core::channels::remove_member(&w.s.state.channels, &admin, &w.channel, &me.id)
         .await
         .expect("removed");
     let url = hook["url"].as_str().expect("url");

@@ -107,7 +107,7 @@ async fn finished_reply(s: &TestServer, user_id: &str, chat_id: &str) -> app::mo
         .expect("db")
         .expect("user");
     for _ in 0..400 {
-        let chat = parley_core::chats::get(&s.state, &user, chat_id)
+        let chat = parley_core::chats::get(&s.state.chats, &user, chat_id)
             .await
             .expect("chat");
         let last = chat.messages.last().cloned().expect("a reply row");
@@ -443,7 +443,7 @@ async fn chats_are_private_validated_and_one_reply_at_a_time() {
     assert_eq!(status, 404);
     // The reply task finds its chat gone and stops quietly.
     tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(s.state.generations.running(), 0);
+    assert_eq!(s.state.chats.generations.running(), 0);
 }
 
 /// SPEC E3: several targets per user, each with its events — a finished

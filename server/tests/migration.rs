@@ -109,8 +109,12 @@ async fn an_old_database_becomes_default_targets_that_deliver_the_same_bodies() 
     })
     .await;
     let (_, ada_body) = s.signup("Ada", "ada@example.com").await;
-    let list = serde_json::to_value(admin::list_event_webhooks(&s.state).await.expect("list"))
-        .expect("json");
+    let list = serde_json::to_value(
+        admin::list_event_webhooks(&s.state.admin_webhooks)
+            .await
+            .expect("list"),
+    )
+    .expect("json");
     assert_eq!(list[0]["id"], "admin-default");
     assert_eq!(list[0]["url"], admin_rx.url.as_str());
     assert_eq!(list[0]["events"], serde_json::json!(["user.created"]));
@@ -148,7 +152,7 @@ async fn an_old_database_becomes_default_targets_that_deliver_the_same_bodies() 
         base_url: "https://parley.example",
         finished_at: 1_795_341_600_000,
     };
-    notify_reply_ready(&s.state, &tim, &reply)
+    notify_reply_ready(&s.state.user_webhooks, &tim, &reply)
         .await
         .expect("notify")
         .expect("queued: mode always");

@@ -88,8 +88,8 @@ async fn realtime_events_and_deliveries_cross_instances() {
             .expect("enqueue");
         }
     }
-    a.state.delivery_wake.notify_one();
-    b.state.delivery_wake.notify_one();
+    a.state.outbox.wake_worker();
+    b.state.outbox.wake_worker();
     let hits = rx.wait_for(40, Duration::from_secs(20)).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let hits = if rx.count() > hits.len() {

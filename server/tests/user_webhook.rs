@@ -145,7 +145,7 @@ async fn a_finished_reply_notifies_only_when_away_unless_always() {
     };
     // No URL yet: nothing.
     assert_eq!(
-        notify_reply_ready(&s.state, &user, &reply)
+        notify_reply_ready(&s.state.user_webhooks, &user, &reply)
             .await
             .expect("ok"),
         None
@@ -160,14 +160,14 @@ async fn a_finished_reply_notifies_only_when_away_unless_always() {
     // Tim is on a visible, focused tab: no notification.
     s.state.presence.report(&user.id, 1, true, true);
     assert_eq!(
-        notify_reply_ready(&s.state, &user, &reply)
+        notify_reply_ready(&s.state.user_webhooks, &user, &reply)
             .await
             .expect("ok"),
         None
     );
     // The tab closes: away, one notification with the U4 payload.
     s.state.presence.disconnect(&user.id, 1);
-    assert!(notify_reply_ready(&s.state, &user, &reply)
+    assert!(notify_reply_ready(&s.state.user_webhooks, &user, &reply)
         .await
         .expect("ok")
         .is_some());
@@ -185,7 +185,7 @@ async fn a_finished_reply_notifies_only_when_away_unless_always() {
     )
     .await;
     s.state.presence.report(&user.id, 2, true, true);
-    assert!(notify_reply_ready(&s.state, &user, &reply)
+    assert!(notify_reply_ready(&s.state.user_webhooks, &user, &reply)
         .await
         .expect("ok")
         .is_some());

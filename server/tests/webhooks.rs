@@ -32,7 +32,7 @@ async fn enqueue(s: &common::TestServer, target: Target, url: &str) -> String {
     )
     .await
     .expect("enqueue");
-    s.state.delivery_wake.notify_one();
+    s.state.outbox.wake_worker();
     id
 }
 
@@ -259,11 +259,11 @@ async fn signatures_verify_with_the_standard_webhooks_library() {
     let rx = Receiver::start().await;
     let s = server_to(&rx.url).await;
     use parley_core::webhooks::{credentials, targets::ADMIN_DEFAULT};
-    let secret = credentials::regenerate_secret(&s.state, ADMIN_DEFAULT)
+    let secret = credentials::regenerate_secret(&s.state.vault, ADMIN_DEFAULT)
         .await
         .expect("secret");
     credentials::save_headers(
-        &s.state,
+        &s.state.vault,
         ADMIN_DEFAULT,
         vec![("Authorization".into(), "Bearer s3cret".into())],
     )
@@ -546,10 +546,10 @@ async fn a_rotated_secret_keeps_signing_for_the_overlap() {
     use parley_core::webhooks::{credentials, targets::ADMIN_DEFAULT};
     let rx = Receiver::start().await;
     let s = server_to(&rx.url).await;
-    let old = credentials::regenerate_secret(&s.state, ADMIN_DEFAULT)
+    let old = credentials::regenerate_secret(&s.state.vault, ADMIN_DEFAULT)
         .await
         .expect("secret");
-    let new = credentials::regenerate_secret(&s.state, ADMIN_DEFAULT)
+    let new = credentials::regenerate_secret(&s.state.vault, ADMIN_DEFAULT)
         .await
         .expect("rotated");
     s.signup("Tim", "tim@example.com").await;

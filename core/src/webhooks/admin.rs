@@ -3,14 +3,17 @@
 
 use serde_json::{json, Value};
 
+use super::credentials::Vault;
 use super::format::{body_for, escape_for, rfc3339, Destination};
 use super::ssrf::{check_literal, Policy};
 use super::store::{self, NewDelivery, Target};
+pub use super::targets::url_in_force;
 use super::targets::{self, TargetRow, ADMIN_DEFAULT};
+use crate::db::Db;
 use crate::error::Error;
+use crate::events::Outbox;
 use crate::i18n::{Key, Locale, Message};
 use crate::model::{EventWebhook, User, WebhookTargetView};
-use crate::AppState;
 
 /// Checks a URL typed by a person; `Ok(None)` means "off" (empty).
 pub fn validate_url(raw: &str, policy: &Policy) -> Result<Option<String>, Error> {
@@ -56,38 +59,38 @@ fn url_error_kind(e: url::ParseError) -> &'static str {
     }
 }
 
-/// The URL a target sends to: its own, or for the admin default never
-/// saved, `WEBHOOK_URL` (SPEC A1: the env value until an admin saves, even
-/// an empty field).
-pub fn url_in_force(target: &TargetRow, env_url: Option<&str>) -> Option<String> {
-    match &target.url {
-        Some(saved) => Some(saved.clone()),
-        None if target.id == ADMIN_DEFAULT => env_url.map(str::to_string),
-        None => None,
-    }
-    .filter(|u| !u.is_empty())
+/// What the admin's webhooks need (SPEC A1–A4, E2): the database,
+/// `WEBHOOK_URL`, the instance language, the outbox and the credentials.
+#[derive(Clone)]
+pub struct AdminWebhooks {
+    pub db: Db,
+    /// `WEBHOOK_URL`: the default target's URL until an admin saves one.
+    pub env_webhook_url: Option<String>,
+    pub default_locale: crate::i18n::Locale,
+    pub outbox: Outbox,
+    pub vault: Vault,
 }
 
 /// The admin default target's URL in force.
-pub async fn effective_url(state: &AppState) -> Result<Option<String>, Error> {
-    let id = targets::ensure_default(&state.db, &Target::Admin).await?;
-    Ok(targets::get(&state.db, &id)
+pub async fn effective_url(hooks: &AdminWebhooks) -> Result<Option<String>, Error> {
+    let id = targets::ensure_default(&hooks.db, &Target::Admin).await?;
+    Ok(targets::get(&hooks.db, &id)
         .await?
-        .and_then(|t| url_in_force(&t, state.env.webhook_url.as_deref())))
+        .and_then(|t| url_in_force(&t, hooks.env_webhook_url.as_deref())))
 }
 
-pub async fn save_url(state: &AppState, raw: &str) -> Result<Option<String>, Error> {
+pub async fn save_url(hooks: &AdminWebhooks, raw: &str) -> Result<Option<String>, Error> {
     let url = validate_url(raw, &Policy::Admin)?;
-    let old = effective_url(state).await?;
+    let old = effective_url(hooks).await?;
     super::credentials::forget_if_host_changed(
-        state,
+        &hooks.vault,
         ADMIN_DEFAULT,
         old.as_deref(),
         url.as_deref(),
     )
     .await?;
     targets::set_url(
-        &state.db,
+        &hooks.db,
         ADMIN_DEFAULT,
         url.as_deref().unwrap_or_default(),
         None,
@@ -96,13 +99,13 @@ pub async fn save_url(state: &AppState, raw: &str) -> Result<Option<String>, Err
     Ok(url)
 }
 
-pub async fn view(state: &AppState) -> Result<WebhookTargetView, Error> {
-    let id = targets::ensure_default(&state.db, &Target::Admin).await?;
-    let saved = targets::get(&state.db, &id).await?.and_then(|t| t.url);
+pub async fn view(hooks: &AdminWebhooks) -> Result<WebhookTargetView, Error> {
+    let id = targets::ensure_default(&hooks.db, &Target::Admin).await?;
+    let saved = targets::get(&hooks.db, &id).await?.and_then(|t| t.url);
     Ok(WebhookTargetView {
-        url: effective_url(state).await?.unwrap_or_default(),
-        url_from_env: saved.is_none() && state.env.webhook_url.is_some(),
-        security: super::credentials::security(state, ADMIN_DEFAULT).await?,
+        url: effective_url(hooks).await?.unwrap_or_default(),
+        url_from_env: saved.is_none() && hooks.env_webhook_url.is_some(),
+        security: super::credentials::security(&hooks.vault, ADMIN_DEFAULT).await?,
     })
 }
 
@@ -127,28 +130,28 @@ pub fn test_body(url: &str, locale: Locale, now_ms: i64) -> Value {
 }
 
 /// Queues a `test` event to the admin webhook now.
-pub async fn send_test(state: &AppState) -> Result<String, Error> {
-    let url = effective_url(state)
+pub async fn send_test(hooks: &AdminWebhooks) -> Result<String, Error> {
+    let url = effective_url(hooks)
         .await?
         .ok_or_else(|| Error::invalid(Key::ErrNoAdminUrl))?;
-    queue_test(state, ADMIN_DEFAULT, &url).await
+    queue_test(hooks, ADMIN_DEFAULT, &url).await
 }
 
 /// "Send test" of one admin event webhook (SPEC E2), disabled or not: the
 /// admin checks the endpoint before switching it on.
-pub async fn send_test_to(state: &AppState, target_id: &str) -> Result<String, Error> {
-    let target = targets::get(&state.db, target_id)
+pub async fn send_test_to(hooks: &AdminWebhooks, target_id: &str) -> Result<String, Error> {
+    let target = targets::get(&hooks.db, target_id)
         .await?
         .filter(|t| t.owner_id.is_none())
         .ok_or(Error::NotFound)?;
-    let url = url_in_force(&target, state.env.webhook_url.as_deref())
+    let url = url_in_force(&target, hooks.env_webhook_url.as_deref())
         .ok_or_else(|| Error::invalid(Key::ErrNoAdminUrl))?;
-    queue_test(state, &target.id, &url).await
+    queue_test(hooks, &target.id, &url).await
 }
 
-async fn queue_test(state: &AppState, target_id: &str, url: &str) -> Result<String, Error> {
-    let body = test_body(url, state.env.default_locale, crate::db::now_ms());
-    let mut conn = state.db.acquire().await?;
+async fn queue_test(hooks: &AdminWebhooks, target_id: &str, url: &str) -> Result<String, Error> {
+    let body = test_body(url, hooks.default_locale, crate::db::now_ms());
+    let mut conn = hooks.db.acquire().await?;
     let id = store::enqueue(
         &mut conn,
         NewDelivery {
@@ -160,7 +163,7 @@ async fn queue_test(state: &AppState, target_id: &str, url: &str) -> Result<Stri
         },
     )
     .await?;
-    state.deliveries_changed(&Target::Admin).await;
+    hooks.outbox.deliveries_changed(&Target::Admin).await;
     Ok(id)
 }
 
@@ -178,15 +181,15 @@ fn enabled_by_default() -> bool {
     true
 }
 
-async fn event_webhook(state: &AppState, t: &TargetRow) -> Result<EventWebhook, Error> {
+async fn event_webhook(hooks: &AdminWebhooks, t: &TargetRow) -> Result<EventWebhook, Error> {
     Ok(EventWebhook {
         id: t.id.clone(),
         name: t.name.clone(),
-        url: url_in_force(t, state.env.webhook_url.as_deref()).unwrap_or_default(),
+        url: url_in_force(t, hooks.env_webhook_url.as_deref()).unwrap_or_default(),
         enabled: t.enabled != 0,
         events: t.filters(),
         is_default: t.is_default != 0,
-        security: super::credentials::security(state, &t.id).await?,
+        security: super::credentials::security(&hooks.vault, &t.id).await?,
         created_at: t.created_at,
         updated_at: t.updated_at,
         disabled_at: t.disabled_at,
@@ -194,11 +197,11 @@ async fn event_webhook(state: &AppState, t: &TargetRow) -> Result<EventWebhook, 
 }
 
 /// The admin's event webhooks, the default one first.
-pub async fn list_event_webhooks(state: &AppState) -> Result<Vec<EventWebhook>, Error> {
-    targets::ensure_default(&state.db, &Target::Admin).await?;
+pub async fn list_event_webhooks(hooks: &AdminWebhooks) -> Result<Vec<EventWebhook>, Error> {
+    targets::ensure_default(&hooks.db, &Target::Admin).await?;
     let mut out = Vec::new();
-    for t in targets::list(&state.db, None).await? {
-        out.push(event_webhook(state, &t).await?);
+    for t in targets::list(&hooks.db, None).await? {
+        out.push(event_webhook(hooks, &t).await?);
     }
     Ok(out)
 }
@@ -217,53 +220,58 @@ fn checked_input(input: &EventWebhookInput) -> Result<targets::TargetInput, Erro
 }
 
 pub async fn create_event_webhook(
-    state: &AppState,
+    hooks: &AdminWebhooks,
     input: &EventWebhookInput,
 ) -> Result<EventWebhook, Error> {
     let checked = checked_input(input)?;
-    let row = targets::create(&state.db, None, &checked).await?;
-    event_webhook(state, &row).await
+    let row = targets::create(&hooks.db, None, &checked).await?;
+    event_webhook(hooks, &row).await
 }
 
 /// Changes an admin event webhook. Moving it to another host clears its
 /// secret and headers, as for the default one.
 pub async fn update_event_webhook(
-    state: &AppState,
+    hooks: &AdminWebhooks,
     id: &str,
     input: &EventWebhookInput,
 ) -> Result<EventWebhook, Error> {
-    let old = targets::get(&state.db, id)
+    let old = targets::get(&hooks.db, id)
         .await?
         .filter(|t| t.owner_id.is_none())
         .ok_or(Error::NotFound)?;
     let checked = checked_input(input)?;
-    let old_url = url_in_force(&old, state.env.webhook_url.as_deref());
-    super::credentials::forget_if_host_changed(state, id, old_url.as_deref(), Some(&checked.url))
-        .await?;
-    targets::update(&state.db, id, &checked).await?;
-    let row = targets::get(&state.db, id).await?.ok_or(Error::NotFound)?;
-    event_webhook(state, &row).await
+    let old_url = url_in_force(&old, hooks.env_webhook_url.as_deref());
+    super::credentials::forget_if_host_changed(
+        &hooks.vault,
+        id,
+        old_url.as_deref(),
+        Some(&checked.url),
+    )
+    .await?;
+    targets::update(&hooks.db, id, &checked).await?;
+    let row = targets::get(&hooks.db, id).await?.ok_or(Error::NotFound)?;
+    event_webhook(hooks, &row).await
 }
 
-pub async fn delete_event_webhook(state: &AppState, id: &str) -> Result<(), Error> {
-    let target = targets::get(&state.db, id)
+pub async fn delete_event_webhook(hooks: &AdminWebhooks, id: &str) -> Result<(), Error> {
+    let target = targets::get(&hooks.db, id)
         .await?
         .filter(|t| t.owner_id.is_none())
         .ok_or(Error::NotFound)?;
     if target.is_default != 0 {
         return Err(Error::invalid(Key::ErrDeleteDefaultTarget));
     }
-    targets::delete(&state.db, id).await?;
+    targets::delete(&hooks.db, id).await?;
     Ok(())
 }
 
 /// Queues again an admin target's failed deliveries since `since` (E6).
-pub async fn recover_failed(state: &AppState, id: &str, since: i64) -> Result<u64, Error> {
-    targets::get(&state.db, id)
+pub async fn recover_failed(hooks: &AdminWebhooks, id: &str, since: i64) -> Result<u64, Error> {
+    targets::get(&hooks.db, id)
         .await?
         .filter(|t| t.owner_id.is_none())
         .ok_or(Error::NotFound)?;
-    let n = targets::recover_failed(&state.db, id, since).await?;
-    state.deliveries_changed(&Target::Admin).await;
+    let n = targets::recover_failed(&hooks.db, id, since).await?;
+    hooks.outbox.deliveries_changed(&Target::Admin).await;
     Ok(n)
 }

@@ -5,21 +5,30 @@
 
 use super::signing;
 use super::targets::{self, Sealed};
+use crate::crypto::SecretBox;
+use crate::db::Db;
 use crate::error::Error;
 use crate::i18n::{Key, Message};
 use crate::model::TargetSecurity;
-use crate::AppState;
 
 const MAX_HEADERS: usize = 10;
 
+/// Where targets' credentials live: their rows, sealed with the
+/// instance key.
+#[derive(Clone)]
+pub struct Vault {
+    pub db: Db,
+    pub secrets: SecretBox,
+}
+
 async fn read_sealed(
-    state: &AppState,
+    vault: &Vault,
     target_id: &str,
     field: Sealed,
 ) -> Result<Option<String>, Error> {
-    let sealed = targets::read_sealed(&state.db, target_id, field).await?;
+    let sealed = targets::read_sealed(&vault.db, target_id, field).await?;
     match sealed.filter(|s| !s.is_empty()) {
-        Some(sealed) => state.secrets.open(&sealed).map(Some).map_err(|e| {
+        Some(sealed) => vault.secrets.open(&sealed).map(Some).map_err(|e| {
             tracing::error!("{e}");
             Error::Internal
         }),
@@ -28,31 +37,31 @@ async fn read_sealed(
 }
 
 async fn write_sealed(
-    state: &AppState,
+    vault: &Vault,
     target_id: &str,
     field: Sealed,
     plain: Option<&str>,
 ) -> Result<(), Error> {
-    let sealed = plain.map(|p| state.secrets.seal(p));
-    targets::write_sealed(&state.db, target_id, field, sealed.as_deref()).await
+    let sealed = plain.map(|p| vault.secrets.seal(p));
+    targets::write_sealed(&vault.db, target_id, field, sealed.as_deref()).await
 }
 
-pub async fn signing_secret(state: &AppState, target_id: &str) -> Result<Option<String>, Error> {
-    read_sealed(state, target_id, Sealed::Secret).await
+pub async fn signing_secret(vault: &Vault, target_id: &str) -> Result<Option<String>, Error> {
+    read_sealed(vault, target_id, Sealed::Secret).await
 }
 
 /// Every secret that signs a request now: the current one, and for 24 h
 /// after a rotation the one before it (SPEC E6: a receiver holding either
 /// verifies).
-pub async fn signing_secrets(state: &AppState, target_id: &str) -> Result<Vec<String>, Error> {
-    let mut out: Vec<String> = signing_secret(state, target_id)
+pub async fn signing_secrets(vault: &Vault, target_id: &str) -> Result<Vec<String>, Error> {
+    let mut out: Vec<String> = signing_secret(vault, target_id)
         .await?
         .into_iter()
         .collect();
     if out.is_empty() {
         return Ok(out);
     }
-    let row = targets::get(&state.db, target_id).await?;
+    let row = targets::get(&vault.db, target_id).await?;
     let previous = row.and_then(|t| {
         let until = t.previous_secret_until?;
         (until > crate::db::now_ms())
@@ -60,7 +69,7 @@ pub async fn signing_secrets(state: &AppState, target_id: &str) -> Result<Vec<St
             .flatten()
     });
     if let Some(sealed) = previous.filter(|s| !s.is_empty()) {
-        let plain = state.secrets.open(&sealed).map_err(|e| {
+        let plain = vault.secrets.open(&sealed).map_err(|e| {
             tracing::error!("{e}");
             Error::Internal
         })?;
@@ -69,18 +78,18 @@ pub async fn signing_secrets(state: &AppState, target_id: &str) -> Result<Vec<St
     Ok(out)
 }
 
-pub async fn headers(state: &AppState, target_id: &str) -> Result<Vec<(String, String)>, Error> {
-    Ok(read_sealed(state, target_id, Sealed::Headers)
+pub async fn headers(vault: &Vault, target_id: &str) -> Result<Vec<(String, String)>, Error> {
+    Ok(read_sealed(vault, target_id, Sealed::Headers)
         .await?
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default())
 }
 
 /// What the settings screens may see.
-pub async fn security(state: &AppState, target_id: &str) -> Result<TargetSecurity, Error> {
+pub async fn security(vault: &Vault, target_id: &str) -> Result<TargetSecurity, Error> {
     Ok(TargetSecurity {
-        has_signing_secret: signing_secret(state, target_id).await?.is_some(),
-        header_names: headers(state, target_id)
+        has_signing_secret: signing_secret(vault, target_id).await?.is_some(),
+        header_names: headers(vault, target_id)
             .await?
             .into_iter()
             .map(|(n, _)| n)
@@ -103,7 +112,7 @@ fn destination(url: &str) -> Option<String> {
 /// be able to send them somewhere and read them there. Returns whether
 /// anything was cleared.
 pub async fn forget_if_host_changed(
-    state: &AppState,
+    vault: &Vault,
     target_id: &str,
     old_url: Option<&str>,
     new_url: Option<&str>,
@@ -118,13 +127,13 @@ pub async fn forget_if_host_changed(
     if !old.is_empty() && destination(old) == destination(new) {
         return Ok(false);
     }
-    let had = security(state, target_id).await?;
+    let had = security(vault, target_id).await?;
     if !had.has_signing_secret && had.header_names.is_empty() {
         return Ok(false);
     }
-    write_sealed(state, target_id, Sealed::Secret, None).await?;
-    write_sealed(state, target_id, Sealed::Headers, None).await?;
-    targets::clear_previous_secret(&state.db, target_id).await?;
+    write_sealed(vault, target_id, Sealed::Secret, None).await?;
+    write_sealed(vault, target_id, Sealed::Headers, None).await?;
+    targets::clear_previous_secret(&vault.db, target_id).await?;
     tracing::info!("webhook moved to another host: its secret and custom headers were cleared");
     Ok(true)
 }
@@ -132,30 +141,30 @@ pub async fn forget_if_host_changed(
 /// A new secret; returned once, stored sealed.
 /// A new secret, returned once and stored sealed. The one it replaces keeps
 /// signing next to it for 24 h, so receivers can switch without a gap.
-pub async fn regenerate_secret(state: &AppState, target_id: &str) -> Result<String, Error> {
+pub async fn regenerate_secret(vault: &Vault, target_id: &str) -> Result<String, Error> {
     let secret = signing::new_secret();
-    targets::rotate_secret(&state.db, target_id, &state.secrets.seal(&secret)).await?;
+    targets::rotate_secret(&vault.db, target_id, &vault.secrets.seal(&secret)).await?;
     Ok(secret)
 }
 
-pub async fn clear_secret(state: &AppState, target_id: &str) -> Result<(), Error> {
-    write_sealed(state, target_id, Sealed::Secret, None).await?;
-    targets::clear_previous_secret(&state.db, target_id).await
+pub async fn clear_secret(vault: &Vault, target_id: &str) -> Result<(), Error> {
+    write_sealed(vault, target_id, Sealed::Secret, None).await?;
+    targets::clear_previous_secret(&vault.db, target_id).await
 }
 
 /// Replaces the custom headers. An empty value keeps the stored value of a
 /// header of the same name, so the UI never needs to show values back.
 pub async fn save_headers(
-    state: &AppState,
+    vault: &Vault,
     target_id: &str,
     new: Vec<(String, String)>,
 ) -> Result<TargetSecurity, Error> {
-    let old = headers(state, target_id).await?;
+    let old = headers(vault, target_id).await?;
     let merged = validate_headers(new, &old)?;
     let json = serde_json::to_string(&merged).map_err(|_| Error::Internal)?;
     let plain = Some(json).filter(|_| !merged.is_empty());
-    write_sealed(state, target_id, Sealed::Headers, plain.as_deref()).await?;
-    security(state, target_id).await
+    write_sealed(vault, target_id, Sealed::Headers, plain.as_deref()).await?;
+    security(vault, target_id).await
 }
 
 pub fn validate_headers(

@@ -7,8 +7,8 @@
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::store::{self, AttemptOutcome, HealthChecks, Target};
-use crate::db::{Backend, Db};
+use super::store::{self, AttemptOutcome, Target};
+use crate::db::{begin_write, now_ms, Backend, Db};
 use crate::error::Error;
 
 /// Outcomes waiting for the writer; a full queue makes senders wait.
@@ -53,10 +53,13 @@ impl OutcomeWriter {
 }
 
 async fn run(db: Db, backend: Backend, checks: HealthChecks, mut jobs: mpsc::Receiver<Job>) {
-    while let Some(batch) = crate::batch::next_batch(&mut jobs, MAX_BATCH).await {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    // Waits for one outcome, then takes every one already waiting.
+    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let batch = std::mem::take(&mut batch);
         let rows: Vec<(&str, &AttemptOutcome)> =
             batch.iter().map(|j| (j.id.as_str(), &j.outcome)).collect();
-        match store::record_attempts(&db, backend, &checks, &rows).await {
+        match record_attempts(&db, backend, &checks, &rows).await {
             Ok(targets) => {
                 for (job, target) in batch.into_iter().zip(targets) {
                     let _ = job.done.send(Ok(target));
@@ -66,13 +69,55 @@ async fn run(db: Db, backend: Backend, checks: HealthChecks, mut jobs: mpsc::Rec
             Err(e) => {
                 tracing::warn!(error = %e, rows = batch.len(), "outcome batch failed; writing one by one");
                 for job in batch {
-                    let result =
-                        store::record_attempts(&db, backend, &checks, &[(&job.id, &job.outcome)])
-                            .await
-                            .map(|mut t| t.pop().flatten());
+                    let result = record_attempts(&db, backend, &checks, &[(&job.id, &job.outcome)])
+                        .await
+                        .map(|mut t| t.pop().flatten());
                     let _ = job.done.send(result);
                 }
             }
         }
     }
+}
+
+/// What recording an attempt checks besides the row (SPEC E6).
+#[derive(Clone, Debug)]
+pub struct HealthChecks {
+    pub health: super::health::HealthSettings,
+    pub emit: crate::events::EmitSettings,
+}
+
+/// Records attempts in one transaction, each followed by its target's
+/// health check (SPEC E6); for each, whose log changed (none: the
+/// delivery is gone).
+pub async fn record_attempts(
+    db: &Db,
+    backend: Backend,
+    checks: &HealthChecks,
+    attempts: &[(&str, &AttemptOutcome)],
+) -> Result<Vec<Option<Target>>, Error> {
+    let mut tx = begin_write(db, backend).await?;
+    let now = now_ms();
+    let mut targets = Vec::with_capacity(attempts.len());
+    for (id, outcome) in attempts {
+        let Some(row) = store::record_attempt(&mut tx, id, outcome, now).await? else {
+            targets.push(None);
+            continue;
+        };
+        if let Some(target_id) = &row.target_id {
+            let attempt = super::health::Attempt {
+                target_id,
+                delivery_id: id,
+                event: &row.event,
+                status: outcome
+                    .status
+                    .unwrap_or(crate::model::DeliveryStatus::Failed),
+                error: outcome.error.as_deref(),
+            };
+            super::health::after_attempt(&mut tx, checks.health, &checks.emit, &attempt, now)
+                .await?;
+        }
+        targets.push(Some(row.target()?));
+    }
+    tx.commit().await?;
+    Ok(targets)
 }

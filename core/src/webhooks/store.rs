@@ -2,42 +2,13 @@
 //! claim due rows for sending, record outcomes, list the log.
 
 use serde_json::Value;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
-use crate::db::{begin_write, new_id, now_ms, Backend, Db};
+use crate::db::{new_id, now_ms, Backend, Db};
 use crate::error::Error;
 use crate::model::{Delivery, DeliveryStatus};
 
-/// Whose webhook a delivery goes to: decides the SSRF policy, the signing
-/// secret and headers, and whose log shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    Admin,
-    User(String),
-}
-
-impl Target {
-    fn kind(&self) -> &'static str {
-        match self {
-            Target::Admin => "admin",
-            Target::User(_) => "user",
-        }
-    }
-
-    pub fn owner(&self) -> Option<&str> {
-        match self {
-            Target::Admin => None,
-            Target::User(id) => Some(id),
-        }
-    }
-
-    fn from_row(kind: &str, owner: Option<String>) -> Target {
-        match (kind, owner) {
-            ("user", Some(id)) => Target::User(id),
-            _ => Target::Admin,
-        }
-    }
-}
+pub use super::targets::Target;
 
 pub struct NewDelivery<'a> {
     pub target: Target,
@@ -69,6 +40,72 @@ pub async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<Str
     Ok(id)
 }
 
+/// A claimed row as read with its target (SPEC D9: the URL, the secret
+/// and the headers of a request come from the target as it is now), the
+/// owner's account and the saved "user webhooks" switch: everything an
+/// attempt needs, read once per claim.
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: String,
+    target: String,
+    owner_id: Option<String>,
+    target_id: Option<String>,
+    url: String,
+    payload: String,
+    attempts: i64,
+    t_id: Option<String>,
+    t_url: Option<String>,
+    t_secret: Option<String>,
+    t_previous_secret: Option<String>,
+    t_previous_until: Option<i64>,
+    t_headers: Option<String>,
+    owner_found: Option<String>,
+    user_webhooks_setting: Option<String>,
+}
+
+impl TryFrom<ClaimedRow> for Claimed {
+    type Error = Error;
+    fn try_from(r: ClaimedRow) -> Result<Claimed, Error> {
+        let target = Target::from_columns(&r.target, r.owner_id)?;
+        Ok(Claimed {
+            id: r.id,
+            target_id: r
+                .target_id
+                .unwrap_or_else(|| super::targets::default_id(&target)),
+            target,
+            url: r.url,
+            payload: r.payload,
+            attempts: r.attempts,
+            now: r.t_id.map(|_| TargetNow {
+                url: r.t_url,
+                secret_sealed: r.t_secret.filter(|s| !s.is_empty()),
+                previous_secret_sealed: r.t_previous_secret.filter(|s| !s.is_empty()),
+                previous_secret_until: r.t_previous_until,
+                headers_sealed: r.t_headers.filter(|s| !s.is_empty()),
+            }),
+            owner_exists: r.owner_found.is_some(),
+            user_webhooks_saved: r.user_webhooks_setting.map(|v| v == "true"),
+        })
+    }
+}
+
+/// The `config` key of the admin's "user webhooks" switch, read with a
+/// claim (`config::ENABLE_USER_WEBHOOKS` names this constant).
+pub const USER_WEBHOOKS_SWITCH: &str = "features.enable_user_webhooks";
+
+/// A delivery's target as it is at the claim; its credentials still sealed.
+#[derive(Clone, Debug)]
+pub struct TargetNow {
+    /// `None`: the admin default was never saved (`WEBHOOK_URL` applies).
+    pub url: Option<String>,
+    pub secret_sealed: Option<String>,
+    /// The secret before the last rotation, signing until
+    /// `previous_secret_until` (SPEC E6).
+    pub previous_secret_sealed: Option<String>,
+    pub previous_secret_until: Option<i64>,
+    pub headers_sealed: Option<String>,
+}
+
 /// A delivery claimed for one attempt.
 #[derive(Clone, Debug)]
 pub struct Claimed {
@@ -78,6 +115,12 @@ pub struct Claimed {
     pub url: String,
     pub payload: String,
     pub attempts: i64,
+    /// The target now; `None`: it was deleted.
+    pub now: Option<TargetNow>,
+    /// For a user's delivery: whether the account still exists.
+    pub owner_exists: bool,
+    /// The admin's saved "user webhooks" switch, if saved.
+    pub user_webhooks_saved: Option<bool>,
 }
 
 /// Claims up to `limit` due deliveries (and ones whose claim lapsed because
@@ -140,31 +183,42 @@ pub async fn claim_due(
             WHERE ((status IN ('pending', 'retrying') AND next_attempt_at <= $2) \
                OR (status = 'delivering' AND locked_until < $2)) {skip} \
             ORDER BY next_attempt_at LIMIT $3 {lock}) \
-         RETURNING id, target, owner_id, target_id, url, payload, attempts"
+         RETURNING id"
     );
-    let mut query = sqlx::query(&sql)
+    let mut query = sqlx::query_as::<_, (String,)>(&sql)
         .bind(now + lease_ms)
         .bind(now)
         .bind(limit as i64);
     for value in parked.values() {
         query = query.bind(value);
     }
+    let ids = query.fetch_all(db).await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One read for the whole claim: each row with its target, its owner
+    // and the switch — no attempt reads anything before its request.
+    let params: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT d.id, d.target, d.owner_id, d.target_id, d.url, d.payload, d.attempts, \
+            t.id AS t_id, t.url AS t_url, t.signing_secret AS t_secret, \
+            t.previous_signing_secret AS t_previous_secret, t.previous_secret_until AS t_previous_until, \
+            t.headers AS t_headers, u.id AS owner_found, \
+            (SELECT value FROM config WHERE key = '{USER_WEBHOOKS_SWITCH}') AS user_webhooks_setting \
+         FROM webhook_deliveries d \
+         LEFT JOIN webhook_targets t ON t.id = COALESCE(d.target_id, \
+            CASE WHEN d.target = 'admin' THEN '{admin}' ELSE 'user-default-' || d.owner_id END) \
+         LEFT JOIN users u ON u.id = d.owner_id \
+         WHERE d.id IN ({}) ORDER BY d.next_attempt_at, d.id",
+        params.join(", "),
+        admin = super::targets::ADMIN_DEFAULT,
+    );
+    let mut query = sqlx::query_as::<_, ClaimedRow>(&sql);
+    for (id,) in &ids {
+        query = query.bind(id);
+    }
     let rows = query.fetch_all(db).await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("target")?;
-            let target = Target::from_row(&kind, r.try_get("owner_id")?);
-            let target_id: Option<String> = r.try_get("target_id")?;
-            Ok(Claimed {
-                id: r.try_get("id")?,
-                target_id: target_id.unwrap_or_else(|| super::targets::default_id(&target)),
-                target,
-                url: r.try_get("url")?,
-                payload: r.try_get("payload")?,
-                attempts: r.try_get("attempts")?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(Claimed::try_from).collect()
 }
 
 /// After a crash of the only instance (SQLite), nothing is really in flight.
@@ -200,76 +254,53 @@ pub struct AttemptOutcome {
     pub error: Option<String>,
     pub excerpt: Option<String>,
     pub next_attempt_at: Option<i64>,
+    /// Where the request went when the target moved since the delivery
+    /// was queued (SPEC D9): the log shows where it really went.
+    pub url: Option<String>,
 }
 
-/// What recording an attempt checks besides the row (SPEC E6).
-#[derive(Clone, Debug)]
-pub struct HealthChecks {
-    pub health: super::health::HealthSettings,
-    pub emit: crate::events::EmitSettings,
+/// What an attempt's row said once recorded: whose log changed, and what
+/// health checks need.
+#[derive(sqlx::FromRow)]
+pub struct RecordedRow {
+    target: String,
+    owner_id: Option<String>,
+    pub target_id: Option<String>,
+    pub event: String,
 }
 
-/// Records attempts in one transaction; for each, whose log changed (none:
-/// the delivery is gone).
-pub async fn record_attempts(
-    db: &Db,
-    backend: Backend,
-    checks: &HealthChecks,
-    attempts: &[(&str, &AttemptOutcome)],
-) -> Result<Vec<Option<Target>>, Error> {
-    let mut tx = begin_write(db, backend).await?;
-    let now = now_ms();
-    let mut targets = Vec::with_capacity(attempts.len());
-    for (id, outcome) in attempts {
-        let status = outcome.status.unwrap_or(DeliveryStatus::Failed);
-        let row = sqlx::query(
-            "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, \
-             locked_until = NULL, last_status_code = $3, last_latency_ms = $4, last_error = $5, \
-             response_excerpt = $6, updated_at = $7 WHERE id = $8 RETURNING target, owner_id, target_id, event",
-        )
-        .bind(status.as_str())
-        .bind(outcome.next_attempt_at)
-        .bind(outcome.http_status)
-        .bind(outcome.latency_ms)
-        .bind(outcome.error.clone())
-        .bind(outcome.excerpt.clone())
-        .bind(now)
-        .bind(*id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            targets.push(None);
-            continue;
-        };
-        let kind: String = row.try_get("target")?;
-        let target = Target::from_row(&kind, row.try_get("owner_id")?);
-        let target_id: Option<String> = row.try_get("target_id")?;
-        let event: String = row.try_get("event")?;
-        if let Some(target_id) = target_id {
-            let attempt = super::health::Attempt {
-                target_id: &target_id,
-                delivery_id: id,
-                event: &event,
-                status,
-                error: outcome.error.as_deref(),
-            };
-            super::health::after_attempt(&mut tx, checks.health, &checks.emit, &attempt, now)
-                .await?;
-        }
-        targets.push(Some(target));
+impl RecordedRow {
+    pub fn target(&self) -> Result<Target, Error> {
+        Target::from_columns(&self.target, self.owner_id.clone())
     }
-    tx.commit().await?;
-    Ok(targets)
 }
 
-/// The URL a delivery goes to now (its target was moved, SPEC D9).
-pub async fn repoint(db: &Db, id: &str, url: &str) -> Result<(), Error> {
-    sqlx::query("UPDATE webhook_deliveries SET url = $1 WHERE id = $2")
-        .bind(url)
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
+/// Records one attempt's outcome on the caller's connection (the outcome
+/// writer's transaction); `None`: the delivery is gone.
+pub async fn record_attempt(
+    conn: &mut AnyConnection,
+    id: &str,
+    outcome: &AttemptOutcome,
+    now: i64,
+) -> Result<Option<RecordedRow>, Error> {
+    let status = outcome.status.unwrap_or(DeliveryStatus::Failed);
+    Ok(sqlx::query_as(
+        "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, \
+         locked_until = NULL, last_status_code = $3, last_latency_ms = $4, last_error = $5, \
+         response_excerpt = $6, updated_at = $7, url = COALESCE($9, url) WHERE id = $8 \
+         RETURNING target, owner_id, target_id, event",
+    )
+    .bind(status.as_str())
+    .bind(outcome.next_attempt_at)
+    .bind(outcome.http_status)
+    .bind(outcome.latency_ms)
+    .bind(outcome.error.clone())
+    .bind(outcome.excerpt.clone())
+    .bind(now)
+    .bind(id)
+    .bind(outcome.url.clone())
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// "Redeliver": the same message (same webhook-id) goes out again now.
@@ -305,17 +336,16 @@ pub async fn next_due_at(db: &Db, parked: &Parked) -> Result<Option<i64>, Error>
 }
 
 pub async fn list(db: &Db, target: &Target, limit: i64) -> Result<Vec<Delivery>, Error> {
-    let rows = sqlx::query(
-        "SELECT id, event, url, status, attempts, last_status_code, last_latency_ms, last_error, \
-         response_excerpt, next_attempt_at, created_at, updated_at FROM webhook_deliveries \
-         WHERE target = $1 AND COALESCE(owner_id, '') = $2 ORDER BY created_at DESC, id DESC LIMIT $3",
-    )
+    let rows = sqlx::query_as(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries \
+         WHERE target = $1 AND COALESCE(owner_id, '') = $2 ORDER BY created_at DESC, id DESC LIMIT $3"
+    ))
     .bind(target.kind())
     .bind(target.owner().unwrap_or_default().to_string())
     .bind(limit)
     .fetch_all(db)
     .await?;
-    logged(target, rows.iter().map(delivery_from_row).collect())
+    Ok(logged(target, rows))
 }
 
 /// The newest deliveries of one target of `target`'s owner (SPEC E2: each
@@ -326,62 +356,42 @@ pub async fn list_of_target(
     target_id: &str,
     limit: i64,
 ) -> Result<Vec<Delivery>, Error> {
-    let rows = sqlx::query(
-        "SELECT id, event, url, status, attempts, last_status_code, last_latency_ms, last_error, \
-         response_excerpt, next_attempt_at, created_at, updated_at FROM webhook_deliveries \
+    let rows = sqlx::query_as(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries \
          WHERE target = $1 AND COALESCE(owner_id, '') = $2 AND target_id = $3 \
-         ORDER BY created_at DESC, id DESC LIMIT $4",
-    )
+         ORDER BY created_at DESC, id DESC LIMIT $4"
+    ))
     .bind(target.kind())
     .bind(target.owner().unwrap_or_default().to_string())
     .bind(target_id)
     .bind(limit)
     .fetch_all(db)
     .await?;
-    logged(target, rows.iter().map(delivery_from_row).collect())
+    Ok(logged(target, rows))
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Delivery>, Error> {
-    let row = sqlx::query(
-        "SELECT id, event, url, status, attempts, last_status_code, last_latency_ms, last_error, \
-         response_excerpt, next_attempt_at, created_at, updated_at FROM webhook_deliveries WHERE id = $1",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1"
+    ))
     .bind(id)
     .fetch_optional(db)
-    .await?;
-    row.as_ref().map(delivery_from_row).transpose()
+    .await?)
 }
 
 /// A user's log shows where each delivery went with the URL's secret part
 /// masked, as the settings page does (the URL itself is the user's
 /// credential for Slack or Discord); the admin log shows it whole.
-fn logged(
-    target: &Target,
-    deliveries: Result<Vec<Delivery>, Error>,
-) -> Result<Vec<Delivery>, Error> {
-    let mut deliveries = deliveries?;
+fn logged(target: &Target, mut deliveries: Vec<Delivery>) -> Vec<Delivery> {
     if let Target::User(_) = target {
         for d in &mut deliveries {
-            d.url = super::user::mask_url(&d.url);
+            d.url = super::targets::mask_url(&d.url);
         }
     }
-    Ok(deliveries)
+    deliveries
 }
 
-fn delivery_from_row(r: &sqlx::any::AnyRow) -> Result<Delivery, Error> {
-    let status: String = r.try_get("status")?;
-    Ok(Delivery {
-        id: r.try_get("id")?,
-        event: r.try_get("event")?,
-        url: r.try_get("url")?,
-        status: DeliveryStatus::parse(&status),
-        attempts: r.try_get("attempts")?,
-        last_status_code: r.try_get("last_status_code")?,
-        last_latency_ms: r.try_get("last_latency_ms")?,
-        last_error: r.try_get("last_error")?,
-        response_excerpt: r.try_get("response_excerpt")?,
-        next_attempt_at: r.try_get("next_attempt_at")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-    })
-}
+/// The columns a [`Delivery`] reads.
+const DELIVERY_COLUMNS: &str =
+    "id, event, url, status, attempts, last_status_code, last_latency_ms, \
+     last_error, response_excerpt, next_attempt_at, created_at, updated_at";

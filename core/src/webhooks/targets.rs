@@ -5,9 +5,45 @@
 
 use serde_json::Value;
 
-use super::store::Target;
 use crate::db::{new_id, now_ms, Db};
 use crate::error::Error;
+
+/// Whose webhook a delivery goes to: decides the SSRF policy, the signing
+/// secret and headers, and whose log shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Admin,
+    User(String),
+}
+
+impl Target {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Target::Admin => "admin",
+            Target::User(_) => "user",
+        }
+    }
+
+    pub fn owner(&self) -> Option<&str> {
+        match self {
+            Target::Admin => None,
+            Target::User(id) => Some(id),
+        }
+    }
+
+    /// From a delivery's `target` and `owner_id` columns; anything else
+    /// is an error, never a silent default.
+    pub fn from_columns(kind: &str, owner: Option<String>) -> Result<Target, Error> {
+        match (kind, owner) {
+            ("user", Some(id)) => Ok(Target::User(id)),
+            ("admin", None) => Ok(Target::Admin),
+            (kind, owner) => {
+                tracing::error!(kind, ?owner, "a delivery names no target Parley knows");
+                Err(Error::Internal)
+            }
+        }
+    }
+}
 
 /// Bumped by every change to `webhook_targets` in this process, so a
 /// cached "who subscribes to what" knows it is stale (`SubscriptionCache`).
@@ -494,6 +530,47 @@ pub async fn delete(db: &Db, id: &str) -> Result<bool, Error> {
         .execute(db)
         .await?;
     Ok(res.rows_affected() > 0)
+}
+
+/// The URL a target sends to: its own, or for the admin default never
+/// saved, `WEBHOOK_URL` (SPEC A1: the env value until an admin saves, even
+/// an empty field).
+pub fn url_in_force(target: &TargetRow, env_url: Option<&str>) -> Option<String> {
+    url_in_force_of(&target.id, target.url.as_deref(), env_url)
+}
+
+/// [`url_in_force`] of a target's id and saved URL.
+pub fn url_in_force_of(id: &str, saved: Option<&str>, env_url: Option<&str>) -> Option<String> {
+    match saved {
+        Some(saved) => Some(saved.to_string()),
+        None if id == ADMIN_DEFAULT => env_url.map(str::to_string),
+        None => None,
+    }
+    .filter(|u| !u.is_empty())
+}
+
+/// `https://host/…last4`: enough to recognise a URL, not to use it (its
+/// path usually holds the receiver's token).
+pub fn mask_url(url: &str) -> String {
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return String::new();
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let tail: String = {
+        let chars: Vec<char> = url.chars().collect();
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    };
+    format!("{}://{host}{port}/…{tail}", parsed.scheme())
+}
+
+/// A target's delivery mode as stored: `always`, or the seed's "away".
+pub fn mode_of(text: &str) -> crate::model::NotifyMode {
+    if text == "always" {
+        crate::model::NotifyMode::Always
+    } else {
+        crate::model::NotifyMode::Away
+    }
 }
 
 #[cfg(test)]

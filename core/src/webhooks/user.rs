@@ -9,12 +9,37 @@ use super::format::{body_for, escape_for, rfc3339, Destination};
 use super::ssrf::Policy;
 use super::store::{self, NewDelivery, Target};
 use super::targets;
+pub use super::targets::{mask_url, mode_of};
 use crate::db::now_ms;
 use crate::error::Error;
 use crate::events::Event;
 use crate::i18n::{Key, Locale, Message};
 use crate::model::{NotificationTarget, NotifyMode, User, UserWebhookView, NOTIFICATION_EVENTS};
-use crate::AppState;
+use std::sync::Arc;
+
+use super::credentials::Vault;
+use crate::config::ConfigStore;
+use crate::db::Db;
+use crate::events::Outbox;
+use crate::presence::PresenceRegistry;
+use crate::ratelimit::ManualDeliveryLimiter;
+
+/// What users' notification webhooks need (SPEC U1–U5, E3): the database,
+/// whether the admin has them on, who is active now (the "away" rule),
+/// the hosts they may reach, the language of their bodies, the limit on
+/// test sends, the outbox and the credentials vault.
+#[derive(Clone)]
+pub struct UserWebhooks {
+    pub db: Db,
+    pub config: ConfigStore,
+    pub presence: PresenceRegistry,
+    /// `WEBHOOK_ALLOWED_HOSTS` (SPEC D6).
+    pub allowed_hosts: Arc<Vec<String>>,
+    pub default_locale: Locale,
+    pub manual_deliveries: Arc<ManualDeliveryLimiter>,
+    pub outbox: Outbox,
+    pub vault: Vault,
+}
 
 pub fn refuse_when_off(on: bool) -> Result<(), Error> {
     if on {
@@ -24,17 +49,9 @@ pub fn refuse_when_off(on: bool) -> Result<(), Error> {
     }
 }
 
-pub(crate) fn mode_of(text: &str) -> NotifyMode {
-    if text == "always" {
-        NotifyMode::Always
-    } else {
-        NotifyMode::Away
-    }
-}
-
 /// The user's default target: the seed's "Notification Webhook" field.
-pub async fn view(state: &AppState, user: &User) -> Result<UserWebhookView, Error> {
-    let row = targets::default_of(&state.db, &Target::User(user.id.clone())).await?;
+pub async fn view(hooks: &UserWebhooks, user: &User) -> Result<UserWebhookView, Error> {
+    let row = targets::default_of(&hooks.db, &Target::User(user.id.clone())).await?;
     let id = row
         .as_ref()
         .map(|t| t.id.clone())
@@ -42,24 +59,24 @@ pub async fn view(state: &AppState, user: &User) -> Result<UserWebhookView, Erro
     Ok(UserWebhookView {
         url: row.as_ref().and_then(|t| t.url.clone()).unwrap_or_default(),
         mode: mode_of(row.as_ref().map_or("away", |t| t.mode.as_str())),
-        security: credentials::security(state, &id).await?,
+        security: credentials::security(&hooks.vault, &id).await?,
     })
 }
 
 /// Saves the URL and mode; refused while the feature is off (SPEC U1).
 pub async fn save(
-    state: &AppState,
+    hooks: &UserWebhooks,
     user: &User,
     url: &str,
     mode: NotifyMode,
 ) -> Result<UserWebhookView, Error> {
-    refuse_when_off(state.config.enable_user_webhooks().await?)?;
-    let policy = Policy::user(&state.env.webhook_allowed_hosts);
+    refuse_when_off(hooks.config.enable_user_webhooks().await?)?;
+    let policy = Policy::user(&hooks.allowed_hosts);
     let url = validate_url(url, &policy)?.unwrap_or_default();
-    let id = targets::ensure_default(&state.db, &Target::User(user.id.clone())).await?;
-    let old = view(state, user).await?.url;
+    let id = targets::ensure_default(&hooks.db, &Target::User(user.id.clone())).await?;
+    let old = view(hooks, user).await?.url;
     super::credentials::forget_if_host_changed(
-        state,
+        &hooks.vault,
         &id,
         Some(&old),
         Some(&url).filter(|u| !u.is_empty()).map(String::as_str),
@@ -69,48 +86,48 @@ pub async fn save(
         NotifyMode::Away => "away",
         NotifyMode::Always => "always",
     };
-    targets::set_url(&state.db, &id, &url, Some(mode_text)).await?;
-    view(state, user).await
+    targets::set_url(&hooks.db, &id, &url, Some(mode_text)).await?;
+    view(hooks, user).await
 }
 
 /// The user's default target, for its signing secret and headers: like
 /// the URL, refused while the feature is off (SPEC U1, D4).
-pub async fn own_target(state: &AppState, user: &User) -> Result<String, Error> {
-    refuse_when_off(state.config.enable_user_webhooks().await?)?;
-    targets::ensure_default(&state.db, &Target::User(user.id.clone())).await
+pub async fn own_target(hooks: &UserWebhooks, user: &User) -> Result<String, Error> {
+    refuse_when_off(hooks.config.enable_user_webhooks().await?)?;
+    targets::ensure_default(&hooks.db, &Target::User(user.id.clone())).await
 }
 
 /// The URL to notify, if the feature is on and the user set one.
 pub async fn target_url(
-    state: &AppState,
+    hooks: &UserWebhooks,
     user: &User,
 ) -> Result<Option<(String, NotifyMode)>, Error> {
-    if !state.config.enable_user_webhooks().await? {
+    if !hooks.config.enable_user_webhooks().await? {
         return Ok(None);
     }
-    let v = view(state, user).await?;
+    let v = view(hooks, user).await?;
     Ok(Some((v.url, v.mode)).filter(|(u, _)| !u.is_empty()))
 }
 
 /// Queues a `test` event to the user's webhook, in the user's language.
-pub async fn send_test(state: &AppState, user: &User) -> Result<String, Error> {
-    refuse_when_off(state.config.enable_user_webhooks().await?)?;
-    let (url, _) = target_url(state, user)
+pub async fn send_test(hooks: &UserWebhooks, user: &User) -> Result<String, Error> {
+    refuse_when_off(hooks.config.enable_user_webhooks().await?)?;
+    let (url, _) = target_url(hooks, user)
         .await?
         .ok_or_else(|| Error::invalid(Key::ErrNoUserUrl))?;
-    let locale = user.locale.unwrap_or(state.env.default_locale);
+    let locale = user.locale.unwrap_or(hooks.default_locale);
     let message = Key::WebhookTestMessage.text(locale).to_string();
     let body = body_for(
         &url,
         json!({"event": "test", "message": message, "timestamp": rfc3339(now_ms())}),
         &message,
     );
-    let id = targets::ensure_default(&state.db, &Target::User(user.id.clone())).await?;
-    enqueue_for(state, user, &id, "test", &url, &body).await
+    let id = targets::ensure_default(&hooks.db, &Target::User(user.id.clone())).await?;
+    enqueue_for(hooks, user, &id, "test", &url, &body).await
 }
 
 async fn enqueue_for(
-    state: &AppState,
+    hooks: &UserWebhooks,
     user: &User,
     target_id: &str,
     event: &str,
@@ -118,7 +135,7 @@ async fn enqueue_for(
     body: &serde_json::Value,
 ) -> Result<String, Error> {
     let target = Target::User(user.id.clone());
-    let mut conn = state.db.acquire().await?;
+    let mut conn = hooks.db.acquire().await?;
     let delivery = NewDelivery {
         target: target.clone(),
         target_id,
@@ -127,7 +144,7 @@ async fn enqueue_for(
         body,
     };
     let id = store::enqueue(&mut conn, delivery).await?;
-    state.deliveries_changed(&target).await;
+    hooks.outbox.deliveries_changed(&target).await;
     Ok(id)
 }
 
@@ -192,25 +209,25 @@ pub fn chat_failed_body(url: &str, r: &FinishedReply<'_>, error: &str, locale: L
 /// mode is skipped while its owner is active. Returns the delivery ids.
 pub async fn queue_reply_event(
     conn: &mut sqlx::AnyConnection,
-    state: &AppState,
+    hooks: &UserWebhooks,
     user: &User,
     reply: &FinishedReply<'_>,
     failure: Option<&str>,
 ) -> Result<Vec<String>, Error> {
-    if !state.config.enable_user_webhooks().await? {
+    if !hooks.config.enable_user_webhooks().await? {
         return Ok(Vec::new());
     }
     let (event, stored) = match failure {
         None => ("chat.finished", "chat_response"),
         Some(_) => ("chat.failed", "chat.failed"),
     };
-    let locale = user.locale.unwrap_or(state.env.default_locale);
+    let locale = user.locale.unwrap_or(hooks.default_locale);
     let mut ids = Vec::new();
     for target in targets::subscribed(conn, Some(&user.id), event).await? {
         let Some(url) = target.url.clone().filter(|u| !u.is_empty()) else {
             continue;
         };
-        if mode_of(&target.mode) == NotifyMode::Away && state.presence.is_active(&user.id) {
+        if mode_of(&target.mode) == NotifyMode::Away && hooks.presence.is_active(&user.id) {
             continue;
         }
         let body = match failure {
@@ -232,38 +249,24 @@ pub async fn queue_reply_event(
 /// `queue_reply_event` for a finished reply on a connection of its own.
 /// Returns the first delivery id queued.
 pub async fn notify_reply_ready(
-    state: &AppState,
+    hooks: &UserWebhooks,
     user: &User,
     reply: &FinishedReply<'_>,
 ) -> Result<Option<String>, Error> {
-    let mut conn = state.db.acquire().await?;
-    let ids = queue_reply_event(&mut conn, state, user, reply, None).await?;
+    let mut conn = hooks.db.acquire().await?;
+    let ids = queue_reply_event(&mut conn, hooks, user, reply, None).await?;
     drop(conn);
     if !ids.is_empty() {
-        state
+        hooks
+            .outbox
             .deliveries_changed(&Target::User(user.id.clone()))
             .await;
     }
     Ok(ids.into_iter().next())
 }
 
-/// `https://host/…last4`: enough to recognise a URL, not to use it (its
-/// path usually holds the receiver's token).
-pub fn mask_url(url: &str) -> String {
-    let Ok(parsed) = reqwest::Url::parse(url) else {
-        return String::new();
-    };
-    let host = parsed.host_str().unwrap_or_default();
-    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
-    let tail: String = {
-        let chars: Vec<char> = url.chars().collect();
-        chars[chars.len().saturating_sub(4)..].iter().collect()
-    };
-    format!("{}://{host}{port}/…{tail}", parsed.scheme())
-}
-
 async fn notification_target(
-    state: &AppState,
+    hooks: &UserWebhooks,
     t: &targets::TargetRow,
 ) -> Result<NotificationTarget, Error> {
     Ok(NotificationTarget {
@@ -274,19 +277,22 @@ async fn notification_target(
         events: t.filters(),
         mode: mode_of(&t.mode),
         is_default: t.is_default != 0,
-        security: credentials::security(state, &t.id).await?,
+        security: credentials::security(&hooks.vault, &t.id).await?,
         created_at: t.created_at,
         disabled_at: t.disabled_at,
     })
 }
 
 /// The user's notification targets, the default one first (SPEC E3).
-pub async fn list_targets(state: &AppState, user: &User) -> Result<Vec<NotificationTarget>, Error> {
-    refuse_when_off(state.config.enable_user_webhooks().await?)?;
-    targets::ensure_default(&state.db, &Target::User(user.id.clone())).await?;
+pub async fn list_targets(
+    hooks: &UserWebhooks,
+    user: &User,
+) -> Result<Vec<NotificationTarget>, Error> {
+    refuse_when_off(hooks.config.enable_user_webhooks().await?)?;
+    targets::ensure_default(&hooks.db, &Target::User(user.id.clone())).await?;
     let mut out = Vec::new();
-    for t in targets::list(&state.db, Some(&user.id)).await? {
-        out.push(notification_target(state, &t).await?);
+    for t in targets::list(&hooks.db, Some(&user.id)).await? {
+        out.push(notification_target(hooks, &t).await?);
     }
     Ok(out)
 }
@@ -310,12 +316,12 @@ fn enabled_by_default() -> bool {
 }
 
 fn checked(
-    state: &AppState,
+    hooks: &UserWebhooks,
     input: &NotificationTargetInput,
     old_url: Option<&str>,
 ) -> Result<targets::TargetInput, Error> {
     let name = targets::check_name(&input.name)?;
-    let policy = Policy::user(&state.env.webhook_allowed_hosts);
+    let policy = Policy::user(&hooks.allowed_hosts);
     let url = match (validate_url(&input.url, &policy)?, old_url) {
         (Some(url), _) => url,
         (None, Some(old)) if !old.is_empty() => old.to_string(),
@@ -350,86 +356,88 @@ fn checked(
     })
 }
 
-async fn own(state: &AppState, user: &User, id: &str) -> Result<targets::TargetRow, Error> {
-    refuse_when_off(state.config.enable_user_webhooks().await?)?;
-    targets::get(&state.db, id)
+async fn own(hooks: &UserWebhooks, user: &User, id: &str) -> Result<targets::TargetRow, Error> {
+    refuse_when_off(hooks.config.enable_user_webhooks().await?)?;
+    targets::get(&hooks.db, id)
         .await?
         .filter(|t| t.owner_id.as_deref() == Some(user.id.as_str()))
         .ok_or(Error::NotFound)
 }
 
 pub async fn create_target(
-    state: &AppState,
+    hooks: &UserWebhooks,
     user: &User,
     input: &NotificationTargetInput,
 ) -> Result<NotificationTarget, Error> {
-    refuse_when_off(state.config.enable_user_webhooks().await?)?;
-    let input = checked(state, input, None)?;
-    let row = targets::create(&state.db, Some(&user.id), &input).await?;
-    notification_target(state, &row).await
+    refuse_when_off(hooks.config.enable_user_webhooks().await?)?;
+    let input = checked(hooks, input, None)?;
+    let row = targets::create(&hooks.db, Some(&user.id), &input).await?;
+    notification_target(hooks, &row).await
 }
 
 pub async fn update_target(
-    state: &AppState,
+    hooks: &UserWebhooks,
     user: &User,
     id: &str,
     input: &NotificationTargetInput,
 ) -> Result<NotificationTarget, Error> {
-    let old = own(state, user, id).await?;
-    let input = checked(state, input, old.url.as_deref())?;
-    credentials::forget_if_host_changed(state, id, old.url.as_deref(), Some(&input.url)).await?;
-    targets::update(&state.db, id, &input).await?;
-    let row = targets::get(&state.db, id).await?.ok_or(Error::NotFound)?;
-    notification_target(state, &row).await
+    let old = own(hooks, user, id).await?;
+    let input = checked(hooks, input, old.url.as_deref())?;
+    credentials::forget_if_host_changed(&hooks.vault, id, old.url.as_deref(), Some(&input.url))
+        .await?;
+    targets::update(&hooks.db, id, &input).await?;
+    let row = targets::get(&hooks.db, id).await?.ok_or(Error::NotFound)?;
+    notification_target(hooks, &row).await
 }
 
-pub async fn delete_target(state: &AppState, user: &User, id: &str) -> Result<(), Error> {
-    let t = own(state, user, id).await?;
+pub async fn delete_target(hooks: &UserWebhooks, user: &User, id: &str) -> Result<(), Error> {
+    let t = own(hooks, user, id).await?;
     if t.is_default != 0 {
         return Err(Error::invalid(Key::ErrDeleteDefaultTarget));
     }
-    targets::delete(&state.db, id).await?;
+    targets::delete(&hooks.db, id).await?;
     Ok(())
 }
 
-pub async fn make_default(state: &AppState, user: &User, id: &str) -> Result<(), Error> {
-    own(state, user, id).await?;
-    targets::make_default(&state.db, &user.id, id).await?;
+pub async fn make_default(hooks: &UserWebhooks, user: &User, id: &str) -> Result<(), Error> {
+    own(hooks, user, id).await?;
+    targets::make_default(&hooks.db, &user.id, id).await?;
     Ok(())
 }
 
 /// Queues again one of the user's targets' failed deliveries since `since`.
 pub async fn recover_failed(
-    state: &AppState,
+    hooks: &UserWebhooks,
     user: &User,
     id: &str,
     since: i64,
 ) -> Result<u64, Error> {
-    own(state, user, id).await?;
-    let n = targets::recover_failed(&state.db, id, since).await?;
-    state
+    own(hooks, user, id).await?;
+    let n = targets::recover_failed(&hooks.db, id, since).await?;
+    hooks
+        .outbox
         .deliveries_changed(&Target::User(user.id.clone()))
         .await;
     Ok(n)
 }
 
 /// Queues a `test` event to one of the user's targets.
-pub async fn test_target(state: &AppState, user: &User, id: &str) -> Result<String, Error> {
-    let t = own(state, user, id).await?;
-    state.manual_deliveries.check(&user.id)?;
+pub async fn test_target(hooks: &UserWebhooks, user: &User, id: &str) -> Result<String, Error> {
+    let t = own(hooks, user, id).await?;
+    hooks.manual_deliveries.check(&user.id)?;
     let url = t
         .url
         .clone()
         .filter(|u| !u.is_empty())
         .ok_or_else(|| Error::invalid(Key::ErrNoUserUrl))?;
-    let locale = user.locale.unwrap_or(state.env.default_locale);
+    let locale = user.locale.unwrap_or(hooks.default_locale);
     let message = Key::WebhookTestMessage.text(locale);
     let body = body_for(
         &url,
         json!({"event": "test", "message": message, "timestamp": rfc3339(now_ms())}),
         &message,
     );
-    enqueue_for(state, user, &t.id, "test", &url, &body).await
+    enqueue_for(hooks, user, &t.id, "test", &url, &body).await
 }
 
 #[cfg(test)]

@@ -8,16 +8,20 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 use tokio::sync::{Notify, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::Instrument;
 
+use super::credentials::Vault;
 use super::fair_share::{FairShare, FairShareConfig, OwnerPermit};
 use super::host_limit::{HostLimit, HostLimitConfig, HostSignal};
 use super::outcome_writer::OutcomeWriter;
 use super::signing;
 use super::ssrf::{check_literal, GuardedResolver, Policy, Refusal};
 use super::store::{self, AttemptOutcome, Claimed, Parked, Target};
-use crate::db::now_ms;
+use crate::db::{now_ms, Backend, Db};
+use crate::events::Outbox;
 use crate::model::DeliveryStatus;
-use crate::AppState;
 
 pub const EXCERPT_LIMIT: usize = 2048;
 
@@ -112,9 +116,28 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     Some(Duration::from_millis(ms.max(0) as u64))
 }
 
+/// What the worker needs (svix's `WorkerContext`): the database, its
+/// settings, the instance key that opens targets' credentials, the hosts
+/// user targets may reach, and the outbox (its wake-up, and the logs told
+/// of an outcome).
+#[derive(Clone)]
+pub struct WorkerContext {
+    pub db: Db,
+    pub backend: Backend,
+    pub settings: DeliverySettings,
+    pub vault: Vault,
+    /// `WEBHOOK_ALLOWED_HOSTS` (SPEC D6).
+    pub allowed_hosts: Arc<Vec<String>>,
+    /// Whether user webhooks are on when no admin has saved it (the
+    /// environment's default; the claim reads the saved value).
+    pub user_webhooks_default: bool,
+    pub outbox: Outbox,
+}
+
 #[derive(Clone)]
 pub struct DeliveryWorker {
-    state: AppState,
+    ctx: WorkerContext,
+    wake: Arc<Notify>,
     admin_client: reqwest::Client,
     user_client: reqwest::Client,
     user_policy: Policy,
@@ -124,6 +147,8 @@ pub struct DeliveryWorker {
     owners: FairShare,
     hosts: Arc<Mutex<HashMap<String, Arc<Mutex<HostState>>>>>,
     outcomes: OutcomeWriter,
+    /// The attempts in flight, awaited on shutdown.
+    in_flight: TaskTracker,
 }
 
 /// One destination host: its adaptive limit and the URLs of deliveries
@@ -187,9 +212,9 @@ pub fn client(
 impl DeliveryWorker {
     /// Fails when an HTTP client cannot be built: a fallback client would
     /// have no SSRF guard and would follow redirects, so there is none.
-    pub fn new(state: AppState) -> Result<DeliveryWorker, reqwest::Error> {
-        let settings = state.delivery.clone();
-        let user_policy = Policy::user(&state.env.webhook_allowed_hosts);
+    pub fn new(ctx: WorkerContext) -> Result<DeliveryWorker, reqwest::Error> {
+        let settings = ctx.settings.clone();
+        let user_policy = Policy::user(&ctx.allowed_hosts);
         Ok(DeliveryWorker {
             admin_client: client(&settings, Policy::Admin)?,
             user_client: client(&settings, user_policy.clone())?,
@@ -198,28 +223,34 @@ impl DeliveryWorker {
             owners: FairShare::new(FairShareConfig::for_max_in_flight(settings.max_in_flight)),
             hosts: Arc::default(),
             outcomes: OutcomeWriter::spawn(
-                state.db.clone(),
-                state.backend,
-                super::store::HealthChecks {
+                ctx.db.clone(),
+                ctx.backend,
+                super::outcome_writer::HealthChecks {
                     health: settings.health,
-                    emit: state.emit_settings(),
+                    emit: ctx.outbox.settings().clone(),
                 },
             ),
-            state,
+            wake: ctx.outbox.wake_handle(),
+            in_flight: TaskTracker::new(),
+            ctx,
         })
     }
 
-    /// Starts the sending loop in the background.
-    pub fn spawn(state: AppState) -> Result<tokio::task::JoinHandle<()>, reqwest::Error> {
-        let worker = DeliveryWorker::new(state)?;
-        Ok(tokio::spawn(async move { worker.run().await }))
+    /// Starts the sending loop in the background; it ends once `shutdown`
+    /// is cancelled and the attempts in flight have finished.
+    pub fn spawn(
+        ctx: WorkerContext,
+        shutdown: CancellationToken,
+    ) -> Result<tokio::task::JoinHandle<()>, reqwest::Error> {
+        let worker = DeliveryWorker::new(ctx)?;
+        Ok(tokio::spawn(async move { worker.run(shutdown).await }))
     }
 
-    pub async fn run(self) {
-        if self.state.backend == crate::db::Backend::Sqlite {
+    pub async fn run(self, shutdown: CancellationToken) {
+        if self.ctx.backend == Backend::Sqlite {
             // A single-file database has a single server: whatever was
             // "delivering" died with the previous process. Send it again.
-            match store::release_all_claims(&self.state.db).await {
+            match store::release_all_claims(&self.ctx.db).await {
                 Ok(n) if n > 0 => {
                     tracing::info!(count = n, "resuming deliveries interrupted by a restart")
                 }
@@ -227,23 +258,23 @@ impl DeliveryWorker {
                 Err(e) => tracing::error!(error = %e, "cannot release old claims"),
             }
         }
-        let wake: Arc<Notify> = self.state.delivery_wake.clone();
-        loop {
+        while !shutdown.is_cancelled() {
             let free = self.global.available_permits();
             if free == 0 {
-                if let Ok(p) = self.global.clone().acquire_owned().await {
-                    drop(p);
+                tokio::select! {
+                    p = self.global.clone().acquire_owned() => drop(p),
+                    _ = shutdown.cancelled() => break,
                 }
                 continue;
             }
-            let lease = i64::try_from(self.state.delivery.lease.as_millis()).unwrap_or(60_000);
+            let lease = i64::try_from(self.ctx.settings.lease.as_millis()).unwrap_or(60_000);
             let skipped = Parked {
                 urls: self.parked_urls(),
                 owners: self.owners.owners_at_share(),
             };
             let claimed = match store::claim_due(
-                &self.state.db,
-                self.state.backend,
+                &self.ctx.db,
+                self.ctx.backend,
                 free.min(100),
                 lease,
                 &skipped,
@@ -253,20 +284,24 @@ impl DeliveryWorker {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot claim deliveries");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        _ = shutdown.cancelled() => break,
+                    }
                     continue;
                 }
             };
             if claimed.is_empty() {
                 // Parked rows are due but wait for their host: a freed slot
                 // wakes the loop (`delivery_wake`), not the clock.
-                let wait = match store::next_due_at(&self.state.db, &skipped).await {
+                let wait = match store::next_due_at(&self.ctx.db, &skipped).await {
                     Ok(Some(at)) => Duration::from_millis((at - now_ms()).clamp(10, 1000) as u64),
                     _ => Duration::from_secs(1),
                 };
                 tokio::select! {
-                    _ = wake.notified() => {}
+                    _ = self.wake.notified() => {}
                     _ = tokio::time::sleep(wait) => {}
+                    _ = shutdown.cancelled() => break,
                 }
                 continue;
             }
@@ -274,10 +309,16 @@ impl DeliveryWorker {
                 self.dispatch(delivery).await;
             }
         }
+        // Shutting down (SIGTERM): nothing new is claimed; the attempts in
+        // flight finish (each bounded by the request timeout) and their
+        // outcomes are committed, so no row stays "delivering".
+        self.in_flight.close();
+        self.in_flight.wait().await;
+        tracing::info!("delivery worker stopped");
     }
 
     fn host_config(&self) -> HostLimitConfig {
-        let d = &self.state.delivery;
+        let d = &self.ctx.settings;
         HostLimitConfig {
             initial: d.per_host.max(1),
             min: d.per_host_min.min(d.per_host).max(1),
@@ -353,136 +394,168 @@ impl DeliveryWorker {
             // Its owner holds its share: the row waits, still due, and the
             // next claims leave the owner's rows out until a slot of its
             // own frees.
-            let _ = store::postpone(&self.state.db, &delivery.id, now_ms()).await;
+            let _ = store::postpone(&self.ctx.db, &delivery.id, now_ms()).await;
             return;
         };
         let Some(host_permit) = self.host_slot(&delivery.url) else {
             // Its host already has all the requests it may have in flight:
             // hand the row back, still due; its URL is parked, so the next
             // claims skip it until the host has a free slot again.
-            let _ = store::postpone(&self.state.db, &delivery.id, now_ms()).await;
+            let _ = store::postpone(&self.ctx.db, &delivery.id, now_ms()).await;
             return;
         };
         let Ok(global_permit) = self.global.clone().try_acquire_owned() else {
-            let _ = store::postpone(&self.state.db, &delivery.id, now_ms()).await;
+            let _ = store::postpone(&self.ctx.db, &delivery.id, now_ms()).await;
             return;
         };
         let worker = self.clone();
-        tokio::spawn(async move {
-            let outcome = worker.attempt(&delivery).await;
-            let latency = Duration::from_millis(outcome.latency_ms.unwrap_or(0).max(0) as u64);
-            host_permit.finish(HostSignal::of(
-                outcome.http_status,
-                latency,
-                HostLimitConfig::default().fast,
-            ));
-            match worker.outcomes.record(delivery.id.clone(), outcome).await {
-                Ok(Some(target)) => worker.state.deliveries_changed(&target).await,
-                Ok(None) => {}
-                Err(e) => {
-                    tracing::error!(error = %e, delivery = %delivery.id, "cannot record attempt")
+        let span = tracing::info_span!(
+            "delivery_attempt",
+            delivery = %delivery.id,
+            attempt = delivery.attempts + 1,
+            target = delivery.target.kind(),
+        );
+        self.in_flight.spawn(
+            async move {
+                let outcome = worker.attempt(&delivery).await;
+                let latency = Duration::from_millis(outcome.latency_ms.unwrap_or(0).max(0) as u64);
+                host_permit.finish(HostSignal::of(
+                    outcome.http_status,
+                    latency,
+                    HostLimitConfig::default().fast,
+                ));
+                tracing::debug!(status = ?outcome.status, http = ?outcome.http_status, "attempt done");
+                match worker.outcomes.record(delivery.id.clone(), outcome).await {
+                    Ok(Some(target)) => worker.ctx.outbox.deliveries_changed(&target).await,
+                    Ok(None) => {}
+                    Err(e) => tracing::error!(error = %e, "cannot record attempt"),
                 }
+                drop(owner_permit);
+                drop(global_permit);
+                worker.wake.notify_one();
             }
-            drop(owner_permit);
-            drop(global_permit);
-            worker.state.delivery_wake.notify_one();
-        });
+            .instrument(span),
+        );
     }
 
-    /// Makes one HTTP attempt and decides what happens next.
+    /// One attempt in its three stages (as svix's worker): prepare what
+    /// to send from the claimed row (no read), call the receiver, and turn
+    /// the answer into the outcome to record.
     pub async fn attempt(&self, d: &Claimed) -> AttemptOutcome {
-        let attempts_made = d.attempts + 1;
-        let fail_for_good = |error: String| AttemptOutcome {
-            status: Some(DeliveryStatus::Failed),
-            error: Some(error),
-            ..Default::default()
+        let prepared = match self.prepare(d) {
+            Ok(p) => p,
+            Err(refusal) => return fail_for_good(refusal),
         };
-        // SPEC D9: the URL, the headers and the secret of a request come
-        // from the target as it is now, read together: a retry, Redeliver
-        // or recovery of a delivery queued for an old URL goes where the
-        // target points now, and a target's headers and secret never go to
-        // a host it does not point at. A delivery whose target has no URL
-        // in force any more goes to its stored URL bare (no headers, no
-        // signature).
-        let target_row = match super::targets::get(&self.state.db, &d.target_id).await {
-            Ok(row) => row,
-            Err(e) => return fail_for_good(format!("cannot read the target: {e}")),
-        };
-        let url_in_force = target_row
+        let repointed = prepared.repointed.clone();
+        let answer = self.call(d, prepared).await;
+        let mut outcome = self.outcome(d.attempts + 1, answer);
+        outcome.url = repointed;
+        outcome
+    }
+
+    /// Stage 1: where the request goes, with which client, secrets and
+    /// headers, or why it must not go at all.
+    ///
+    /// SPEC D9: the URL, the headers and the secret come from the target
+    /// as it is now (read with the claim): a retry, Redeliver or recovery
+    /// of a delivery queued for an old URL goes where the target points
+    /// now, and a target's headers and secret never go to a host it does
+    /// not point at. A delivery whose target has no URL in force any more
+    /// goes to its stored URL bare (no headers, no signature).
+    fn prepare(&self, d: &Claimed) -> Result<Prepared, String> {
+        let env_url = self.ctx.outbox.settings().env_webhook_url.as_deref();
+        let in_force = d
+            .now
             .as_ref()
-            .and_then(|row| super::admin::url_in_force(row, self.state.env.webhook_url.as_deref()));
-        let with_credentials = url_in_force.is_some();
-        let current_url = match url_in_force {
-            Some(current) if current != d.url => {
-                // The log shows where the request really went.
-                if let Err(e) = store::repoint(&self.state.db, &d.id, &current).await {
-                    return fail_for_good(format!("cannot update the delivery: {e}"));
-                }
-                current
-            }
-            Some(current) => current,
-            None => d.url.clone(),
-        };
-        let Ok(url) = reqwest::Url::parse(&current_url) else {
-            return fail_for_good("invalid URL".into());
-        };
+            .and_then(|t| super::targets::url_in_force_of(&d.target_id, t.url.as_deref(), env_url));
+        let repointed = in_force.clone().filter(|current| *current != d.url);
+        let with_credentials = in_force.is_some();
+        let url_text = in_force.unwrap_or_else(|| d.url.clone());
+        let url = reqwest::Url::parse(&url_text).map_err(|_| "invalid URL".to_string())?;
         let (client, policy) = match d.target {
-            Target::Admin => (&self.admin_client, Policy::Admin),
-            Target::User(_) => (&self.user_client, self.user_policy.clone()),
+            Target::Admin => (self.admin_client.clone(), Policy::Admin),
+            Target::User(_) => (self.user_client.clone(), self.user_policy.clone()),
         };
         if let Err(refusal) = check_literal(&url, &policy) {
-            tracing::warn!(delivery = %d.id, "{refusal}");
-            return fail_for_good(refusal.to_string());
+            tracing::warn!("{refusal}");
+            return Err(refusal.to_string());
         }
-        if let Target::User(owner) = &d.target {
+        if let Target::User(_) = &d.target {
             // Turning user webhooks off stops what is queued too (retries,
             // Redeliver), not only new events.
-            match self.state.config.enable_user_webhooks().await {
-                Ok(true) => {}
-                Ok(false) => return fail_for_good("user webhooks are turned off".into()),
-                Err(e) => return fail_for_good(format!("cannot read the settings: {e}")),
+            if !d
+                .user_webhooks_saved
+                .unwrap_or(self.ctx.user_webhooks_default)
+            {
+                return Err("user webhooks are turned off".into());
             }
             // A deleted user's deliveries die with the account.
-            match crate::accounts::get_user(&self.state.db, owner).await {
-                Ok(Some(_)) => {}
-                Ok(None) => return fail_for_good("the target's owner was deleted".into()),
-                Err(e) => return fail_for_good(format!("cannot read the target's owner: {e}")),
+            if !d.owner_exists {
+                return Err("the target's owner was deleted".into());
             }
         }
-        let (secrets, headers) = if with_credentials {
-            match self.state.target_credentials(&d.target_id).await {
-                Ok(c) => c,
-                Err(e) => return fail_for_good(format!("cannot read the target's settings: {e}")),
+        let (secrets, headers) = match (&d.now, with_credentials) {
+            (Some(target), true) => {
+                let open = |sealed: &str| {
+                    self.ctx.vault.secrets.open(sealed).map_err(|e| {
+                        tracing::error!("{e}");
+                        "cannot read the target's settings: the instance key does not open them"
+                            .to_string()
+                    })
+                };
+                let mut secrets = Vec::new();
+                if let Some(current) = &target.secret_sealed {
+                    secrets.push(open(current)?);
+                    // For 24 h after a rotation the one before signs too
+                    // (SPEC E6: a receiver holding either verifies).
+                    let overlap = target.previous_secret_until.is_some_and(|u| u > now_ms());
+                    if let (true, Some(previous)) = (overlap, &target.previous_secret_sealed) {
+                        secrets.push(open(previous)?);
+                    }
+                }
+                let headers = match &target.headers_sealed {
+                    Some(sealed) => serde_json::from_str(&open(sealed)?).unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                (secrets, headers)
             }
-        } else {
-            Default::default()
+            _ => Default::default(),
         };
+        Ok(Prepared {
+            url,
+            repointed,
+            client,
+            secrets,
+            headers,
+        })
+    }
 
+    /// Stage 2: the signed request and what the receiver answered.
+    async fn call(&self, d: &Claimed, p: Prepared) -> Answer {
         let timestamp = now_ms() / 1000;
-        let mut req = client
-            .post(url)
+        let mut req = p
+            .client
+            .post(p.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header("webhook-id", &d.id)
             .header("webhook-timestamp", timestamp.to_string());
         // One `v1,` entry per secret, space-separated (Standard Webhooks):
         // during a rotation's overlap a receiver holding either verifies.
         let mut signatures = Vec::new();
-        for secret in &secrets {
+        for secret in &p.secrets {
             match signing::sign(secret, &d.id, timestamp, d.payload.as_bytes()) {
                 Ok(sig) => signatures.push(sig),
-                Err(e) => return fail_for_good(e.to_string()),
+                Err(e) => return Answer::Refused(e.to_string()),
             }
         }
         if !signatures.is_empty() {
             req = req.header("webhook-signature", signatures.join(" "));
         }
-        for (name, value) in headers {
+        for (name, value) in p.headers {
             req = req.header(name, value);
         }
-
         let started = Instant::now();
-        let result = req.body(d.payload.clone()).send().await;
-        match result {
+        match req.body(d.payload.clone()).send().await {
             Ok(mut resp) => {
                 let code = resp.status().as_u16();
                 let retry_after = resp
@@ -491,10 +564,44 @@ impl DeliveryWorker {
                     .and_then(|v| v.to_str().ok())
                     .and_then(parse_retry_after);
                 let excerpt = read_excerpt(&mut resp).await;
-                let latency = started.elapsed().as_millis() as i64;
+                Answer::Response {
+                    code,
+                    retry_after,
+                    excerpt,
+                    latency_ms: started.elapsed().as_millis() as i64,
+                }
+            }
+            Err(err) => Answer::Failed {
+                latency_ms: started.elapsed().as_millis() as i64,
+                refusal: find_refusal(&err),
+                why: if err.is_timeout() {
+                    format!(
+                        "timed out after {} s",
+                        self.ctx.settings.timeout.as_secs_f32()
+                    )
+                } else if err.is_connect() {
+                    format!("cannot connect: {}", root_cause(&err))
+                } else {
+                    format!("request failed: {}", root_cause(&err))
+                },
+            },
+        }
+    }
+
+    /// Stage 3: delivered, retried later (with backoff and `Retry-After`)
+    /// or failed for good.
+    fn outcome(&self, attempts_made: i64, answer: Answer) -> AttemptOutcome {
+        match answer {
+            Answer::Refused(why) => fail_for_good(why),
+            Answer::Response {
+                code,
+                retry_after,
+                excerpt,
+                latency_ms,
+            } => {
                 let mut outcome = AttemptOutcome {
                     http_status: Some(i64::from(code)),
-                    latency_ms: Some(latency),
+                    latency_ms: Some(latency_ms),
                     excerpt,
                     ..Default::default()
                 };
@@ -513,26 +620,21 @@ impl DeliveryWorker {
                 }
                 outcome
             }
-            Err(err) => {
-                let latency = started.elapsed().as_millis() as i64;
-                if let Some(refusal) = find_refusal(&err) {
-                    tracing::warn!(delivery = %d.id, "{refusal}");
-                    let mut o = fail_for_good(refusal);
-                    o.latency_ms = Some(latency);
-                    return o;
-                }
-                let why = if err.is_timeout() {
-                    format!(
-                        "timed out after {} s",
-                        self.state.delivery.timeout.as_secs_f32()
-                    )
-                } else if err.is_connect() {
-                    format!("cannot connect: {}", root_cause(&err))
-                } else {
-                    format!("request failed: {}", root_cause(&err))
-                };
+            Answer::Failed {
+                latency_ms,
+                refusal: Some(refusal),
+                ..
+            } => {
+                tracing::warn!("{refusal}");
+                let mut o = fail_for_good(refusal);
+                o.latency_ms = Some(latency_ms);
+                o
+            }
+            Answer::Failed {
+                latency_ms, why, ..
+            } => {
                 let mut outcome = AttemptOutcome {
-                    latency_ms: Some(latency),
+                    latency_ms: Some(latency_ms),
                     ..Default::default()
                 };
                 self.schedule_retry(&mut outcome, attempts_made, None, why);
@@ -548,7 +650,7 @@ impl DeliveryWorker {
         retry_after: Option<Duration>,
         why: String,
     ) {
-        match backoff(&self.state.delivery.schedule, attempts_made, retry_after) {
+        match backoff(&self.ctx.settings.schedule, attempts_made, retry_after) {
             Some(wait) => {
                 outcome.status = Some(DeliveryStatus::Retrying);
                 outcome.next_attempt_at = Some(now_ms() + wait.as_millis() as i64);
@@ -559,6 +661,44 @@ impl DeliveryWorker {
                 outcome.error = Some(format!("{why}; gave up after {attempts_made} attempts"));
             }
         }
+    }
+}
+
+/// What stage 1 decided an attempt sends.
+struct Prepared {
+    url: reqwest::Url,
+    /// The target's URL now, when it is not the one the delivery was
+    /// queued with (recorded with the outcome).
+    repointed: Option<String>,
+    client: reqwest::Client,
+    secrets: Vec<String>,
+    headers: Vec<(String, String)>,
+}
+
+/// What stage 2 got back.
+enum Answer {
+    /// Not sent: the request could not be built.
+    Refused(String),
+    Response {
+        code: u16,
+        retry_after: Option<Duration>,
+        excerpt: Option<String>,
+        latency_ms: i64,
+    },
+    /// No answer: refused by the SSRF guard (`refusal`), timed out, or
+    /// the connection failed.
+    Failed {
+        latency_ms: i64,
+        refusal: Option<String>,
+        why: String,
+    },
+}
+
+fn fail_for_good(error: String) -> AttemptOutcome {
+    AttemptOutcome {
+        status: Some(DeliveryStatus::Failed),
+        error: Some(error),
+        ..Default::default()
     }
 }
 

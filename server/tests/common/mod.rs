@@ -91,9 +91,7 @@ pub async fn spawn_at(
     env.delivery.connect_timeout = Duration::from_secs(1);
     configure(&mut env);
     let state = AppState::connect(env).await.expect("database");
-    parley_core::webhooks::DeliveryWorker::spawn(state.clone()).expect("worker");
-    parley_core::media::MediaFetcher::spawn(state.clone()).expect("image fetcher");
-    parley_core::maintenance::spawn(state.clone());
+    state.spawn_background().expect("worker and image fetcher");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -240,7 +238,7 @@ pub async fn add_member(
         .await
         .expect("db")
         .expect("admin");
-    parley_core::channels::set_member(&s.state, &admin_user, channel, email, role)
+    parley_core::channels::set_member(&s.state.channels, &admin_user, channel, email, role)
         .await
         .expect("member");
 }

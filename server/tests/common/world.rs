@@ -41,7 +41,7 @@ pub async fn world_with(configure: impl FnOnce(&mut parley_core::env::EnvConfig)
         .expect("db")
         .expect("admin");
     parley_core::channels::set_member(
-        &s.state,
+        &s.state.channels,
         &admin_user,
         &channel,
         "manny@example.com",
@@ -50,7 +50,7 @@ pub async fn world_with(configure: impl FnOnce(&mut parley_core::env::EnvConfig)
     .await
     .expect("manager");
     parley_core::channels::set_member(
-        &s.state,
+        &s.state.channels,
         &admin_user,
         &channel,
         "mel@example.com",
