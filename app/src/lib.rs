@@ -78,6 +78,10 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     i18n::provide_i18n();
     session::provide_session();
+    // The socket follows the signed-in account (the session knows
+    // nothing of sockets; the socket reads the session).
+    #[cfg(feature = "hydrate")]
+    realtime_client::follow_session(session::use_session());
 
     let i18n = i18n::use_i18n();
     // The page's language follows the reader's (screen readers, spelling);

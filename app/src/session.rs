@@ -87,7 +87,4 @@ pub fn provide_session() {
         live: RwSignal::new(false),
     };
     provide_context(session);
-
-    #[cfg(feature = "hydrate")]
-    crate::realtime_client::follow_session(session);
 }
