@@ -2,11 +2,9 @@
 //! every kind of caller over real HTTP: the document and the server cannot
 //! drift apart.
 
-mod common;
-
 use serde_json::{Map, Value};
 
-use common::world::world;
+use crate::common::world::world;
 
 struct Row {
     method: String,

@@ -3,14 +3,12 @@
 //! 1,000 sign-in attempts carry 1 MB emails and 200 sockets never read
 //! what a busy channel sends them.
 
-mod common;
-
-use std::time::Duration;
+use crate::common;
 
 use futures::StreamExt;
 use serde_json::{json, Value};
 
-use common::process::{free_port, Parley};
+use crate::common::process::{free_port, Parley};
 
 /// What the server may grow by under this whole attack, in KiB. Without
 /// the bounds the sign-ins alone kept ≈ 60 MB per 30 requests, and the
@@ -101,9 +99,8 @@ async fn floods_of_big_sign_ins_and_idle_sockets_leave_memory_bounded() {
         .expect("json");
     let hook_url = hook["url"].as_str().expect("url").to_string();
 
-    // Settle, then take the baseline.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = parley.rss_kib();
+    // The baseline once the process is at rest.
+    let before = parley.steady_rss_kib().await;
     assert!(before > 0, "RSS readable");
 
     // 1,000 sign-in attempts with 1 MB emails, eight at a time.
@@ -152,8 +149,7 @@ async fn floods_of_big_sign_ins_and_idle_sockets_leave_memory_bounded() {
             .expect("post");
         assert_eq!(res.status(), 200);
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let after = parley.rss_kib();
+    let after = parley.steady_rss_kib().await;
     let growth = after.saturating_sub(before);
     eprintln!(
         "RSS before {before} KiB, after {after} KiB, growth {growth} KiB (bound {RSS_GROWTH_BOUND_KIB} KiB)"

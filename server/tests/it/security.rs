@@ -1,15 +1,15 @@
 //! The security review's findings (issue 9), each reproduced as the attack
 //! over real HTTP or a real websocket, and each now refused.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use common::receiver::{Receiver, Reply};
-use common::world::{world, World};
-use common::{closes, set_role, synced_socket as open_socket, Socket};
+use crate::common::receiver::{Receiver, Reply};
+use crate::common::world::{world, World};
+use crate::common::{closes, set_role, synced_socket as open_socket, Socket};
 
 async fn next_event(socket: &mut Socket) -> Option<Value> {
     common::next_frame(socket).await
@@ -155,66 +155,6 @@ async fn deletion_and_sign_out_close_the_socket_and_removal_stops_the_channel() 
     );
     closes(&mut stays).await;
     assert_eq!(w.s.state.hub.connection_count(&mel), 0);
-}
-
-/// S2: the demotion happens on instance A, the socket lives on instance B.
-#[tokio::test]
-async fn demotion_on_one_instance_cuts_a_socket_on_another() {
-    let Some((a, b)) = common::postgres_pair().await else {
-        eprintln!("needs PostgreSQL (PARLEY_TEST_POSTGRES_URL); SQLite is one instance");
-        return;
-    };
-    let (admin, _) = a.signup("Ada", "ada@example.com").await;
-    let (mel, body) = a.signup("Mel", "mel@example.com").await;
-    common::approve(&a, &admin, &body).await;
-    let mel_id = body["id"].as_str().expect("id").to_string();
-    let (_, channel) = a
-        .post_json(
-            "/api/v1/channels/create",
-            json!({"name": "ops"}),
-            Some(&admin),
-        )
-        .await;
-    let channel = channel["id"].as_str().expect("id").to_string();
-    let (status, text, _) = a
-        .server_fn(
-            "set_channel_member",
-            &[
-                ("channel_id", &channel),
-                ("email", "mel@example.com"),
-                ("role", "member"),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(status, 200, "{text}");
-    let (_, hook) = a
-        .post_json(
-            &format!("/api/v1/channels/{channel}/webhooks/create"),
-            json!({"name": "Alerts"}),
-            Some(&admin),
-        )
-        .await;
-    let url = hook_url(&hook);
-    let mut socket = open_socket(&b, &mel, &mel_id).await;
-    set_role(&a, &admin, &mel_id, "pending").await;
-    assert_eq!(
-        next_event(&mut socket).await.expect("event")["type"],
-        "session_changed"
-    );
-    let res = a
-        .http
-        .post(&url)
-        .json(&json!({"content": "secret"}))
-        .send()
-        .await;
-    assert_eq!(res.expect("post").status(), 200);
-    set_role(&a, &admin, &mel_id, "user").await;
-    let event = next_event(&mut socket).await.expect("event");
-    assert_eq!(
-        event["type"], "session_changed",
-        "leaked across instances: {event}"
-    );
 }
 
 // ---- Finding 3: no state change on GET; no image from outside Parley ----
@@ -652,16 +592,14 @@ async fn a_deleted_users_queued_deliveries_are_never_sent() {
     let id: String = serde_json::from_str(&id).expect("id");
     receiver.wait_for(1, Duration::from_secs(10)).await;
     let tim_id = body["id"].as_str().expect("id");
-    for _ in 0..200 {
+    common::until(Duration::from_secs(5), async || {
         let d = parley_core::webhooks::store::get(&s.state.db, &id)
             .await
             .expect("db")
             .expect("row");
-        if d.status == app::model::DeliveryStatus::Retrying {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+        d.status == app::model::DeliveryStatus::Retrying
+    })
+    .await;
     let (status, text, _) = s
         .server_fn("admin_delete_user", &[("user_id", tim_id)], Some(&admin))
         .await;
@@ -742,5 +680,63 @@ async fn a_pending_user_gets_nothing_from_the_socket_but_session_events() {
     assert!(
         !w.s.state.presence.is_active(&pia),
         "the pending report was ignored"
+    );
+}
+
+/// S2: the demotion happens on instance A, the socket lives on instance B
+/// (PostgreSQL only: the SQLite pass skips `multi_instance`).
+#[tokio::test]
+async fn multi_instance_demotion_on_one_instance_cuts_a_socket_on_another() {
+    let (a, b) = common::postgres_pair().await;
+    let (admin, _) = a.signup("Ada", "ada@example.com").await;
+    let (mel, body) = a.signup("Mel", "mel@example.com").await;
+    common::approve(&a, &admin, &body).await;
+    let mel_id = body["id"].as_str().expect("id").to_string();
+    let (_, channel) = a
+        .post_json(
+            "/api/v1/channels/create",
+            json!({"name": "ops"}),
+            Some(&admin),
+        )
+        .await;
+    let channel = channel["id"].as_str().expect("id").to_string();
+    let (status, text, _) = a
+        .server_fn(
+            "set_channel_member",
+            &[
+                ("channel_id", &channel),
+                ("email", "mel@example.com"),
+                ("role", "member"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    let (_, hook) = a
+        .post_json(
+            &format!("/api/v1/channels/{channel}/webhooks/create"),
+            json!({"name": "Alerts"}),
+            Some(&admin),
+        )
+        .await;
+    let url = hook_url(&hook);
+    let mut socket = open_socket(&b, &mel, &mel_id).await;
+    set_role(&a, &admin, &mel_id, "pending").await;
+    assert_eq!(
+        next_event(&mut socket).await.expect("event")["type"],
+        "session_changed"
+    );
+    let res = a
+        .http
+        .post(&url)
+        .json(&json!({"content": "secret"}))
+        .send()
+        .await;
+    assert_eq!(res.expect("post").status(), 200);
+    set_role(&a, &admin, &mel_id, "user").await;
+    let event = next_event(&mut socket).await.expect("event");
+    assert_eq!(
+        event["type"], "session_changed",
+        "leaked across instances: {event}"
     );
 }

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -54,12 +54,12 @@ impl Parley {
             .spawn()
             .expect("start parley");
         let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if reqwest::get(format!("{base}/api/v1/auths/")).await.is_ok() {
-                return Parley { child, base };
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        if super::until(Duration::from_secs(30), async || {
+            reqwest::get(format!("{base}/api/v1/auths/")).await.is_ok()
+        })
+        .await
+        {
+            return Parley { child, base };
         }
         let _ = child.kill();
         let _ = child.wait();
@@ -84,6 +84,19 @@ impl Parley {
 
 impl Parley {
     /// Resident memory of the server process, in KiB.
+    /// The resident size once it stopped moving (two readings a poll
+    /// apart within 1 %): what the process holds, not what it is doing.
+    pub async fn steady_rss_kib(&self) -> u64 {
+        let mut last = self.rss_kib();
+        super::eventually("the RSS to settle", Duration::from_secs(10), async || {
+            let now = self.rss_kib();
+            let steady = now.abs_diff(last) <= last / 100;
+            last = now;
+            steady.then_some(now)
+        })
+        .await
+    }
+
     pub fn rss_kib(&self) -> u64 {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .ok()

@@ -137,10 +137,7 @@ impl Receiver {
 
     /// Waits until at least `n` requests arrived (at most `limit`).
     pub async fn wait_for(&self, n: usize, limit: Duration) -> Vec<Hit> {
-        let deadline = Instant::now() + limit;
-        while self.count() < n && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        super::until(limit, async || self.count() >= n).await;
         self.hits()
     }
 }

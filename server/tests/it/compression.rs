@@ -2,9 +2,7 @@
 //! left alone for those that do not; the realtime socket still opens
 //! through the same router (the other suites use it throughout).
 
-mod common;
-
-use common::world::world;
+use crate::common::world::world;
 
 #[tokio::test]
 async fn pages_and_json_are_compressed_when_the_client_takes_it() {

@@ -1,12 +1,32 @@
 //! SPEC D1: the real `parley` binary is killed with SIGKILL and restarted;
 //! a delivery owed before the crash still arrives, with one webhook-id.
 
-mod common;
+use crate::common;
+use std::time::Duration;
 
-use std::time::{Duration, Instant};
+use crate::common::process::{free_port, Parley};
+use crate::common::receiver::{Receiver, Reply};
 
-use common::process::{free_port, Parley};
-use common::receiver::{Receiver, Reply};
+/// Waits until every delivery in the database is delivered: from then on
+/// nothing more is sent, so the receiver's count is final.
+async fn all_delivered(db_url: &str) {
+    common::eventually(
+        "every delivery to be delivered",
+        Duration::from_secs(20),
+        async || {
+            let (db, _) = parley_core::db::connect(db_url).await.expect("db");
+            let (open,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM webhook_deliveries WHERE status <> 'delivered'",
+            )
+            .fetch_one(&db)
+            .await
+            .expect("count");
+            db.close().await;
+            (open == 0).then_some(())
+        },
+    )
+    .await;
+}
 
 async fn attempts_made(db_url: &str) -> i64 {
     let (db, _) = parley_core::db::connect(db_url).await.expect("db");
@@ -28,10 +48,10 @@ async fn a_delivery_owed_before_kill_9_arrives_after_restart() {
     // The receiver is down while Tim signs up: attempts fail.
     let parley = Parley::start(&db_url, free_port(), &webhook_url).await;
     parley.signup("tim@example.com").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while attempts_made(&db_url).await == 0 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    common::until(Duration::from_secs(10), async || {
+        attempts_made(&db_url).await > 0
+    })
+    .await;
     assert!(
         attempts_made(&db_url).await > 0,
         "at least one failed attempt before the crash"
@@ -42,7 +62,7 @@ async fn a_delivery_owed_before_kill_9_arrives_after_restart() {
     let _parley = Parley::start(&db_url, free_port(), &webhook_url).await;
     let hits = rx.wait_for(1, Duration::from_secs(20)).await;
     assert!(!hits.is_empty(), "the event arrived after the restart");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    all_delivered(&db_url).await;
     let hits = rx.hits();
     assert!(hits.len() <= 2, "at most one duplicate, got {}", hits.len());
     let id = hits[0].header("webhook-id");
@@ -69,7 +89,7 @@ async fn an_attempt_in_flight_at_kill_9_is_sent_again_with_the_same_id() {
     assert_eq!(hits.len(), 2, "the interrupted attempt was made again");
     assert_eq!(hits[0].header("webhook-id"), hits[1].header("webhook-id"));
     assert_eq!(hits[0].body, hits[1].body);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    all_delivered(&db_url).await;
     assert_eq!(rx.count(), 2, "delivered once after the restart, no more");
 }
 
@@ -121,10 +141,10 @@ async fn every_incoming_post_answered_200_survives_kill_9() {
         })
         .collect();
     // Kill while the senders are mid-flight, once 300 posts were answered.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while answered.lock().expect("lock").len() < 300 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    common::until(Duration::from_secs(60), async || {
+        answered.lock().expect("lock").len() >= 300
+    })
+    .await;
     parley.kill_9();
     stop.store(true, Ordering::SeqCst);
     for s in senders {
@@ -206,22 +226,22 @@ async fn admin_with_channel_hook(base: &str) -> (String, String) {
 
 /// The id of the only delivery of `event`, once it is in the table.
 async fn delivery_of(db_url: &str, event: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let (db, _) = parley_core::db::connect(db_url).await.expect("db");
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM webhook_deliveries WHERE event = $1")
-                .bind(event)
-                .fetch_optional(&db)
-                .await
-                .expect("query");
-        db.close().await;
-        if let Some((id,)) = row {
-            return id;
-        }
-        assert!(Instant::now() < deadline, "no {event} delivery was queued");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    common::eventually(
+        &format!("a {event} delivery"),
+        Duration::from_secs(20),
+        async || {
+            let (db, _) = parley_core::db::connect(db_url).await.expect("db");
+            let row: Option<(String,)> =
+                sqlx::query_as("SELECT id FROM webhook_deliveries WHERE event = $1")
+                    .bind(event)
+                    .fetch_optional(&db)
+                    .await
+                    .expect("query");
+            db.close().await;
+            row.map(|(id,)| id)
+        },
+    )
+    .await
 }
 
 const CRASH_ENV: [(&str, &str); 3] = [

@@ -1,20 +1,14 @@
 //! SPEC P1/P2 over a real socket: reports make the user active; a hidden
 //! report or a closed socket makes them away at once.
 
-mod common;
+use crate::common;
 
 use futures::SinkExt;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
-async fn wait_until(mut f: impl FnMut() -> bool) -> bool {
-    for _ in 0..200 {
-        if f() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    false
+async fn wait_until(f: impl Fn() -> bool) -> bool {
+    common::until(Duration::from_secs(2), async || f()).await
 }
 
 #[tokio::test]

@@ -1,11 +1,11 @@
 //! Slack's and Discord's webhook bodies on a Parley channel webhook, over
 //! real HTTP (SPEC C5, C6, C7, R5), with bodies from their documentation.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 
-use common::world::world;
+use crate::common::world::world;
 
 fn hook_url(hook: &Value) -> String {
     hook["url"].as_str().expect("url").to_string()

@@ -1,25 +1,20 @@
 //! SPEC S2: two Parley instances on one PostgreSQL database. Runs in the
-//! PostgreSQL pass of the suite (`make test-rust-postgres`); on SQLite, a
-//! single-instance database, it says so and checks nothing.
+//! PostgreSQL pass of the suite (`make test-rust-postgres`); without
+//! PostgreSQL every test here fails (the SQLite pass skips this module).
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::receiver::Receiver;
+use crate::common::receiver::Receiver;
 use futures::StreamExt;
 use parley_core::webhooks::store::{self, NewDelivery, Target};
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn realtime_events_and_deliveries_cross_instances() {
-    let Some((a, b)) = common::postgres_pair().await else {
-        eprintln!(
-            "multi-instance test needs PARLEY_TEST_POSTGRES_URL; SQLite has one instance by design"
-        );
-        return;
-    };
+    let (a, b) = common::postgres_pair().await;
     let (admin, admin_body) = a.signup("Ada", "ada@example.com").await;
     let admin_id = admin_body["id"].as_str().expect("id").to_string();
     let (_, ch) = a
@@ -90,13 +85,18 @@ async fn realtime_events_and_deliveries_cross_instances() {
     }
     a.state.outbox.wake_worker();
     b.state.outbox.wake_worker();
-    let hits = rx.wait_for(40, Duration::from_secs(20)).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let hits = if rx.count() > hits.len() {
-        rx.hits()
-    } else {
-        hits
-    };
+    rx.wait_for(40, Duration::from_secs(20)).await;
+    // Once every row is delivered nothing more is sent: the count is final.
+    common::eventually("all 40 delivered", Duration::from_secs(20), async || {
+        let (open,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM webhook_deliveries WHERE status <> 'delivered'")
+                .fetch_one(&a.state.db)
+                .await
+                .expect("count");
+        (open == 0).then_some(())
+    })
+    .await;
+    let hits = rx.hits();
     let ids: HashSet<String> = hits.iter().map(|h| h.header("webhook-id")).collect();
     assert_eq!(ids.len(), 40, "every delivery arrived");
     assert_eq!(hits.len(), 40, "and none twice");
@@ -109,10 +109,7 @@ async fn realtime_events_and_deliveries_cross_instances() {
 async fn presence_and_chat_streams_cross_instances() {
     use futures::SinkExt;
     use tokio_tungstenite::tungstenite::Message;
-    let Some((a, b)) = common::postgres_pair().await else {
-        eprintln!("multi-instance test needs PARLEY_TEST_POSTGRES_URL");
-        return;
-    };
+    let (a, b) = common::postgres_pair().await;
     let (token, body) = a.signup("Ada", "ada@example.com").await;
     let id = body["id"].as_str().expect("id").to_string();
     let mut socket = common::open_socket(&a, &token, &id).await;
@@ -122,14 +119,10 @@ async fn presence_and_chat_streams_cross_instances() {
         ))
         .await
         .expect("report");
-    let mut seen = false;
-    for _ in 0..200 {
-        if b.state.presence.is_active(&id) {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let seen = common::until(Duration::from_secs(2), async || {
+        b.state.presence.is_active(&id)
+    })
+    .await;
     assert!(seen, "B sees the tab connected to A");
 
     // B writes a reply; the tab on A receives its pieces.
@@ -159,13 +152,9 @@ async fn presence_and_chat_streams_cross_instances() {
 
     socket.close(None).await.expect("close");
     drop(socket);
-    let mut away = false;
-    for _ in 0..200 {
-        if b.state.presence.is_away(&id) {
-            away = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let away = common::until(Duration::from_secs(2), async || {
+        b.state.presence.is_away(&id)
+    })
+    .await;
     assert!(away, "closing the tab on A is away for B too");
 }

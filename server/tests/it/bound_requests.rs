@@ -3,13 +3,13 @@
 //! through the real worker, real receivers on loopback and the server
 //! functions the settings page calls.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
+use crate::common::receiver::{Receiver, Reply};
+use crate::common::TestServer;
 use app::model::{Delivery, DeliveryStatus};
-use common::receiver::{Receiver, Reply};
-use common::TestServer;
 use parley_core::webhooks::store::{self, Target};
 
 async fn delivery(s: &TestServer, id: &str) -> Delivery {
@@ -21,14 +21,11 @@ async fn delivery(s: &TestServer, id: &str) -> Delivery {
 
 /// Waits for the row to reach `status` (a state, not a time).
 async fn wait_status(s: &TestServer, id: &str, status: DeliveryStatus) -> Delivery {
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        let d = delivery(s, id).await;
-        if d.status == status || std::time::Instant::now() > deadline {
-            return d;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    common::until(Duration::from_secs(15), async || {
+        delivery(s, id).await.status == status
+    })
+    .await;
+    delivery(s, id).await
 }
 
 #[tokio::test]
@@ -211,10 +208,7 @@ async fn one_users_dead_hosts_never_hold_the_admins_turn() {
             .sum::<usize>()
     };
     // Mel's requests fill what one owner may hold: 8 less a quarter.
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    while held() < 6 && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    common::until(Duration::from_secs(15), async || held() >= 6).await;
     assert_eq!(held(), 6, "one owner holds at most 6 of 8 slots");
 
     let admin_rx = Receiver::start().await;
@@ -293,10 +287,10 @@ async fn old_deliveries_go_and_the_database_stays_flat_under_a_steady_load() {
         s.state.outbox.wake_worker();
         rx.wait_for(per_round * (round + 1), Duration::from_secs(60))
             .await;
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while count("delivered").await < per_round as i64 && std::time::Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+        common::until(Duration::from_secs(30), async || {
+            count("delivered").await >= per_round as i64
+        })
+        .await;
         assert_eq!(count("delivered").await, per_round as i64, "round {round}");
         let removed = enforce_retention(&s.state.db, &keep_nothing, parley_core::db::now_ms() + 1)
             .await

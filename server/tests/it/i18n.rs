@@ -1,7 +1,7 @@
 //! Languages (SPEC W6): every screen rendered in every language shows no
 //! raw message key, and REST errors come in the caller's language.
 
-mod common;
+use crate::common;
 
 use app::i18n::{Key, Locale};
 use serde_json::json;

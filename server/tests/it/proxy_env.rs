@@ -2,12 +2,12 @@
 //! delivery client still connects only where the SSRF guard allows, and
 //! never to the proxy. Its own test binary: the variables are process-wide.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::receiver::{black_hole, Receiver};
+use crate::common::receiver::{black_hole, Receiver};
 
 #[tokio::test]
 async fn environment_proxies_do_not_bypass_the_guard() {

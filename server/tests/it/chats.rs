@@ -1,14 +1,14 @@
 //! SPEC W3 and U3: chats, the models behind them, the server-side reply
 //! task, and the notification when the user is away.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
+use crate::common::fake_openai::{FakeOpenAi, GOOD_REPLY};
+use crate::common::receiver::Receiver;
+use crate::common::TestServer;
 use app::model::{ChatRole, ReplyStatus};
-use common::fake_openai::{FakeOpenAi, GOOD_REPLY};
-use common::receiver::Receiver;
-use common::TestServer;
 use futures::{SinkExt, StreamExt};
 use parley_core::llm::openai::OpenAiClient;
 use parley_core::llm::Turn;
@@ -106,17 +106,14 @@ async fn finished_reply(s: &TestServer, user_id: &str, chat_id: &str) -> app::mo
         .await
         .expect("db")
         .expect("user");
-    for _ in 0..400 {
+    common::eventually("the reply to finish", Duration::from_secs(10), async || {
         let chat = parley_core::chats::get(&s.state.chats, &user, chat_id)
             .await
             .expect("chat");
         let last = chat.messages.last().cloned().expect("a reply row");
-        if last.status != ReplyStatus::Streaming {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the reply did not finish");
+        (last.status != ReplyStatus::Streaming).then_some(last)
+    })
+    .await
 }
 
 #[tokio::test]
@@ -167,7 +164,22 @@ async fn a_reply_is_finished_saved_and_notified_with_no_client_connected() {
         body["chat"]["url"],
         format!("{}/c/{chat_id}", s.base).as_str()
     );
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The reply and its notifications were committed together: one row,
+    // delivered, so no other request can follow.
+    assert_eq!(
+        common::user_deliveries_queued(&s.state).await,
+        1,
+        "exactly one"
+    );
+    let (id,): (String,) =
+        sqlx::query_as("SELECT id FROM webhook_deliveries WHERE target = 'user'")
+            .fetch_one(&s.state.db)
+            .await
+            .expect("the delivery");
+    assert_eq!(
+        s.settled(&id, Duration::from_secs(10)).await.status,
+        app::model::DeliveryStatus::Delivered
+    );
     assert_eq!(rx.count(), 1, "exactly one");
 }
 
@@ -188,12 +200,10 @@ async fn replies_stream_over_the_socket_and_an_active_user_is_left_alone() {
     let (tim, tim_id) = user_with_webhook(&s, &rx, "away").await;
     let mut socket = common::open_socket(&s, &tim, &tim_id).await;
     socket.send(presence(true, true)).await.expect("report");
-    for _ in 0..100 {
-        if s.state.presence.is_active(&tim_id) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    common::eventually("Tim to be active", Duration::from_secs(2), async || {
+        s.state.presence.is_active(&tim_id).then_some(())
+    })
+    .await;
 
     let prompt = "one two three four five";
     let chat = start_chat(&s, &tim, "parley-echo", prompt).await;
@@ -227,7 +237,13 @@ async fn replies_stream_over_the_socket_and_an_active_user_is_left_alone() {
     }
     assert_eq!(streamed, prompt, "the pieces add up to the reply");
     assert_eq!(done.expect("done")["content"], prompt);
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Saved (with any notification, in one transaction) before the socket
+    // heard of it: the table says whether one was queued.
+    assert_eq!(
+        common::user_deliveries_queued(&s.state).await,
+        0,
+        "the user watched it: nothing queued"
+    );
     assert_eq!(rx.count(), 0, "the user watched it: nothing sent");
 
     // Mode "always": sent even while focused (SPEC U5).
@@ -252,7 +268,10 @@ async fn replies_stream_over_the_socket_and_an_active_user_is_left_alone() {
     // Hidden tab: away at once, so the next reply is notified in away mode.
     common::save_user_webhook(&s, &tim, &rx.url, "away").await;
     socket.send(presence(false, false)).await.expect("report");
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    common::eventually("Tim to be away", Duration::from_secs(2), async || {
+        s.state.presence.is_away(&tim_id).then_some(())
+    })
+    .await;
     let (status, text, _) = s
         .server_fn(
             "send_chat_prompt",
@@ -341,8 +360,11 @@ async fn model_errors_are_saved_shown_and_not_notified() {
         .collect();
     assert_eq!(roles, vec!["user", "user"]);
 
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(rx.count(), 1, "only the finished reply was notified");
+    assert_eq!(
+        common::user_deliveries_queued(&s.state).await,
+        1,
+        "only the finished reply was notified"
+    );
 }
 
 #[tokio::test]
@@ -442,8 +464,12 @@ async fn chats_are_private_validated_and_one_reply_at_a_time() {
         .await;
     assert_eq!(status, 404);
     // The reply task finds its chat gone and stops quietly.
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(s.state.chats.generations.running(), 0);
+    common::eventually(
+        "the reply task to stop",
+        Duration::from_secs(5),
+        async || (s.state.chats.generations.running() == 0).then_some(()),
+    )
+    .await;
 }
 
 /// SPEC E3: several targets per user, each with its events — a finished

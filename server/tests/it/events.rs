@@ -2,12 +2,12 @@
 //! receivers: each event reaches the targets subscribed to it and no other;
 //! nothing is enqueued for the others.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::receiver::Receiver;
+use crate::common::receiver::Receiver;
 use serde_json::{json, Value};
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -279,7 +279,7 @@ async fn admin_event_webhooks_are_listed_changed_and_deleted_over_rest() {
 /// failed deliveries again with their webhook-id.
 #[tokio::test]
 async fn a_failing_target_is_switched_off_reported_and_recovered() {
-    use common::receiver::Reply;
+    use crate::common::receiver::Reply;
     let s = common::spawn_with(|env| {
         env.delivery.health = parley_core::webhooks::health::HealthSettings {
             after_ms: 0,

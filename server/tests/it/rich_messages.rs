@@ -3,7 +3,7 @@
 //! the rendered HTML may never contain, multipart bodies, and sender
 //! images fetched once by the server (never hot-linked).
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use common::world::{world, world_with, World};
+use crate::common::world::{world, world_with, World};
 
 fn hook_url(hook: &Value) -> String {
     hook["url"].as_str().expect("url").to_string()
@@ -668,19 +668,20 @@ impl ImageServer {
 /// Waits (for the state, not a time) until the fetcher settled `url`.
 async fn media_status(w: &World, url: &str) -> String {
     let id = parley_core::media::media_id(url);
-    for _ in 0..750 {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT status FROM remote_media WHERE id = $1")
-                .bind(&id)
-                .fetch_optional(&w.s.state.db)
-                .await
-                .expect("db");
-        match row {
-            Some((s,)) if s != "pending" => return s,
-            _ => tokio::time::sleep(Duration::from_millis(20)).await,
-        }
-    }
-    panic!("{url} was never fetched");
+    common::eventually(
+        &format!("{url} to be fetched"),
+        Duration::from_secs(15),
+        async || {
+            let row: Option<(String,)> =
+                sqlx::query_as("SELECT status FROM remote_media WHERE id = $1")
+                    .bind(&id)
+                    .fetch_optional(&w.s.state.db)
+                    .await
+                    .expect("db");
+            row.map(|(s,)| s).filter(|s| s != "pending")
+        },
+    )
+    .await
 }
 
 #[tokio::test]
@@ -837,10 +838,10 @@ async fn a_slow_image_host_holds_only_its_own_fetches() {
         .post_raw(&url, &json!({"attachments": attachments}).to_string())
         .await;
     assert_eq!(status, 200, "{res}");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while accepted.load(Ordering::SeqCst) < 2 && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    common::until(Duration::from_secs(10), async || {
+        accepted.load(Ordering::SeqCst) >= 2
+    })
+    .await;
     // Another sender's image arrives while the slow host holds its two.
     let a = format!("{}/a.png", images.base);
     let (status, _, _) = w
@@ -848,18 +849,16 @@ async fn a_slow_image_host_holds_only_its_own_fetches() {
         .await;
     assert_eq!(status, 200);
     let id = parley_core::media::media_id(&a);
-    let deadline = std::time::Instant::now() + Duration::from_secs(8);
-    let mut ready = false;
-    while !ready && std::time::Instant::now() < deadline {
+    let ready = common::until(Duration::from_secs(8), async || {
         let row: Option<(String,)> =
             sqlx::query_as("SELECT status FROM remote_media WHERE id = $1")
                 .bind(&id)
                 .fetch_optional(&w.s.state.db)
                 .await
                 .expect("db");
-        ready = row.is_some_and(|(s,)| s == "ready");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        row.is_some_and(|(s,)| s == "ready")
+    })
+    .await;
     assert!(
         ready,
         "the other host's image is fetched while the slow one hangs"

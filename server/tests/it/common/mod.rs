@@ -11,6 +11,9 @@ pub mod world;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub mod wait;
+pub use wait::{eventually, until};
+
 use parley_core::env::EnvConfig;
 use parley_core::AppState;
 use serde_json::{json, Value};
@@ -62,16 +65,19 @@ pub async fn database() -> (AppState, tempfile::TempDir) {
     (AppState::connect(env).await.expect("database"), dir)
 }
 
-/// Two instances on one fresh PostgreSQL database, when the suite has one.
-pub async fn postgres_pair() -> Option<(TestServer, TestServer)> {
-    if std::env::var("PARLEY_TEST_POSTGRES_URL").map_or(true, |v| v.is_empty()) {
-        return None;
-    }
+/// Two instances on one fresh PostgreSQL database. Fails without one:
+/// SQLite has one instance by design, and a test that passed without
+/// running would prove nothing (the SQLite run skips `multi_instance`).
+pub async fn postgres_pair() -> (TestServer, TestServer) {
+    assert!(
+        std::env::var("PARLEY_TEST_POSTGRES_URL").is_ok_and(|v| !v.is_empty()),
+        "needs PostgreSQL: set PARLEY_TEST_POSTGRES_URL (scripts/with-postgres.sh does)"
+    );
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_database_url(&dir).await;
     let a = spawn_at(url.clone(), dir, |_| {}).await;
     let b = spawn_at(url, tempfile::tempdir().expect("temp dir"), |_| {}).await;
-    Some((a, b))
+    (a, b)
 }
 
 pub async fn spawn_at(
@@ -186,17 +192,17 @@ impl TestServer {
     /// or `limit` passes, and returns it.
     pub async fn settled(&self, id: &str, limit: Duration) -> app::model::Delivery {
         use app::model::DeliveryStatus::*;
-        let deadline = std::time::Instant::now() + limit;
-        loop {
-            let d = parley_core::webhooks::store::get(&self.state.db, id)
+        let read = async || {
+            parley_core::webhooks::store::get(&self.state.db, id)
                 .await
                 .expect("db")
-                .expect("delivery");
-            if matches!(d.status, Delivered | Failed) || std::time::Instant::now() > deadline {
-                return d;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+                .expect("delivery")
+        };
+        until(limit, async || {
+            matches!(read().await.status, Delivered | Failed)
+        })
+        .await;
+        read().await
     }
 
     pub async fn admin_deliveries(&self) -> Vec<app::model::Delivery> {
@@ -395,15 +401,27 @@ pub async fn connect_socket(base: &str, token: &str) -> Socket {
 pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
+/// Deliveries ever queued for users' targets: "nothing (more) was sent"
+/// is proved by this count — every notification is a row, written in the
+/// transaction of what caused it — never by waiting.
+pub async fn user_deliveries_queued(state: &AppState) -> i64 {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM webhook_deliveries WHERE target = 'user'")
+            .fetch_one(&state.db)
+            .await
+            .expect("count deliveries");
+    n
+}
+
 /// Opens the realtime socket of `server` as `token`, and waits until the
 /// server's hub has registered it for `user_id`.
 pub async fn open_socket(server: &TestServer, token: &str, user_id: &str) -> Socket {
     let socket = connect_socket(&server.base, token).await;
-    for _ in 0..100 {
-        if server.state.hub.connection_count(user_id) > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually(
+        "the hub to register the socket",
+        Duration::from_secs(5),
+        async || (server.state.hub.connection_count(user_id) > 0).then_some(()),
+    )
+    .await;
     socket
 }

@@ -1,12 +1,12 @@
 //! Channels and incoming channel webhooks over real HTTP (SPEC W4, C1–C5,
 //! R3–R5).
 
-mod common;
+use crate::common;
 
 use futures::StreamExt;
 use serde_json::{json, Value};
 
-use common::world::{world, world_with};
+use crate::common::world::{world, world_with};
 
 #[tokio::test]
 async fn a_webhook_post_becomes_a_channel_message() {

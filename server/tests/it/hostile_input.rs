@@ -3,15 +3,13 @@
 //! characters, and the message actions that let a channel clean up.
 //! Everything over real HTTP against a real server and database.
 
-mod common;
-
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use common::world::{world, World};
+use crate::common::world::{world, World};
 
 fn hook_url(hook: &Value) -> String {
     hook["url"].as_str().expect("url").to_string()

@@ -1,9 +1,9 @@
 //! SPEC U1, U2, U5: a user's notification webhook settings, its test event
 //! and the user's own delivery log.
 
-mod common;
+use crate::common;
 
-use common::receiver::Receiver;
+use crate::common::receiver::Receiver;
 use serde_json::Value;
 use std::time::Duration;
 

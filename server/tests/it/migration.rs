@@ -3,11 +3,11 @@
 //! with its own secret — is migrated into default targets that deliver the
 //! same A3 and U4 bodies, signed with the same secrets.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
-use common::receiver::Receiver;
+use crate::common::receiver::Receiver;
 use parley_core::crypto::SecretBox;
 use parley_core::webhooks::user::{chat_response_body, notify_reply_ready, FinishedReply};
 use parley_core::webhooks::{admin, signing};

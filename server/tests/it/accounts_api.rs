@@ -1,7 +1,7 @@
 //! Accounts and sessions over real HTTP against the real router (SPEC W1,
 //! W2, R1, R5).
 
-mod common;
+use crate::common;
 
 use futures::StreamExt;
 use serde_json::{json, Value};
@@ -399,12 +399,13 @@ async fn admins_hear_about_signups_on_the_realtime_socket() {
     let mut socket = common::connect_socket(&s.base, &admin).await;
 
     // Wait until the hub knows the tab before causing the event.
-    for _ in 0..100 {
-        if s.state.hub.connection_count(&admin_id(&s, &admin).await) > 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let id = admin_id(&s, &admin).await;
+    common::eventually(
+        "the hub to know the tab",
+        common::wait::POLL * 250,
+        async || (s.state.hub.connection_count(&id) > 0).then_some(()),
+    )
+    .await;
     s.signup("Pat", "pat@example.com").await;
     let msg = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
         .await
