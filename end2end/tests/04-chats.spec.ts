@@ -48,6 +48,19 @@ async function startChat(page: Page, prompt: string): Promise<string> {
 
 const reply = (page: Page) => page.locator('[data-testid=chat-message][data-role=assistant]').last();
 
+/**
+ * The chat notifications in the user's own delivery log. Read once the
+ * reply is saved: a reply's notifications are committed in the same
+ * transaction as the reply itself, so "nothing was sent" is this count,
+ * not a wait (a read: nothing changes).
+ */
+async function chatNotificationsQueued(page: Page): Promise<number> {
+  const res = await page.request.post('/api/fn/list_deliveries', { form: { scope: 'mine' }, headers: fromParley(page) });
+  expect(res.status()).toBe(200);
+  const log: { event: string }[] = await res.json();
+  return log.filter((d) => d.event === 'chat_response').length;
+}
+
 async function saveNotificationWebhook(page: Page, url: string, mode: 'away' | 'always') {
   await page.goto('/settings/account');
   await hydrated(page);
@@ -97,6 +110,7 @@ test('(a) watching the focused tab: the reply streams in and nothing is sent', a
   await signIn(page, USER.email, USER.password);
   await saveNotificationWebhook(page, receiver.url, 'away');
   await page.screenshot({ path: `${shots}/14-notification-webhook.png`, fullPage: true });
+  const queuedBefore = await chatNotificationsQueued(page);
 
   await page.goto('/');
   await hydrated(page);
@@ -118,7 +132,8 @@ test('(a) watching the focused tab: the reply streams in and nothing is sent', a
   await expect(page.getByTestId('chat-list').getByRole('link', { name: prompt })).toBeVisible();
   await page.screenshot({ path: `${shots}/17-chat-done.png` });
 
-  await page.waitForTimeout(1500);
+  await replyFinished(page, chatId, prompt);
+  expect(await chatNotificationsQueued(page)).toBe(queuedBefore);
   expect(hitsFor(chatId)).toHaveLength(0);
   // The new-chat page is server-rendered and hydrates cleanly.
   await page.goto('/');
@@ -130,6 +145,8 @@ test('(a) watching the focused tab: the reply streams in and nothing is sent', a
 test('(b) closing the tab mid-reply: exactly one U4 payload whose url opens the chat', async ({ browser }) => {
   const ctx = await userContext(browser);
   const page = await signedInTab(ctx);
+  await saveNotificationWebhook(page, receiver.url, 'away');
+  const queuedBefore = await chatNotificationsQueued(page);
   const prompt = words(12, 'away');
   const chatId = await startChat(page, prompt);
   await expect(reply(page)).toHaveAttribute('data-status', 'streaming');
@@ -151,7 +168,8 @@ test('(b) closing the tab mid-reply: exactly one U4 payload whose url opens the 
   await hydrated(later);
   await expect(reply(later)).toHaveAttribute('data-status', 'done');
   await expect(reply(later).locator('.chat-body')).toHaveText(prompt);
-  await later.waitForTimeout(1000);
+  // One notification queued, and it is the one that arrived.
+  expect(await chatNotificationsQueued(later)).toBe(queuedBefore + 1);
   expect(hitsFor(chatId)).toHaveLength(1);
   await ctx.close();
 });
@@ -159,6 +177,8 @@ test('(b) closing the tab mid-reply: exactly one U4 payload whose url opens the 
 test('(b) the page becoming hidden mid-reply also counts as away', async ({ browser }) => {
   const ctx = await userContext(browser);
   const page = await signedInTab(ctx);
+  await saveNotificationWebhook(page, receiver.url, 'away');
+  const queuedBefore = await chatNotificationsQueued(page);
   const prompt = words(10, 'hidden');
   const chatId = await startChat(page, prompt);
   await expect(reply(page)).toHaveAttribute('data-status', 'streaming');
@@ -167,7 +187,8 @@ test('(b) the page becoming hidden mid-reply also counts as away', async ({ brow
   expect(hitsFor(chatId)[0].body.chat.last_message).toBe(prompt);
   // The hidden tab still received the whole reply.
   await expect(reply(page).locator('.chat-body')).toHaveText(prompt);
-  await page.waitForTimeout(1000);
+  await replyFinished(page, chatId, prompt);
+  expect(await chatNotificationsQueued(page)).toBe(queuedBefore + 1);
   expect(hitsFor(chatId)).toHaveLength(1);
   await ctx.close();
 });
@@ -175,6 +196,8 @@ test('(b) the page becoming hidden mid-reply also counts as away', async ({ brow
 test('(c) two tabs, one hidden and one focused: nothing is sent', async ({ browser }) => {
   const ctx = await userContext(browser);
   const focusedTab = await signedInTab(ctx);
+  await saveNotificationWebhook(focusedTab, receiver.url, 'away');
+  const queuedBefore = await chatNotificationsQueued(focusedTab);
   const hiddenTab = await openUserTab(ctx, '/settings');
   await setPresence(hiddenTab, false, false);
 
@@ -186,7 +209,8 @@ test('(c) two tabs, one hidden and one focused: nothing is sent', async ({ brows
   await setPresence(hiddenTab, false, false);
   await expect(reply(focusedTab)).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
   await expect(reply(hiddenTab).locator('.chat-body')).toHaveText(prompt);
-  await focusedTab.waitForTimeout(1500);
+  await replyFinished(focusedTab, chatId, prompt);
+  expect(await chatNotificationsQueued(focusedTab)).toBe(queuedBefore);
   expect(hitsFor(chatId)).toHaveLength(0);
   await ctx.close();
 });
@@ -195,6 +219,7 @@ test('(e) mode "always": sent even while the tab is focused', async ({ browser }
   const ctx = await userContext(browser);
   const page = await signedInTab(ctx);
   await saveNotificationWebhook(page, receiver.url, 'always');
+  const queuedBefore = await chatNotificationsQueued(page);
   // The user's own target can be signed too (SPEC D4).
   const card = page.locator('#notification-webhook');
   await card.getByRole('button', { name: 'Generate secret' }).click();
@@ -208,12 +233,18 @@ test('(e) mode "always": sent even while the tab is focused', async ({ browser }
   await expect.poll(() => hitsFor(chatId).length, { timeout: 15_000 }).toBe(1);
   expect(hitsFor(chatId)[0].body.chat.last_message).toBe(prompt);
   expect(verifySignature(secret, hitsFor(chatId)[0])).toBe(true);
-  await page.waitForTimeout(1000);
+  expect(await chatNotificationsQueued(page)).toBe(queuedBefore + 1);
   expect(hitsFor(chatId)).toHaveLength(1);
   await ctx.close();
 });
 
 test('(d) User Webhooks switched off: the Account field disappears and nothing is sent', async ({ browser }) => {
+  const ctx = await userContext(browser);
+  const page = await signedInTab(ctx);
+  // Its own target in mode "always": only the switch can stop it.
+  await saveNotificationWebhook(page, receiver.url, 'always');
+  const queuedBefore = await chatNotificationsQueued(page);
+
   await admin.goto('/admin/settings');
   await hydrated(admin);
   const toggle = admin.getByRole('switch', { name: /User Webhooks/ });
@@ -221,21 +252,19 @@ test('(d) User Webhooks switched off: the Account field disappears and nothing i
   await toggle.uncheck();
   await saveAdminSettings();
 
-  const ctx = await userContext(browser);
-  const page = await signedInTab(ctx);
   await page.goto('/settings/account');
   await hydrated(page);
   await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
   await expect(page.getByText('Notification Webhook')).toHaveCount(0);
   await page.screenshot({ path: `${shots}/18-account-user-webhooks-off.png`, fullPage: true });
 
-  // Mode is still "always" from (e), and the user walks away: still nothing.
+  // Mode "always", and the user walks away: still nothing.
   const prompt = words(5, 'off');
   const chatId = await startChat(page, prompt);
   const watcher = await ctx.newPage();
   await page.close();
   await replyFinished(watcher, chatId, prompt);
-  await watcher.waitForTimeout(1500);
+  expect(await chatNotificationsQueued(watcher)).toBe(queuedBefore);
   expect(hitsFor(chatId)).toHaveLength(0);
 
   // Back on for whoever runs next.
