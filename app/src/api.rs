@@ -45,16 +45,36 @@ pub mod ctx {
     }
 
     pub async fn caller(state: &AppState) -> Result<Option<User>, AppError> {
-        match crate::edge::token_from_headers(&headers()) {
-            Some(token) => Ok(sessions::user_for_token(&state.db, &token).await?),
-            None => Ok(None),
-        }
+        crate::edge::signed_in(state, &headers()).await
     }
 
-    /// The caller, who must have at least `min` (`User` admits admins too).
+    /// The caller, who must have at least `min`: the REST routes' extractor
+    /// (`edge::Require`) run on this request.
     pub async fn require(state: &AppState, min: Role) -> Result<User, AppError> {
-        let user = caller(state).await?.ok_or(AppError::Unauthorized)?;
-        Ok(sessions::require_role(user, min)?)
+        use crate::edge::{role, Require};
+        use axum::extract::FromRequestParts;
+        let mut parts = use_context::<http::request::Parts>().ok_or_else(|| {
+            tracing::error!("server function ran without its request");
+            AppError::Internal
+        })?;
+        let user = match min {
+            Role::Pending => {
+                Require::<role::Pending>::from_request_parts(&mut parts, state)
+                    .await?
+                    .0
+            }
+            Role::User => {
+                Require::<role::User>::from_request_parts(&mut parts, state)
+                    .await?
+                    .0
+            }
+            Role::Admin => {
+                Require::<role::Admin>::from_request_parts(&mut parts, state)
+                    .await?
+                    .0
+            }
+        };
+        Ok(user)
     }
 
     /// Passes a result through, setting the HTTP status of an error.

@@ -130,6 +130,80 @@ pub fn client_ip(
     client
 }
 
+/// Marks a response whose `detail` is an app error to say in the caller's
+/// language (the REST language layer rewrites it).
+#[derive(Clone)]
+pub struct Untranslated(pub crate::error::AppError);
+
+/// The least role a route admits, as a type: `Require<Admin>`.
+pub trait MinRole: Send + Sync + 'static {
+    const MIN: crate::model::Role;
+}
+
+/// The roles a route may require (`User` admits admins too; `Pending`
+/// any signed-in account).
+pub mod role {
+    use crate::model::Role;
+
+    pub struct Pending;
+    pub struct User;
+    pub struct Admin;
+
+    impl super::MinRole for Pending {
+        const MIN: Role = Role::Pending;
+    }
+    impl super::MinRole for User {
+        const MIN: Role = Role::User;
+    }
+    impl super::MinRole for Admin {
+        const MIN: Role = Role::Admin;
+    }
+}
+
+/// The signed-in caller with at least role `R` — the one way both REST
+/// handlers (an axum extractor) and server functions
+/// (`api::ctx::as_caller`) learn who calls: bearer token or session
+/// cookie, 401 without a live session, 403 with too small a role.
+#[cfg(feature = "ssr")]
+pub struct Require<R: MinRole>(pub User, pub std::marker::PhantomData<R>);
+
+#[cfg(feature = "ssr")]
+impl<S, R> axum::extract::FromRequestParts<S> for Require<R>
+where
+    S: Send + Sync,
+    R: MinRole,
+    parley_core::AppState: axum::extract::FromRef<S>,
+{
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRef;
+        let state = parley_core::AppState::from_ref(state);
+        let user = signed_in(&state, &parts.headers)
+            .await?
+            .ok_or(crate::error::AppError::Unauthorized)?;
+        Ok(Require(
+            parley_core::sessions::require_role(user, R::MIN)?,
+            std::marker::PhantomData,
+        ))
+    }
+}
+
+/// The account a request's token names, if any (no role check).
+#[cfg(feature = "ssr")]
+pub async fn signed_in(
+    state: &parley_core::AppState,
+    headers: &http::HeaderMap,
+) -> Result<Option<User>, crate::error::AppError> {
+    match token_from_headers(headers) {
+        Some(token) => Ok(parley_core::sessions::user_for_token(&state.db, &token).await?),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,3 +103,27 @@ impl From<parley_core::Error> for AppError {
         }
     }
 }
+
+/// An app error leaving a REST route: its status, `{"detail": …}` in
+/// English, `Retry-After` when it has one, and the error itself as an
+/// extension ([`crate::edge::Untranslated`]) for the language layer to
+/// say in the caller's language.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = (
+            status,
+            axum::Json(serde_json::json!({ "detail": self.to_string() })),
+        )
+            .into_response();
+        if let AppError::RateLimited(secs) = self {
+            if let Ok(v) = http::HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(http::header::RETRY_AFTER, v);
+            }
+        }
+        res.extensions_mut().insert(crate::edge::Untranslated(self));
+        res
+    }
+}

@@ -11,14 +11,14 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::edge::request_origin;
+use app::edge::{request_origin, role, Require};
 use app::error::AppError;
-use app::model::{Channel, ChannelMessage, Role};
+use app::model::{Channel, ChannelMessage};
 use parley_core::channel_webhooks::{self as hooks, IncomingError};
 use parley_core::channels;
 use parley_core::AppState;
 
-use crate::rest::{require, ApiError, ApiJson};
+use crate::rest::{ApiError, ApiJson};
 use crate::ServerState;
 
 fn channel_json(c: &Channel) -> Value {
@@ -62,10 +62,9 @@ struct CreateChannel {
 
 async fn create_channel(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(user, _): Require<role::Admin>,
     ApiJson(body): ApiJson<CreateChannel>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::Admin).await?;
     let channel = channels::create(
         &state.channels,
         &user,
@@ -78,9 +77,8 @@ async fn create_channel(
 
 async fn list_channels(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(user, _): Require<role::User>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::User).await?;
     let list = channels::list_for(&state.db, &user).await?;
     Ok(Json(Value::Array(list.iter().map(channel_json).collect())))
 }
@@ -95,12 +93,11 @@ struct HistoryQuery {
 
 async fn list_messages(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(user, _): Require<role::Pending>,
     Path(id): Path<String>,
     query: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-    let user = require(&state, &headers, Role::Pending).await?;
     let page = channels::HistoryPage {
         limit: q.limit.unwrap_or(100),
         skip: q.skip.unwrap_or(0),
@@ -117,11 +114,10 @@ struct PostMessage {
 
 async fn post_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(user, _): Require<role::Pending>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PostMessage>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::Pending).await?;
     let m = channels::post_as_user(&state.channels, &user, &id, &body.content).await?;
     Ok(Json(message_json(&m)))
 }
@@ -130,11 +126,10 @@ async fn post_message(
 /// WebUI's route): the author edits their own message (SPEC W8).
 async fn update_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(user, _): Require<role::Pending>,
     Path((id, message_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<PostMessage>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::Pending).await?;
     let m =
         channels::edit_own_message(&state.channels, &user, &id, &message_id, &body.content).await?;
     Ok(Json(message_json(&m)))
@@ -144,10 +139,9 @@ async fn update_message(
 /// a channel manager or an admin (SPEC W8).
 async fn delete_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(user, _): Require<role::Pending>,
     Path((id, message_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::Pending).await?;
     channels::delete_message(&state.channels, &user, &id, &message_id).await?;
     Ok(Json(json!(true)))
 }
@@ -176,10 +170,10 @@ fn some_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<S
 
 async fn list_webhooks(
     State(state): State<AppState>,
+    Require(user, _): Require<role::Pending>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::Pending).await?;
     let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
     let list = hooks::list(&state.channel_webhooks, &user, &id, &base).await?;
     Ok(Json(json!(list)))
@@ -187,11 +181,11 @@ async fn list_webhooks(
 
 async fn create_webhook(
     State(state): State<AppState>,
+    Require(user, _): Require<role::Pending>,
     headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CreateWebhook>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::Pending).await?;
     let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
     let hook = hooks::create(
         &state.channel_webhooks,
@@ -207,11 +201,11 @@ async fn create_webhook(
 
 async fn update_webhook(
     State(state): State<AppState>,
+    Require(user, _): Require<role::Pending>,
     headers: HeaderMap,
     Path((id, wid)): Path<(String, String)>,
     ApiJson(body): ApiJson<UpdateWebhook>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::Pending).await?;
     let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
     let image = body.profile_image_url.as_ref().map(|o| o.as_deref());
     let mut hook = hooks::update(
@@ -234,10 +228,10 @@ async fn update_webhook(
 
 async fn regenerate_webhook(
     State(state): State<AppState>,
+    Require(user, _): Require<role::Pending>,
     headers: HeaderMap,
     Path((id, wid)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::Pending).await?;
     let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
     Ok(Json(json!(
         hooks::regenerate(&state.channel_webhooks, &user, &id, &wid, &base).await?
@@ -247,20 +241,18 @@ async fn regenerate_webhook(
 /// Open WebUI's `DELETE /api/v1/channels/{id}/delete`; admins only.
 async fn delete_channel(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(user, _): Require<role::User>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::User).await?;
     channels::delete(&state.channels, &user, &id).await?;
     Ok(Json(json!(true)))
 }
 
 async fn delete_webhook(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(user, _): Require<role::Pending>,
     Path((id, wid)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::Pending).await?;
     hooks::delete(&state.channel_webhooks, &user, &id, &wid).await?;
     Ok(Json(json!({"success": true})))
 }
@@ -268,11 +260,11 @@ async fn delete_webhook(
 /// The raw image bytes are the body; the type is read from the bytes.
 async fn upload_webhook_image(
     State(state): State<AppState>,
+    Require(user, _): Require<role::Pending>,
     headers: HeaderMap,
     Path((id, wid)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let user = require(&state, &headers, Role::Pending).await?;
     let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
     // Permission and existence first, so nothing is stored for a refusal.
     channels::require(&state.db, &user, &id, channels::Access::Manager).await?;
@@ -346,28 +338,63 @@ fn incoming_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError
     })
 }
 
-/// Who calls a webhook URL: the peer, the URL's parts and the body's
-/// GitHub-style signature (checked when the webhook has a secret).
-fn caller<'a>(
-    peer: &std::net::SocketAddr,
-    id: &'a str,
-    token: &'a str,
-    headers: &'a HeaderMap,
-) -> hooks::Caller<'a> {
-    hooks::Caller {
-        client: Some(peer.ip()),
-        id,
-        token,
-        signature: headers
-            .get("x-hub-signature-256")
-            .and_then(|v| v.to_str().ok()),
+/// Who calls a webhook URL — the prologue every incoming route shares: the
+/// peer, the URL's id and token, the GitHub-style signature (checked when
+/// the webhook has a secret) and the body's content type.
+struct WebhookCall {
+    peer: std::net::IpAddr,
+    id: String,
+    token: String,
+    signature: Option<String>,
+    content_type: Option<String>,
+}
+
+impl WebhookCall {
+    fn caller(&self) -> hooks::Caller<'_> {
+        hooks::Caller {
+            client: Some(self.peer),
+            id: &self.id,
+            token: &self.token,
+            signature: self.signature.as_deref(),
+        }
+    }
+
+    fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
     }
 }
 
-fn content_type(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for WebhookCall {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Response> {
+        let ConnectInfo(peer) =
+            ConnectInfo::<std::net::SocketAddr>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        let Path(params) =
+            Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        let param = |name: &str| params.get(name).cloned().unwrap_or_default();
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Ok(WebhookCall {
+            peer: peer.ip(),
+            id: param("id"),
+            token: param("token"),
+            signature: header("x-hub-signature-256"),
+            content_type: header(header::CONTENT_TYPE.as_str()),
+        })
+    }
 }
 
 fn retry_after(res: &mut Response, err: &IncomingError) {
@@ -383,21 +410,18 @@ fn retry_after(res: &mut Response, err: &IncomingError) {
 /// (Parley's, Slack's and Discord's bodies alike).
 async fn incoming(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    Path((id, token)): Path<(String, String)>,
+    call: WebhookCall,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let body = match incoming_bytes(body) {
         Ok(body) => body,
         Err(err) => return err.into_response(),
     };
-    let caller = caller(&peer, &id, &token, &headers);
     let posted = hooks::post_incoming(
         &state.channel_webhooks,
-        &caller,
-        content_type(&headers),
+        &call.caller(),
+        call.content_type(),
         body,
     )
     .await;
@@ -477,12 +501,10 @@ type HookMessagePath = Path<(String, String, String)>;
 /// `GET {url}/messages/{message_id}` (SPEC C8).
 async fn get_hook_message(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    Path((id, token, message_id)): HookMessagePath,
-    headers: HeaderMap,
+    call: WebhookCall,
+    Path((_, _, message_id)): HookMessagePath,
 ) -> Response {
-    let caller = caller(&peer, &id, &token, &headers);
-    match hooks::own_message(&state.channel_webhooks, &caller, &message_id).await {
+    match hooks::own_message(&state.channel_webhooks, &call.caller(), &message_id).await {
         Ok(m) => Json(hook_message_json(&m)).into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -491,21 +513,19 @@ async fn get_hook_message(
 /// `PATCH {url}/messages/{message_id}`: a new body in any dialect.
 async fn edit_hook_message(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    Path((id, token, message_id)): HookMessagePath,
-    headers: HeaderMap,
+    call: WebhookCall,
+    Path((_, _, message_id)): HookMessagePath,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let body = match incoming_bytes(body) {
         Ok(body) => body,
         Err(err) => return err.into_response(),
     };
-    let caller = caller(&peer, &id, &token, &headers);
     let edited = hooks::edit_own_message(
         &state.channel_webhooks,
-        &caller,
+        &call.caller(),
         &message_id,
-        content_type(&headers),
+        call.content_type(),
         &body,
     )
     .await;
@@ -518,12 +538,10 @@ async fn edit_hook_message(
 /// `DELETE {url}/messages/{message_id}`: 204 as Discord answers.
 async fn delete_hook_message(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    Path((id, token, message_id)): HookMessagePath,
-    headers: HeaderMap,
+    call: WebhookCall,
+    Path((_, _, message_id)): HookMessagePath,
 ) -> Response {
-    let caller = caller(&peer, &id, &token, &headers);
-    match hooks::delete_own_message(&state.channel_webhooks, &caller, &message_id).await {
+    match hooks::delete_own_message(&state.channel_webhooks, &call.caller(), &message_id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -534,14 +552,12 @@ async fn delete_hook_message(
 /// discord-webhook-node accept nothing else). Errors stay JSON.
 async fn incoming_discord(
     state: State<AppState>,
-    peer: ConnectInfo<std::net::SocketAddr>,
-    path: Path<(String, String)>,
+    call: WebhookCall,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let wait = wants_wait(query.as_deref());
-    let res = incoming(state, peer, path, RawQuery(query), headers, body).await;
+    let res = incoming(state, call, RawQuery(query), body).await;
     if res.status() == StatusCode::OK && !wait {
         StatusCode::NO_CONTENT.into_response()
     } else {
@@ -553,20 +569,17 @@ async fn incoming_discord(
 /// `ok`, or Slack's error strings, for senders that check them (SPEC C6).
 async fn incoming_slack(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    Path((id, token)): Path<(String, String)>,
-    headers: HeaderMap,
+    call: WebhookCall,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let body = match incoming_bytes(body) {
         Ok(body) => body,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "msg_too_long").into_response(),
     };
-    let caller = caller(&peer, &id, &token, &headers);
     let posted = hooks::post_incoming(
         &state.channel_webhooks,
-        &caller,
-        content_type(&headers),
+        &call.caller(),
+        call.content_type(),
         body,
     )
     .await;
@@ -596,8 +609,7 @@ async fn incoming_slack(
 /// `POST {url}/github` — GitHub's deliveries as GitHub sends them (SPEC C9).
 async fn incoming_github(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    Path((id, token)): Path<(String, String)>,
+    call: WebhookCall,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -605,14 +617,12 @@ async fn incoming_github(
         Ok(body) => body,
         Err(err) => return err.into_response(),
     };
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let delivery = hooks::GithubDelivery {
-        event: header("x-github-event"),
-        content_type: content_type(&headers),
+        event: headers.get("x-github-event").and_then(|v| v.to_str().ok()),
+        content_type: call.content_type(),
         body: &body,
     };
-    let caller = caller(&peer, &id, &token, &headers);
-    match hooks::post_github(&state.channel_webhooks, &caller, delivery).await {
+    match hooks::post_github(&state.channel_webhooks, &call.caller(), delivery).await {
         Ok(message) => Json(json!({"success": true, "message_id": message.id})).into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -622,10 +632,9 @@ async fn incoming_github(
 /// (SPEC C10), for signed-in users (the pages that show it).
 async fn get_media(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(user, _): Require<role::User>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let user = require(&state, &headers, Role::User).await?;
     // Only readers of a channel that shows it (SPEC C10); the same 404
     // as an unknown id.
     if !parley_core::media::visible_to(&state.db, &user, &id).await? {

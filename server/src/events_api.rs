@@ -7,23 +7,24 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use app::model::{EventDescription, EventWebhook, NotificationTarget, Role, NOTIFICATION_EVENTS};
+use app::edge::{role, Require};
+use app::model::{EventDescription, EventWebhook, NotificationTarget, NOTIFICATION_EVENTS};
 use parley_core::events::CATALOG;
 use parley_core::webhooks::admin::{self, EventWebhookInput};
 use parley_core::webhooks::targets;
 use parley_core::webhooks::user::{self, NotificationTargetInput};
 use parley_core::AppState;
 
-use crate::rest::{require, ApiError, ApiJson};
+use crate::rest::{ApiError, ApiJson};
 use crate::ServerState;
 
 /// `GET /api/events`: every event Parley sends, described in the caller's
 /// language.
 async fn list_events(
     State(state): State<AppState>,
+    Require(user, _): Require<role::Admin>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<EventDescription>>, ApiError> {
-    let user = require(&state, &headers, Role::Admin).await?;
     let locale = app::edge::locale_for(Some(&user), &headers, state.env.default_locale);
     Ok(Json(
         CATALOG
@@ -38,9 +39,8 @@ async fn list_events(
 
 async fn list_webhooks(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Require<role::Admin>,
 ) -> Result<Json<Vec<EventWebhook>>, ApiError> {
-    require(&state, &headers, Role::Admin).await?;
     Ok(Json(
         admin::list_event_webhooks(&state.admin_webhooks).await?,
     ))
@@ -48,10 +48,9 @@ async fn list_webhooks(
 
 async fn create_webhook(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Require<role::Admin>,
     ApiJson(body): ApiJson<EventWebhookInput>,
 ) -> Result<Json<EventWebhook>, ApiError> {
-    require(&state, &headers, Role::Admin).await?;
     Ok(Json(
         admin::create_event_webhook(&state.admin_webhooks, &body).await?,
     ))
@@ -59,11 +58,10 @@ async fn create_webhook(
 
 async fn update_webhook(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Require<role::Admin>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<EventWebhookInput>,
 ) -> Result<Json<EventWebhook>, ApiError> {
-    require(&state, &headers, Role::Admin).await?;
     Ok(Json(
         admin::update_event_webhook(&state.admin_webhooks, &id, &body).await?,
     ))
@@ -71,10 +69,9 @@ async fn update_webhook(
 
 async fn delete_webhook(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Require<role::Admin>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    require(&state, &headers, Role::Admin).await?;
     admin::delete_event_webhook(&state.admin_webhooks, &id).await?;
     Ok(Json(json!({ "status": true })))
 }
@@ -82,9 +79,9 @@ async fn delete_webhook(
 /// `GET /api/v1/notifications/events`: what a user's target may receive.
 async fn notification_events(
     State(state): State<AppState>,
+    Require(me, _): Require<role::User>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<EventDescription>>, ApiError> {
-    let me = require(&state, &headers, Role::User).await?;
     let locale = app::edge::locale_for(Some(&me), &headers, state.env.default_locale);
     Ok(Json(
         NOTIFICATION_EVENTS
@@ -99,18 +96,16 @@ async fn notification_events(
 
 async fn list_targets(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(me, _): Require<role::User>,
 ) -> Result<Json<Vec<NotificationTarget>>, ApiError> {
-    let me = require(&state, &headers, Role::User).await?;
     Ok(Json(user::list_targets(&state.user_webhooks, &me).await?))
 }
 
 async fn create_target(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(me, _): Require<role::User>,
     ApiJson(body): ApiJson<NotificationTargetInput>,
 ) -> Result<Json<NotificationTarget>, ApiError> {
-    let me = require(&state, &headers, Role::User).await?;
     Ok(Json(
         user::create_target(&state.user_webhooks, &me, &body).await?,
     ))
@@ -118,11 +113,10 @@ async fn create_target(
 
 async fn update_target(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(me, _): Require<role::User>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NotificationTargetInput>,
 ) -> Result<Json<NotificationTarget>, ApiError> {
-    let me = require(&state, &headers, Role::User).await?;
     Ok(Json(
         user::update_target(&state.user_webhooks, &me, &id, &body).await?,
     ))
@@ -130,30 +124,27 @@ async fn update_target(
 
 async fn delete_target(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(me, _): Require<role::User>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let me = require(&state, &headers, Role::User).await?;
     user::delete_target(&state.user_webhooks, &me, &id).await?;
     Ok(Json(json!({ "status": true })))
 }
 
 async fn make_default(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(me, _): Require<role::User>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let me = require(&state, &headers, Role::User).await?;
     user::make_default(&state.user_webhooks, &me, &id).await?;
     Ok(Json(json!({ "status": true })))
 }
 
 async fn test_target(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(me, _): Require<role::User>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let me = require(&state, &headers, Role::User).await?;
     let delivery = user::test_target(&state.user_webhooks, &me, &id).await?;
     Ok(Json(json!({ "status": true, "delivery_id": delivery })))
 }
@@ -166,11 +157,10 @@ struct RecoverBody {
 
 async fn recover_admin(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Require<role::Admin>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RecoverBody>,
 ) -> Result<Json<Value>, ApiError> {
-    require(&state, &headers, Role::Admin).await?;
     let n = admin::recover_failed(&state.admin_webhooks, &id, body.since).await?;
     Ok(Json(json!({ "status": true, "requeued": n })))
 }
@@ -178,10 +168,9 @@ async fn recover_admin(
 /// One event webhook's own log (SPEC E2), newest first.
 async fn webhook_deliveries(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Require<role::Admin>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<app::model::Delivery>>, ApiError> {
-    require(&state, &headers, Role::Admin).await?;
     if targets::get(&state.db, &id)
         .await?
         .is_none_or(|t| t.owner_id.is_some())
@@ -197,10 +186,9 @@ async fn webhook_deliveries(
 /// Send test to one event webhook (SPEC E2); returns the delivery id.
 async fn test_webhook(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(caller, _): Require<role::Admin>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = require(&state, &headers, Role::Admin).await?;
     state.manual_deliveries.check(&caller.id)?;
     let delivery = admin::send_test_to(&state.admin_webhooks, &id).await?;
     Ok(Json(json!({ "status": true, "delivery_id": delivery })))
@@ -208,11 +196,10 @@ async fn test_webhook(
 
 async fn recover_mine(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Require(me, _): Require<role::User>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RecoverBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let me = require(&state, &headers, Role::User).await?;
     let n = user::recover_failed(&state.user_webhooks, &me, &id, body.since).await?;
     Ok(Json(json!({ "status": true, "requeued": n })))
 }

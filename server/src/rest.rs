@@ -3,7 +3,7 @@
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::net::SocketAddr;
 
+use app::edge::{role, Require};
 use app::error::AppError;
 use app::model::{Role, User};
 use parley_core::accounts::{self, Creator, NewAccount};
@@ -19,31 +20,23 @@ use parley_core::AppState;
 
 use crate::ServerState;
 
-/// An error on its way out of the REST layer.
+/// An error on its way out of the REST layer: an app error (its status,
+/// `{"detail"}` said in the caller's language, `Retry-After`), or a
+/// framework rejection (a body that is not JSON, too large…).
 #[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    detail: String,
-    retry_after: Option<u64>,
-    /// The app's error, so `languages` can say it in the caller's
-    /// language (the handler does not know who reads it).
-    source: Option<AppError>,
+pub enum ApiError {
+    App(AppError),
+    Rejected { status: StatusCode, detail: String },
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        ApiError {
+        ApiError::Rejected {
             status,
             detail: detail.into(),
-            retry_after: None,
-            source: None,
         }
     }
 }
-
-/// Marks a response whose `detail` is an app error to translate.
-#[derive(Clone)]
-struct Untranslated(AppError);
 
 /// The caller's language at the edge, one layer for both uses: a page
 /// request's language is found before Leptos renders it (the shell writes
@@ -80,7 +73,9 @@ pub async fn languages(
         }
     }
     let mut res = next.run(req).await;
-    let Some(Untranslated(err)) = res.extensions_mut().remove::<Untranslated>() else {
+    let Some(app::edge::Untranslated(err)) =
+        res.extensions_mut().remove::<app::edge::Untranslated>()
+    else {
         return res;
     };
     let user = caller_if_any(&state, &headers).await;
@@ -93,48 +88,29 @@ pub async fn languages(
 
 /// The signed-in caller, if the request names one (errors count as none).
 async fn caller_if_any(state: &AppState, headers: &HeaderMap) -> Option<User> {
-    let token = app::edge::token_from_headers(headers)?;
-    sessions::user_for_token(&state.db, &token)
-        .await
-        .ok()
-        .flatten()
+    app::edge::signed_in(state, headers).await.ok().flatten()
 }
 
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
-        let status =
-            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let retry_after = match err {
-            AppError::RateLimited(secs) => Some(secs),
-            _ => None,
-        };
-        ApiError {
-            status,
-            detail: err.to_string(),
-            retry_after,
-            source: Some(err),
-        }
+        ApiError::App(err)
     }
 }
 
 impl From<parley_core::Error> for ApiError {
     fn from(err: parley_core::Error) -> Self {
-        AppError::from(err).into()
+        ApiError::App(err.into())
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut res = (self.status, Json(json!({ "detail": self.detail }))).into_response();
-        if let Some(err) = self.source {
-            res.extensions_mut().insert(Untranslated(err));
-        }
-        if let Some(secs) = self.retry_after {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        match self {
+            ApiError::App(err) => err.into_response(),
+            ApiError::Rejected { status, detail } => {
+                (status, Json(json!({ "detail": detail }))).into_response()
             }
         }
-        res
     }
 }
 
@@ -155,19 +131,6 @@ where
             Err(rejection) => Err(ApiError::new(rejection.status(), rejection.body_text())),
         }
     }
-}
-
-/// The signed-in caller of a REST request, with at least `Role::User`
-/// unless a handler asks for less.
-pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
-    let token = app::edge::token_from_headers(headers).ok_or(AppError::Unauthorized)?;
-    Ok(sessions::user_for_token(&state.db, &token)
-        .await?
-        .ok_or(AppError::Unauthorized)?)
-}
-
-pub async fn require(state: &AppState, headers: &HeaderMap, min: Role) -> Result<User, ApiError> {
-    Ok(sessions::require_role(caller(state, headers).await?, min)?)
 }
 
 #[derive(Deserialize)]
@@ -265,20 +228,17 @@ async fn signin(
 
 async fn signout(
     State(state): State<AppState>,
+    _: Require<role::Pending>,
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    caller(&state, &headers).await?;
     if let Some(token) = app::edge::token_from_headers(&headers) {
         accounts::sign_out(&state.accounts, &token).await?;
     }
     Ok(Json(json!({ "status": true })))
 }
 
-async fn me(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<UserResponse>, ApiError> {
-    Ok(Json(caller(&state, &headers).await?.into()))
+async fn me(Require(user, _): Require<role::Pending>) -> Json<UserResponse> {
+    Json(user.into())
 }
 
 #[derive(Deserialize)]
@@ -289,19 +249,17 @@ struct WebhookBody {
 /// R2: the admin webhook URL, as Open WebUI's `/api/webhook`.
 async fn get_webhook(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Require<role::Admin>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    require(&state, &headers, Role::Admin).await?;
     let url = parley_core::webhooks::admin::effective_url(&state.admin_webhooks).await?;
     Ok(Json(json!({ "url": url.unwrap_or_default() })))
 }
 
 async fn set_webhook(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Require<role::Admin>,
     ApiJson(body): ApiJson<WebhookBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    require(&state, &headers, Role::Admin).await?;
     let url = parley_core::webhooks::admin::save_url(&state.admin_webhooks, &body.url).await?;
     Ok(Json(json!({ "url": url.unwrap_or_default() })))
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use app::model::{ClientEvent, Role, ServerEvent, User};
 use parley_core::{sessions, AppState};
 
-use crate::rest::{caller, ApiError};
+use crate::rest::ApiError;
 
 /// A page of another site must not open a socket with our cookie: the
 /// same origin rule as for writes (`guard::is_own_origin`).
@@ -35,8 +35,11 @@ pub async fn handler(
         return ApiError::new(StatusCode::FORBIDDEN, "Cross-origin socket refused.")
             .into_response();
     }
-    let user = match caller(&state, &headers).await {
-        Ok(user) => user,
+    // After the origin check: a cross-origin socket is refused whoever
+    // it claims to be.
+    let user = match app::edge::signed_in(&state, &headers).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return app::error::AppError::Unauthorized.into_response(),
         Err(err) => return err.into_response(),
     };
     // The socket re-checks its own session when the account changes.
