@@ -11,13 +11,14 @@ use crate::i18n::Locale;
 pub const COOKIE_NAME: &str = "parley_session";
 pub const LOCALE_COOKIE: &str = "parley_lang";
 
-/// Reads one cookie's value from a `Cookie` request header.
+/// Reads one cookie's value from a `Cookie` request header (the `cookie`
+/// crate's parser: quoted values, stray spaces, malformed pairs skipped).
 pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
-    cookie_header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim_matches('"'))
+    cookie::Cookie::split_parse(cookie_header)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .and_then(|c| c.value_raw())
+        .map(|v| v.trim_matches('"'))
 }
 
 fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
@@ -47,26 +48,46 @@ pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
     bearer_token(headers).or_else(|| cookie_in(headers, COOKIE_NAME))
 }
 
+/// A `Set-Cookie` value for the whole site, `SameSite=Lax` (a link from
+/// elsewhere opens Parley signed in; a form elsewhere cannot post as you).
+fn site_cookie(
+    name: &'static str,
+    value: String,
+    max_age_secs: i64,
+    http_only: bool,
+    secure: bool,
+) -> String {
+    cookie::Cookie::build((name, value))
+        .path("/")
+        .http_only(http_only)
+        .same_site(cookie::SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .secure(secure)
+        .build()
+        .to_string()
+}
+
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+    site_cookie(
+        COOKIE_NAME,
+        token.to_string(),
         SESSION_DAYS * 24 * 3600,
-        if secure { "; Secure" } else { "" }
+        true,
+        secure,
     )
 }
 
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!(
-        "{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
-    )
+    site_cookie(COOKIE_NAME, String::new(), 0, true, secure)
 }
 
 pub fn locale_cookie(locale: Locale, secure: bool) -> String {
-    format!(
-        "{LOCALE_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
-        locale.code(),
-        if secure { "; Secure" } else { "" }
+    site_cookie(
+        LOCALE_COOKIE,
+        locale.code().to_string(),
+        365 * 24 * 3600,
+        false,
+        secure,
     )
 }
 
@@ -238,6 +259,35 @@ mod tests {
             Some("xyz")
         );
         assert_eq!(cookie_value("a=1", COOKIE_NAME), None);
+    }
+
+    #[test]
+    fn cookies_say_what_the_browser_needs() {
+        let c = session_cookie("tok", true);
+        for part in [
+            "parley_session=tok",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Path=/",
+            "Max-Age=2592000",
+        ] {
+            assert!(c.contains(part), "{c} lacks {part}");
+        }
+        let cleared = clear_session_cookie(false);
+        assert!(
+            cleared.contains("Max-Age=0") && !cleared.contains("Secure"),
+            "{cleared}"
+        );
+        let lang = locale_cookie(Locale::De, false);
+        assert!(
+            lang.starts_with("parley_lang=de") && !lang.contains("HttpOnly"),
+            "{lang}"
+        );
+        assert_eq!(
+            cookie_value("a=1; parley_lang=\"fr\"", LOCALE_COOKIE),
+            Some("fr")
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{action_error, initials, role_key, ErrorPanel, FormError, PageLoading};
+use super::{action_error, initials, role_key, FormError, Loaded};
 use crate::api::{
     admin_get_settings, admin_list_users, AdminAddUser, AdminDeleteUser, AdminSaveSettings,
     AdminSetRole,
@@ -63,12 +63,9 @@ pub fn UsersPage() -> impl IntoView {
             <FormError message=row_error />
             <div class="card">
                 <h2>{i18n.t(Key::Users)}</h2>
-                <Transition fallback=|| view! { <PageLoading /> }>
-                    {move || Suspend::new(async move {
-                        match users.await {
-                            Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                            Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoUsers)}</p> }.into_any(),
-                            Ok(list) => {
+                <Loaded resource=users view=move |value| match value {
+                            list if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoUsers)}</p> }.into_any(),
+                            list => {
                                 let me = me();
                                 view! {
                                     <div class="table-wrap">
@@ -96,9 +93,7 @@ pub fn UsersPage() -> impl IntoView {
                                 }
                                 .into_any()
                             }
-                        }
-                    })}
-                </Transition>
+                        } />
             </div>
             <div class="card">
                 <h2>{i18n.t(Key::CreateAccount)}</h2>
@@ -212,14 +207,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
     view! {
         <section class="page">
             <AdminTabs />
-            <Transition fallback=|| view! { <PageLoading /> }>
-                {move || Suspend::new(async move {
-                    match settings.await {
-                        Ok(s) => view! { <GeneralSettingsForm initial=s /> }.into_any(),
-                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=settings view=move |s| view! { <GeneralSettingsForm initial=s /> }.into_any() />
             <super::webhooks::AdminWebhookCard />
             <super::webhooks::EventWebhooksCard />
             <super::webhooks::DeliveryLog scope=crate::model::LogScope::Admin />

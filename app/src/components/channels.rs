@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{action_error, initials, ErrorPanel, FormError, PageLoading};
+use super::{action_error, initials, FormError, Loaded};
 use crate::api::{
     channel_members, channel_messages, channel_page, channel_webhooks, list_channels,
     CreateChannel, CreateChannelWebhook, DeleteChannel, DeleteChannelMessage, DeleteChannelWebhook,
@@ -23,21 +23,16 @@ pub fn ChannelList(user: User) -> impl IntoView {
     let channels = Resource::new(move || session.channels_changed.get(), |_| list_channels());
     let is_admin = user.role == Role::Admin;
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match channels.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoChannels)}</p> }.into_any(),
-                    Ok(list) => view! {
+        <Loaded resource=channels quiet=true view=move |value| match value {
+                    list if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoChannels)}</p> }.into_any(),
+                    list => view! {
                         <ul class="nav-list">
                             {list.into_iter().map(|c| view! {
                                 <li><A href=format!("/channels/{}", c.id) attr:class="nav-link">"# " {c.name}</A></li>
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                }
-            })}
-        </Transition>
+                } />
         <Show when=move || is_admin>
             <A href="/channels/new" attr:class="nav-link nav-add">"+ " {i18n.t(Key::NewChannel)}</A>
         </Show>
@@ -88,14 +83,7 @@ pub fn ChannelPage() -> impl IntoView {
     // the first paint; the browser hydrates the same markup.
     let page = Resource::new(channel_id, channel_page);
     view! {
-        <Transition fallback=|| view! { <PageLoading /> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok((channel, messages)) => view! { <ChannelView channel messages /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=page view=move |(channel, messages)| view! { <ChannelView channel messages /> }.into_any() />
     }
 }
 
@@ -718,34 +706,27 @@ fn EditChannelDialog(channel_id: String, on_close: Callback<()>) -> impl IntoVie
     view! {
         <Dialog title=Key::EditChannel on_close>
             <h3>{i18n.t(Key::Members)}</h3>
-            <Transition fallback=|| view! { <PageLoading /> }>
-                {move || {
-                    let cid_remove = cid_remove.clone();
-                    Suspend::new(async move {
-                        match members.await {
-                            Ok(list) => view! {
-                                <ul class="member-list">
-                                    {list.into_iter().map(|m| {
-                                        let cid = cid_remove.clone();
-                                        let uid = m.user_id.clone();
-                                        view! {
-                                            <li>
-                                                <span class="avatar avatar-sm" aria-hidden="true">{initials(&m.name)}</span>
-                                                <span>{m.name.clone()} " · " <span class="muted">{m.email.clone()}</span></span>
-                                                <span class="badge">{move || if m.role == ChannelRole::Manager { i18n.now(Key::ManagerRole) } else { i18n.now(Key::MemberRole) }}</span>
-                                                <button class="btn btn-secondary btn-sm" on:click=move |_| { remove.dispatch(RemoveChannelMember { channel_id: cid.clone(), user_id: uid.clone() }); }>
-                                                    {i18n.t(Key::Remove)}
-                                                </button>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+            <Loaded resource=members view=move |list| {
+                let cid_remove = cid_remove.clone();
+                view! {
+                    <ul class="member-list">
+                        {list.into_iter().map(|m| {
+                            let cid = cid_remove.clone();
+                            let uid = m.user_id.clone();
+                            view! {
+                                <li>
+                                    <span class="avatar avatar-sm" aria-hidden="true">{initials(&m.name)}</span>
+                                    <span>{m.name.clone()} " · " <span class="muted">{m.email.clone()}</span></span>
+                                    <span class="badge">{move || if m.role == ChannelRole::Manager { i18n.now(Key::ManagerRole) } else { i18n.now(Key::MemberRole) }}</span>
+                                    <button class="btn btn-secondary btn-sm" on:click=move |_| { remove.dispatch(RemoveChannelMember { channel_id: cid.clone(), user_id: uid.clone() }); }>
+                                        {i18n.t(Key::Remove)}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            } />
             <form class="input-row" on:submit=add>
                 <input type="email" required placeholder="name@example.com" aria-label=move || i18n.now(Key::Email)
                     prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
@@ -925,19 +906,14 @@ fn WebhooksModal(channel_id: String, on_close: Callback<()>) -> impl IntoView {
                 </button>
             </div>
             <FormError message=error />
-            <Transition fallback=|| view! { <PageLoading /> }>
-                {move || Suspend::new(async move {
-                    match hooks.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoWebhooks)}</p> }.into_any(),
-                        Ok(list) => view! {
+            <Loaded resource=hooks view=move |value| match value {
+                        list if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoWebhooks)}</p> }.into_any(),
+                        list => view! {
                             <ul class="webhook-list" data-testid="webhook-list">
                                 {list.into_iter().map(|h| view! { <WebhookRow hook=h expanded changed /> }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                    }
-                })}
-            </Transition>
+                    } />
         </Dialog>
     }
 }

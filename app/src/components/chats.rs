@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{action_error, ErrorPanel, FormError, PageLoading};
+use super::{action_error, FormError, Loaded, PageLoading};
 use crate::api::{get_chat, list_chats, list_models, DeleteChat, SendChatPrompt, StartChat};
 use crate::i18n::{use_i18n, Arg, Key};
 use crate::model::{
@@ -20,11 +20,9 @@ pub fn ChatList() -> impl IntoView {
     let session = use_session();
     let chats = Resource::new(move || session.chats_changed.get(), |_| list_chats());
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match chats.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoChats)}</p> }.into_any(),
-                    Ok(list) => view! {
+        <Loaded resource=chats quiet=true view=move |value| match value {
+                    list if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoChats)}</p> }.into_any(),
+                    list => view! {
                         <ul class="nav-list" data-testid="chat-list">
                             {list.into_iter().map(|c| {
                                 let tooltip = c.title.clone();
@@ -38,10 +36,7 @@ pub fn ChatList() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                }
-            })}
-        </Transition>
+                } />
     }
 }
 
@@ -83,14 +78,7 @@ pub fn NewChatPage() -> impl IntoView {
             <p class="muted">{i18n.t(Key::NewChatHint)}</p>
             <form class="prompt-box card" data-testid="new-chat-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); send(); }>
                 <FormError message=error />
-                <Transition fallback=|| view! { <PageLoading /> }>
-                    {move || Suspend::new(async move {
-                        match models.await {
-                            Ok(list) => view! { <ModelPicker list model /> }.into_any(),
-                            Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=models view=move |list| view! { <ModelPicker list model /> }.into_any() />
                 <PromptInput prompt on_send=Callback::new(move |_| send()) />
                 <div class="prompt-actions">
                     <span class="muted small">{i18n.t(Key::SendHint)}</span>
@@ -239,10 +227,7 @@ fn ChatView(chat_id: String) -> impl IntoView {
     });
 
     view! {
-        <Transition fallback=|| view! { <PageLoading /> }>
-            {move || Suspend::new(async move {
-                match chat.await {
-                    Ok(c) => {
+        <Loaded resource=chat view=move |c| {
                         messages.set(c.messages.clone());
                         ready.set(true);
                         view! {
@@ -253,10 +238,7 @@ fn ChatView(chat_id: String) -> impl IntoView {
                             </section>
                         }.into_any()
                     }
-                    Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                }
-            })}
-        </Transition>
+                />
         {move || streaming.get().then(|| view! { <span class="sr-only" role="status">{i18n.now(Key::Writing)}</span> })}
     }
 }

@@ -44,6 +44,35 @@ where
     }
 }
 
+/// A resource on screen — the one loading block of every screen: the
+/// loading state while it loads (nothing with `quiet`, for a small part of
+/// a page), Parley's error panel when it fails, `view(value)` once here.
+#[component]
+pub fn Loaded<T, F>(
+    resource: Resource<Result<T, AppError>>,
+    view: F,
+    #[prop(optional)] quiet: bool,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> AnyView + Clone + Send + Sync + 'static,
+{
+    let fallback = move || (!quiet).then(|| view! { <PageLoading /> });
+    view! {
+        <Transition fallback>
+            {move || {
+                let view = view.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => view(value),
+                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 #[component]
 pub fn PageLoading() -> impl IntoView {
     let i18n = use_i18n();

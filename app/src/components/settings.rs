@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::webhooks::OneTimeSecret;
-use super::{action_error, role_key, ErrorPanel, FormError, LanguagePicker, PageLoading};
+use super::{action_error, role_key, FormError, LanguagePicker, Loaded};
 use crate::api::{list_api_keys, CreateApiKey, DeleteApiKey};
 use crate::i18n::{use_i18n, Key};
 use crate::session::use_session;
@@ -99,11 +99,9 @@ fn ApiKeysCard() -> impl IntoView {
             </ActionForm>
             <FormError message=error />
             {move || new_secret().map(|secret| view! { <OneTimeSecret secret /> })}
-            <Transition fallback=|| view! { <PageLoading /> }>
-                {move || Suspend::new(async move {
-                    match keys.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoApiKeys)}</p> }.into_any(),
-                        Ok(list) => view! {
+            <Loaded resource=keys view=move |value| match value {
+                        list if list.is_empty() => view! { <p class="empty">{i18n.t(Key::NoApiKeys)}</p> }.into_any(),
+                        list => view! {
                             <ul class="member-list" data-testid="api-keys">
                                 {list.into_iter().map(|k| {
                                     let id = k.id.clone();
@@ -123,10 +121,7 @@ fn ApiKeysCard() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                    }
-                })}
-            </Transition>
+                    } />
         </div>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{action_error, ErrorPanel, FormError, PageLoading};
+use super::{action_error, FormError, Loaded};
 use crate::api::{
     admin_get_webhook, get_user_webhook, list_deliveries, list_event_catalog, list_event_webhooks,
     AdminSaveWebhookUrl, DeleteEventWebhook, RedeliverDelivery, RegenerateWebhookSecret,
@@ -23,14 +23,7 @@ use crate::session::use_session;
 pub fn AdminWebhookCard() -> impl IntoView {
     let view_res = Resource::new(|| (), |_| admin_get_webhook());
     view! {
-        <Transition fallback=|| view! { <PageLoading /> }>
-            {move || Suspend::new(async move {
-                match view_res.await {
-                    Ok(v) => view! { <WebhookForm initial=v /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=view_res view=move |v| view! { <WebhookForm initial=v /> }.into_any() />
     }
 }
 
@@ -283,15 +276,12 @@ pub fn DeliveryLog(
             </div>
             <FormError message=test_error />
             <FormError message=redeliver_error />
-            <Transition fallback=|| view! { <PageLoading /> }>
-                {move || Suspend::new(async move {
-                    match deliveries.await {
-                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                        Ok(list) if list.is_empty() => {
+            <Loaded resource=deliveries view=move |value| match value {
+                        list if list.is_empty() => {
                             let key = if scope == LogScope::Admin { Key::NoDeliveries } else { Key::NoUserDeliveries };
                             view! { <p class="empty">{i18n.t(key)}</p> }.into_any()
                         }
-                        Ok(list) => {
+                        list => {
                             let shown = list.len();
                             view! {
                             <p class="muted deliveries-count" data-testid="deliveries-count">
@@ -319,9 +309,7 @@ pub fn DeliveryLog(
                             }
                             .into_any()
                         }
-                    }
-                })}
-            </Transition>
+                    } />
         </div>
     }
 }
@@ -376,14 +364,7 @@ fn DeliveryRow(
 pub fn NotificationWebhookCard() -> impl IntoView {
     let current = Resource::new(|| (), |_| get_user_webhook());
     view! {
-        <Transition fallback=|| view! { <PageLoading /> }>
-            {move || Suspend::new(async move {
-                match current.await {
-                    Ok(v) => view! { <NotificationWebhookForm initial=v /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=current view=move |v| view! { <NotificationWebhookForm initial=v /> }.into_any() />
         <DeliveryLog scope=LogScope::Mine />
     }
 }
@@ -472,19 +453,13 @@ pub fn EventWebhooksCard() -> impl IntoView {
         <div class="card" id="event-webhooks">
             <TargetsHead title=Key::EventWebhooks hint=Key::EventWebhooksHint add_label=Key::AddWebhook on_add=add />
             <FormError message=delete_error />
-            <Transition fallback=|| view! { <PageLoading /> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                        Ok(targets) => view! {
+            <Loaded resource=list view=move |targets| view! {
                             <ul class="target-list" data-testid="event-webhooks">
                                 {targets.into_iter().map(|t| view! { <EventWebhookRow t editing delete /> }).collect_view()}
                             </ul>
                         }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
+                        .into_any()
+                    />
             {move || editing.get().map(|draft| view! { <EventWebhookForm draft editing changed /> })}
         </div>
     }
@@ -607,11 +582,7 @@ fn EventWebhookForm(
             <TargetFields name url enabled placeholder="https://…".to_string() keep_url=false />
             <fieldset class="field event-picker">
                 <legend class="field-label">{i18n.t(Key::EventsLabel)}</legend>
-                <Transition fallback=|| view! { <PageLoading /> }>
-                    {move || Suspend::new(async move {
-                        match catalog.await {
-                            Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                            Ok(list) => filter_choices(&list)
+                <Loaded resource=catalog view=move |list| filter_choices(&list)
                                 .into_iter()
                                 .map(|(filter, description)| {
                                     let f = filter.clone();
@@ -639,10 +610,8 @@ fn EventWebhookForm(
                                     }
                                 })
                                 .collect_view()
-                                .into_any(),
-                        }
-                    })}
-                </Transition>
+                                .into_any()
+                        />
             </fieldset>
             <FormError message=error />
             <TargetFormButtons on_cancel=move || editing.set(None) pending=save.pending() />
@@ -704,11 +673,7 @@ pub fn NotificationTargetsCard() -> impl IntoView {
         <div class="card" id="notification-targets">
             <TargetsHead title=Key::NotificationTargets hint=Key::NotificationTargetsHint add_label=Key::AddTarget on_add=add />
             {errors.map(|e| view! { <FormError message=e /> })}
-            <Transition fallback=|| view! { <PageLoading /> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Err(err) => view! { <ErrorPanel error=err /> }.into_any(),
-                        Ok(targets) => view! {
+            <Loaded resource=list view=move |targets| view! {
                             <ul class="target-list" data-testid="notification-targets">
                                 {targets.into_iter().map(|t| {
                                     let draft = TargetDraft {
@@ -750,10 +715,8 @@ pub fn NotificationTargetsCard() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
+                        .into_any()
+                    />
             {move || editing.get().map(|draft| view! { <NotificationTargetForm draft editing changed /> })}
         </div>
     }
