@@ -225,8 +225,8 @@ pub async fn create_account(
     let queued = super::events::emit_admin_with(
         &mut tx,
         accounts.outbox.settings(),
-        "user.created",
-        "new_user",
+        super::events::EventKind::UserCreated,
+        super::events::Carries::NewUser,
         |url| webhooks::admin::new_user_body(url, &user, locale),
     )
     .await?;
@@ -316,7 +316,7 @@ async fn record_failed_signin(accounts: &Accounts, user: &User) -> Result<(), Er
     }
     tracing::warn!(user_id = %user.id, failures, "repeated failed sign-ins");
     let event = Event {
-        name: "auth.signin_failed",
+        kind: crate::events::EventKind::AuthSigninFailed,
         data: json!({"user": user_json(user), "failures": failures}),
         message: Message::new(Key::EventMsgSigninFailed)
             .arg("email", user.email.as_str())
@@ -353,7 +353,7 @@ pub async fn set_role(
     }
     let user = user_in(&mut tx, user_id).await?.ok_or(Error::NotFound)?;
     let event = Event {
-        name: "user.role_updated",
+        kind: crate::events::EventKind::UserRoleUpdated,
         data: json!({"user": user_json(&user)}),
         message: Message::new(Key::EventMsgUserRoleUpdated)
             .arg("name", user.name.as_str())
@@ -399,7 +399,7 @@ pub async fn delete_user(accounts: &Accounts, acting: &User, user_id: &str) -> R
     .execute(&mut *tx)
     .await?;
     let event = Event {
-        name: "user.deleted",
+        kind: crate::events::EventKind::UserDeleted,
         data: json!({"user": user_json(&user)}),
         message: Message::new(Key::EventMsgUserDeleted).arg("name", user.name.as_str()),
     };

@@ -2,7 +2,7 @@
 
 use super::db::Backend;
 use super::db::{new_id, now_ms, Db};
-use super::events::Outbox;
+use super::events::{EventKind, Outbox};
 use super::tokens::{new_token, token_hash};
 use crate::error::Error;
 use crate::i18n::{Key, Message};
@@ -54,7 +54,7 @@ pub async fn create(keys: &ApiKeys, user: &User, name: &str) -> Result<(ApiKey, 
         .bind(key.created_at)
         .execute(&mut *tx)
         .await?;
-    emit_key_event(keys, tx, "api_key.created", user, &key.id, &key.name).await?;
+    emit_key_event(keys, tx, EventKind::ApiKeyCreated, user, &key.id, &key.name).await?;
     Ok((key, secret))
 }
 
@@ -63,22 +63,18 @@ pub async fn create(keys: &ApiKeys, user: &User, name: &str) -> Result<(ApiKey, 
 async fn emit_key_event(
     keys: &ApiKeys,
     tx: sqlx::Transaction<'static, sqlx::Any>,
-    name: &'static str,
+    kind: EventKind,
     user: &User,
     key_id: &str,
     key_name: &str,
 ) -> Result<(), Error> {
     let event = super::events::Event {
-        name,
+        kind,
         data: serde_json::json!({
             "api_key": {"id": key_id, "name": key_name},
             "user": {"id": user.id, "name": user.name, "email": user.email},
         }),
-        message: Message::new(if name == "api_key.created" {
-            Key::EventApiKeyCreated
-        } else {
-            Key::EventApiKeyDeleted
-        }),
+        message: Message::new(kind.description()),
     };
     keys.outbox.commit_with_event(tx, &event).await?;
     Ok(())
@@ -107,7 +103,7 @@ pub async fn delete(keys: &ApiKeys, user: &User, id: &str) -> Result<(), Error> 
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
-    emit_key_event(keys, tx, "api_key.deleted", user, id, &name).await
+    emit_key_event(keys, tx, EventKind::ApiKeyDeleted, user, id, &name).await
 }
 
 /// A key's owner and the key that was presented.

@@ -295,7 +295,7 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     let change = WebhookChange {
-        event: "channel.webhook.created",
+        event: crate::events::EventKind::ChannelWebhookCreated,
         channel_id,
         webhook_id: &id,
         name: &name,
@@ -333,7 +333,7 @@ pub async fn update(
         .execute(&mut *tx)
         .await?;
     let change = WebhookChange {
-        event: "channel.webhook.updated",
+        event: crate::events::EventKind::ChannelWebhookUpdated,
         channel_id,
         webhook_id: id,
         name: &name,
@@ -362,7 +362,7 @@ pub async fn regenerate(
         .execute(&mut *tx)
         .await?;
     let change = WebhookChange {
-        event: "channel.webhook.regenerated",
+        event: crate::events::EventKind::ChannelWebhookRegenerated,
         channel_id,
         webhook_id: id,
         name: &current.name,
@@ -426,7 +426,7 @@ pub async fn delete(
         .execute(&mut *tx)
         .await?;
     let change = WebhookChange {
-        event: "channel.webhook.deleted",
+        event: crate::events::EventKind::ChannelWebhookDeleted,
         channel_id,
         webhook_id: id,
         name: &name,
@@ -438,7 +438,7 @@ pub async fn delete(
 /// A change to a channel's incoming webhook, as an event (SPEC E1). Never
 /// its URL or token.
 struct WebhookChange<'a> {
-    event: &'static str,
+    event: crate::events::EventKind,
     channel_id: &'a str,
     webhook_id: &'a str,
     name: &'a str,
@@ -455,20 +455,14 @@ async fn emit_change(
         .bind(change.channel_id)
         .fetch_one(&mut *tx)
         .await?;
-    let key = match change.event {
-        "channel.webhook.created" => Key::EventChannelWebhookCreated,
-        "channel.webhook.updated" => Key::EventChannelWebhookUpdated,
-        "channel.webhook.regenerated" => Key::EventChannelWebhookRegenerated,
-        _ => Key::EventChannelWebhookDeleted,
-    };
     let event = super::events::Event {
-        name: change.event,
+        kind: change.event,
         data: serde_json::json!({
             "channel": {"id": change.channel_id, "name": channel},
             "webhook": {"id": change.webhook_id, "name": change.name},
             "by": {"id": change.by.id, "name": change.by.name},
         }),
-        message: Message::new(key),
+        message: Message::new(change.event.description()),
     };
     hooks.channels.outbox.commit_with_event(tx, &event).await?;
     // Committed: incoming posts read the webhook afresh (an old token or a

@@ -120,7 +120,7 @@ pub async fn create(
         .execute(&mut *tx)
         .await?;
     let event = Event {
-        name: "channel.created",
+        kind: crate::events::EventKind::ChannelCreated,
         data: json!({
             "channel": {"id": id, "name": name, "description": description},
             "created_by": {"id": creator.id, "name": creator.name},
@@ -250,7 +250,7 @@ pub async fn set_member(
     .await?;
     let event = member_event(
         &mut tx,
-        "channel.member_added",
+        crate::events::EventKind::ChannelMemberAdded,
         channel_id,
         &user_id,
         Some(role),
@@ -280,8 +280,14 @@ pub async fn remove_member(
         .await?;
     let mut queued = 0;
     if removed.rows_affected() > 0 {
-        let event =
-            member_event(&mut tx, "channel.member_removed", channel_id, user_id, None).await?;
+        let event = member_event(
+            &mut tx,
+            crate::events::EventKind::ChannelMemberRemoved,
+            channel_id,
+            user_id,
+            None,
+        )
+        .await?;
         queued = super::events::emit(&mut tx, channels.outbox.settings(), &event).await?;
     }
     tx.commit().await?;
@@ -332,7 +338,7 @@ pub async fn delete(channels: &Channels, acting: &User, channel_id: &str) -> Res
             .await?;
     }
     let event = Event {
-        name: "channel.deleted",
+        kind: crate::events::EventKind::ChannelDeleted,
         data: json!({
             "channel": {"id": channel_id, "name": name},
             "deleted_by": {"id": acting.id, "name": acting.name},
@@ -358,7 +364,7 @@ pub async fn delete(channels: &Channels, acting: &User, channel_id: &str) -> Res
 /// `channel.member_added` / `channel.member_removed` (SPEC E1, E4).
 async fn member_event(
     conn: &mut sqlx::AnyConnection,
-    name: &'static str,
+    kind: crate::events::EventKind,
     channel_id: &str,
     user_id: &str,
     role: Option<ChannelRole>,
@@ -371,19 +377,14 @@ async fn member_event(
         .bind(user_id)
         .fetch_one(&mut *conn)
         .await?;
-    let key = if role.is_some() {
-        Key::EventChannelMemberAdded
-    } else {
-        Key::EventChannelMemberRemoved
-    };
     Ok(Event {
-        name,
+        kind,
         data: json!({
             "channel": {"id": channel_id, "name": channel},
             "user": {"id": user_id, "name": user_name},
             "role": role.map(|r| r.as_str()),
         }),
-        message: Message::new(key),
+        message: Message::new(kind.description()),
     })
 }
 

@@ -84,7 +84,7 @@ impl ConfigStore {
             upsert(&mut *tx, key, &value).await?;
         }
         let event = super::events::Event {
-            name: "config.updated",
+            kind: crate::events::EventKind::ConfigUpdated,
             data: serde_json::json!({"settings": s}),
             message: crate::i18n::Message::new(Key::EventConfigUpdated),
         };

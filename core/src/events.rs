@@ -18,40 +18,99 @@ use crate::error::Error;
 use crate::i18n::{Arg, Key, Locale, Message};
 use crate::model::ServerEvent;
 
-/// One named event Parley can send.
+/// One named event Parley can send, as the catalog lists it.
 #[derive(Clone, Copy, Debug)]
 pub struct EventInfo {
+    pub kind: EventKind,
     pub name: &'static str,
     pub description: Key,
 }
 
 macro_rules! catalog {
-    ($($name:literal => $key:ident),* $(,)?) => {
-        pub const CATALOG: &[EventInfo] = &[$(EventInfo { name: $name, description: Key::$key }),*];
+    ($($variant:ident = $name:literal => $key:ident),* $(,)?) => {
+        /// Every event Parley sends (SPEC E1): its wire name and its
+        /// description are the variant's, so no event is a bare string.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum EventKind {
+            $($variant),*
+        }
+
+        impl EventKind {
+            /// The name receivers see in `event` and filters match.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(EventKind::$variant => $name),*
+                }
+            }
+
+            /// The catalog's text for it.
+            pub fn description(self) -> Key {
+                match self {
+                    $(EventKind::$variant => Key::$key),*
+                }
+            }
+        }
+
+        pub const CATALOG: &[EventInfo] = &[
+            $(EventInfo { kind: EventKind::$variant, name: $name, description: Key::$key }),*
+        ];
     };
 }
 
 catalog! {
-    "user.created" => EventUserCreated,
-    "user.role_updated" => EventUserRoleUpdated,
-    "user.deleted" => EventUserDeleted,
-    "auth.signin_failed" => EventAuthSigninFailed,
-    "chat.finished" => EventChatFinished,
-    "chat.failed" => EventChatFailed,
-    "channel.created" => EventChannelCreated,
-    "channel.deleted" => EventChannelDeleted,
-    "channel.member_added" => EventChannelMemberAdded,
-    "channel.member_removed" => EventChannelMemberRemoved,
-    "channel.message" => EventChannelMessage,
-    "channel.webhook.created" => EventChannelWebhookCreated,
-    "channel.webhook.updated" => EventChannelWebhookUpdated,
-    "channel.webhook.regenerated" => EventChannelWebhookRegenerated,
-    "channel.webhook.deleted" => EventChannelWebhookDeleted,
-    "webhook.delivery_failed" => EventWebhookDeliveryFailed,
-    "webhook.target_disabled" => EventWebhookTargetDisabled,
-    "config.updated" => EventConfigUpdated,
-    "api_key.created" => EventApiKeyCreated,
-    "api_key.deleted" => EventApiKeyDeleted,
+    UserCreated = "user.created" => EventUserCreated,
+    UserRoleUpdated = "user.role_updated" => EventUserRoleUpdated,
+    UserDeleted = "user.deleted" => EventUserDeleted,
+    AuthSigninFailed = "auth.signin_failed" => EventAuthSigninFailed,
+    ChatFinished = "chat.finished" => EventChatFinished,
+    ChatFailed = "chat.failed" => EventChatFailed,
+    ChannelCreated = "channel.created" => EventChannelCreated,
+    ChannelDeleted = "channel.deleted" => EventChannelDeleted,
+    ChannelMemberAdded = "channel.member_added" => EventChannelMemberAdded,
+    ChannelMemberRemoved = "channel.member_removed" => EventChannelMemberRemoved,
+    ChannelMessage = "channel.message" => EventChannelMessage,
+    ChannelWebhookCreated = "channel.webhook.created" => EventChannelWebhookCreated,
+    ChannelWebhookUpdated = "channel.webhook.updated" => EventChannelWebhookUpdated,
+    ChannelWebhookRegenerated = "channel.webhook.regenerated" => EventChannelWebhookRegenerated,
+    ChannelWebhookDeleted = "channel.webhook.deleted" => EventChannelWebhookDeleted,
+    WebhookDeliveryFailed = "webhook.delivery_failed" => EventWebhookDeliveryFailed,
+    WebhookTargetDisabled = "webhook.target_disabled" => EventWebhookTargetDisabled,
+    ConfigUpdated = "config.updated" => EventConfigUpdated,
+    ApiKeyCreated = "api_key.created" => EventApiKeyCreated,
+    ApiKeyDeleted = "api_key.deleted" => EventApiKeyDeleted,
+}
+
+/// What a delivery carries, as its log row names it: an event of the
+/// catalog, or one of the seed's own bodies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Carries {
+    /// An event with its E4 body (or a chat service's message).
+    Event(EventKind),
+    /// The seed's admin body for a new account (A3): `user.created`.
+    NewUser,
+    /// The seed's user body for a finished reply (U4): `chat.finished`.
+    ChatResponse,
+    /// "Send test".
+    Test,
+}
+
+impl Carries {
+    /// The delivery row's `event` column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Carries::Event(kind) => kind.name(),
+            Carries::NewUser => "new_user",
+            Carries::ChatResponse => "chat_response",
+            Carries::Test => "test",
+        }
+    }
+}
+
+/// The outbox's one way in: a delivery written on the caller's connection
+/// (their transaction), so it commits — or not — with the change that
+/// caused it (SPEC D1, E5). Every producer enqueues through here.
+pub async fn enqueue(conn: &mut AnyConnection, delivery: NewDelivery<'_>) -> Result<String, Error> {
+    store::enqueue(conn, delivery).await
 }
 
 /// Filters a target may subscribe with: `*`, `prefix.*` naming at least
@@ -153,7 +212,7 @@ impl Outbox {
 /// One occurrence of an event with its E4 data and message.
 #[derive(Clone, Debug)]
 pub struct Event {
-    pub name: &'static str,
+    pub kind: EventKind,
     pub data: Value,
     pub message: Message,
 }
@@ -164,7 +223,7 @@ impl Event {
     /// for that service's markup.
     pub fn body_for(&self, url: &str, locale: Locale, at_ms: i64) -> Value {
         let generic = json!({
-            "event": self.name,
+            "event": self.kind.name(),
             "timestamp": rfc3339(at_ms),
             "data": self.data,
             "message": self.message.text(locale),
@@ -186,11 +245,11 @@ impl Event {
 pub async fn emit_admin_with(
     conn: &mut AnyConnection,
     settings: &EmitSettings,
-    name: &str,
-    stored_event: &str,
+    kind: EventKind,
+    carries: Carries,
     body: impl Fn(&str) -> Value,
 ) -> Result<usize, Error> {
-    emit_owned_with(conn, settings, None, name, stored_event, None, body).await
+    emit_owned_with(conn, settings, None, kind, carries, None, body).await
 }
 
 /// `emit_admin_with` for the targets of `owner` (`None`: the admin's),
@@ -199,24 +258,24 @@ async fn emit_owned_with(
     conn: &mut AnyConnection,
     settings: &EmitSettings,
     owner: Option<&str>,
-    name: &str,
-    stored_event: &str,
+    kind: EventKind,
+    carries: Carries,
     except: Option<&str>,
     body: impl Fn(&str) -> Value,
 ) -> Result<usize, Error> {
-    let subscribed = targets::subscribed(conn, owner, name).await?;
+    let subscribed = targets::subscribed(conn, owner, kind.name()).await?;
     let mut queued = 0;
     for target in subscribed.iter().filter(|t| Some(t.id.as_str()) != except) {
         let Some(url) = url_in_force(target, settings.env_webhook_url.as_deref()) else {
             continue;
         };
         let body = body(&url);
-        store::enqueue(
+        enqueue(
             conn,
             NewDelivery {
                 target: target.target(),
                 target_id: &target.id,
-                event: stored_event,
+                carries,
                 url: &url,
                 body: &body,
             },
@@ -240,8 +299,8 @@ pub async fn emit_to(
         conn,
         settings,
         owner,
-        event.name,
-        event.name,
+        event.kind,
+        Carries::Event(event.kind),
         except,
         |url| event.body_for(url, settings.locale, now),
     )
@@ -255,9 +314,13 @@ pub async fn emit(
     event: &Event,
 ) -> Result<usize, Error> {
     let now = now_ms();
-    emit_admin_with(conn, settings, event.name, event.name, |url| {
-        event.body_for(url, settings.locale, now)
-    })
+    emit_admin_with(
+        conn,
+        settings,
+        event.kind,
+        Carries::Event(event.kind),
+        |url| event.body_for(url, settings.locale, now),
+    )
     .await
 }
 
@@ -267,6 +330,9 @@ mod tests {
 
     #[test]
     fn the_catalog_names_are_unique_and_described() {
+        for e in CATALOG {
+            assert_eq!(e.kind.name(), e.name);
+        }
         let mut names: Vec<_> = CATALOG.iter().map(|e| e.name).collect();
         names.sort();
         names.dedup();
@@ -291,7 +357,7 @@ mod tests {
     #[test]
     fn chat_services_get_the_message_with_escaped_arguments() {
         let event = Event {
-            name: "channel.created",
+            kind: EventKind::ChannelCreated,
             data: json!({"channel": {"name": "<!here>"}}),
             message: Message::new(Key::EventMsgChannelCreated).arg("channel", "<!here>"),
         };

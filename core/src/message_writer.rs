@@ -15,7 +15,7 @@ use super::config::ConfigStore;
 use super::db::{begin_write, now_ms, Backend, Db};
 use super::events::{self, EmitSettings, Event};
 use super::presence::PresenceRegistry;
-use super::webhooks::store::{self, NewDelivery, Target};
+use super::webhooks::store::{NewDelivery, Target};
 use super::webhooks::targets::{self, Subscribers, SubscriptionCache};
 use crate::error::Error;
 use crate::i18n::{Key, Locale, Message};
@@ -247,12 +247,12 @@ async fn notify_members(
             .and_then(Locale::from_code)
             .unwrap_or(w.settings.locale);
         let body = theirs.body_for(&url, locale, now);
-        store::enqueue(
+        events::enqueue(
             conn,
             NewDelivery {
                 target: Target::User(owner.clone()),
                 target_id: &member.target.id,
-                event: CHANNEL_MESSAGE,
+                carries: events::Carries::Event(events::EventKind::ChannelMessage),
                 url: &url,
                 body: &body,
             },
@@ -295,7 +295,7 @@ async fn message_event(
         .await?;
     let excerpt: String = m.content.chars().take(200).collect();
     Ok(Event {
-        name: "channel.message",
+        kind: crate::events::EventKind::ChannelMessage,
         data: json!({
             "channel": {"id": m.channel_id, "name": channel},
             "message": {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use parley_core::env::EnvConfig;
-use parley_core::webhooks::store::{self, NewDelivery, Target};
+use parley_core::webhooks::store::{NewDelivery, Target};
 use parley_core::webhooks::DeliveryWorker;
 use parley_core::AppState;
 use serde_json::json;
@@ -80,12 +80,12 @@ async fn enqueue_all(state: &AppState, urls: &[String], events: usize) {
     let mut tx = state.db.begin().await.expect("tx");
     for i in 0..events {
         let url = &urls[i % urls.len()];
-        store::enqueue(
+        parley_core::events::enqueue(
             &mut tx,
             NewDelivery {
                 target: Target::Admin,
                 target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
-                event: "test",
+                carries: parley_core::events::Carries::Test,
                 url,
                 body: &body,
             },
@@ -162,12 +162,12 @@ async fn main() {
         let at = Instant::now();
         let body = json!({"event": "test", "message": "latency"});
         let mut conn = s.db.acquire().await.expect("conn");
-        store::enqueue(
+        parley_core::events::enqueue(
             &mut conn,
             NewDelivery {
                 target: Target::Admin,
                 target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
-                event: "test",
+                carries: parley_core::events::Carries::Test,
                 url: &url,
                 body: &body,
             },

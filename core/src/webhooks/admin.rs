@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::credentials::Vault;
 use super::format::{body_for, escape_for, rfc3339, Destination};
 use super::ssrf::{check_literal, Policy};
-use super::store::{self, NewDelivery, Target};
+use super::store::{NewDelivery, Target};
 pub use super::targets::url_in_force;
 use super::targets::{self, TargetRow, ADMIN_DEFAULT};
 use crate::db::Db;
@@ -152,12 +152,12 @@ pub async fn send_test_to(hooks: &AdminWebhooks, target_id: &str) -> Result<Stri
 async fn queue_test(hooks: &AdminWebhooks, target_id: &str, url: &str) -> Result<String, Error> {
     let body = test_body(url, hooks.default_locale, crate::db::now_ms());
     let mut conn = hooks.db.acquire().await?;
-    let id = store::enqueue(
+    let id = crate::events::enqueue(
         &mut conn,
         NewDelivery {
             target: Target::Admin,
             target_id,
-            event: "test",
+            carries: crate::events::Carries::Test,
             url,
             body: &body,
         },

@@ -70,7 +70,7 @@ pub async fn after_attempt(
     let about_webhooks = a.event.starts_with("webhook.");
     if a.status == DeliveryStatus::Failed && !about_webhooks {
         let event = Event {
-            name: "webhook.delivery_failed",
+            kind: crate::events::EventKind::WebhookDeliveryFailed,
             data: json!({
                 "target": {"id": target.id, "name": target.name},
                 "delivery": {"id": a.delivery_id, "event": a.event, "error": a.error},
@@ -93,7 +93,7 @@ pub async fn after_attempt(
             .await?;
         tracing::warn!(target = %target.id, failures = target.failures, "webhook target switched off after failing for days");
         let event = Event {
-            name: "webhook.target_disabled",
+            kind: crate::events::EventKind::WebhookTargetDisabled,
             data: json!({
                 "target": {"id": target.id, "name": target.name},
                 "failing_since": target.failing_since,

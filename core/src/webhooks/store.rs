@@ -14,13 +14,14 @@ pub struct NewDelivery<'a> {
     pub target: Target,
     /// The `webhook_targets` row: its secret, headers and health.
     pub target_id: &'a str,
-    pub event: &'a str,
+    pub carries: crate::events::Carries,
     pub url: &'a str,
     pub body: &'a Value,
 }
 
-/// Writes a delivery row on the caller's connection (their transaction).
-pub async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<String, Error> {
+/// Writes a delivery row on the caller's connection (their transaction);
+/// producers go through `events::enqueue`.
+pub(crate) async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<String, Error> {
     let id = format!("msg_{}", new_id().replace('-', ""));
     let now = now_ms();
     sqlx::query(
@@ -30,7 +31,7 @@ pub async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<Str
     .bind(&id)
     .bind(d.target.kind())
     .bind(d.target.owner().map(str::to_string))
-    .bind(d.event)
+    .bind(d.carries.label())
     .bind(d.url)
     .bind(d.body.to_string())
     .bind(now)

@@ -7,12 +7,12 @@ use super::admin::validate_url;
 use super::credentials;
 use super::format::{body_for, escape_for, rfc3339, Destination};
 use super::ssrf::Policy;
-use super::store::{self, NewDelivery, Target};
+use super::store::{NewDelivery, Target};
 use super::targets;
 pub use super::targets::{mask_url, mode_of};
 use crate::db::now_ms;
 use crate::error::Error;
-use crate::events::Event;
+use crate::events::{Carries, Event, EventKind};
 use crate::i18n::{Key, Locale, Message};
 use crate::model::{NotificationTarget, NotifyMode, User, UserWebhookView, NOTIFICATION_EVENTS};
 use std::sync::Arc;
@@ -123,14 +123,14 @@ pub async fn send_test(hooks: &UserWebhooks, user: &User) -> Result<String, Erro
         &message,
     );
     let id = targets::ensure_default(&hooks.db, &Target::User(user.id.clone())).await?;
-    enqueue_for(hooks, user, &id, "test", &url, &body).await
+    enqueue_for(hooks, user, &id, Carries::Test, &url, &body).await
 }
 
 async fn enqueue_for(
     hooks: &UserWebhooks,
     user: &User,
     target_id: &str,
-    event: &str,
+    carries: Carries,
     url: &str,
     body: &serde_json::Value,
 ) -> Result<String, Error> {
@@ -139,11 +139,11 @@ async fn enqueue_for(
     let delivery = NewDelivery {
         target: target.clone(),
         target_id,
-        event,
+        carries,
         url,
         body,
     };
-    let id = store::enqueue(&mut conn, delivery).await?;
+    let id = crate::events::enqueue(&mut conn, delivery).await?;
     hooks.outbox.deliveries_changed(&target).await;
     Ok(id)
 }
@@ -190,7 +190,7 @@ pub fn chat_response_body(url: &str, r: &FinishedReply<'_>) -> serde_json::Value
 pub fn chat_failed_body(url: &str, r: &FinishedReply<'_>, error: &str, locale: Locale) -> Value {
     let link = format!("{}/c/{}", r.base_url.trim_end_matches('/'), r.chat_id);
     let event = Event {
-        name: "chat.failed",
+        kind: crate::events::EventKind::ChatFailed,
         data: json!({
             "chat": {"id": r.chat_id, "title": r.title, "prompt": r.prompt, "url": link},
             "error": error,
@@ -217,13 +217,13 @@ pub async fn queue_reply_event(
     if !hooks.config.enable_user_webhooks().await? {
         return Ok(Vec::new());
     }
-    let (event, stored) = match failure {
-        None => ("chat.finished", "chat_response"),
-        Some(_) => ("chat.failed", "chat.failed"),
+    let (event, carries) = match failure {
+        None => (EventKind::ChatFinished, Carries::ChatResponse),
+        Some(_) => (EventKind::ChatFailed, Carries::Event(EventKind::ChatFailed)),
     };
     let locale = user.locale.unwrap_or(hooks.default_locale);
     let mut ids = Vec::new();
-    for target in targets::subscribed(conn, Some(&user.id), event).await? {
+    for target in targets::subscribed(conn, Some(&user.id), event.name()).await? {
         let Some(url) = target.url.clone().filter(|u| !u.is_empty()) else {
             continue;
         };
@@ -237,11 +237,11 @@ pub async fn queue_reply_event(
         let delivery = NewDelivery {
             target: Target::User(user.id.clone()),
             target_id: &target.id,
-            event: stored,
+            carries,
             url: &url,
             body: &body,
         };
-        ids.push(store::enqueue(conn, delivery).await?);
+        ids.push(crate::events::enqueue(conn, delivery).await?);
     }
     Ok(ids)
 }
@@ -437,7 +437,7 @@ pub async fn test_target(hooks: &UserWebhooks, user: &User, id: &str) -> Result<
         json!({"event": "test", "message": message, "timestamp": rfc3339(now_ms())}),
         &message,
     );
-    enqueue_for(hooks, user, &t.id, "test", &url, &body).await
+    enqueue_for(hooks, user, &t.id, Carries::Test, &url, &body).await
 }
 
 #[cfg(test)]

@@ -270,12 +270,12 @@ async fn old_deliveries_go_and_the_database_stays_flat_under_a_steady_load() {
     for round in 0..5 {
         let mut tx = s.state.db.begin().await.expect("tx");
         for _ in 0..per_round {
-            store::enqueue(
+            parley_core::events::enqueue(
                 &mut tx,
                 NewDelivery {
                     target: Target::Admin,
                     target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
-                    event: "test",
+                    carries: parley_core::events::Carries::Test,
                     url: &rx.url,
                     body: &body,
                 },

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::common::receiver::Receiver;
 use futures::StreamExt;
-use parley_core::webhooks::store::{self, NewDelivery, Target};
+use parley_core::webhooks::store::{NewDelivery, Target};
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -69,12 +69,12 @@ async fn realtime_events_and_deliveries_cross_instances() {
     {
         let mut conn = a.state.db.acquire().await.expect("conn");
         for _ in 0..40 {
-            store::enqueue(
+            parley_core::events::enqueue(
                 &mut conn,
                 NewDelivery {
                     target: Target::Admin,
                     target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
-                    event: "test",
+                    carries: parley_core::events::Carries::Test,
                     url: &rx.url,
                     body: &body,
                 },

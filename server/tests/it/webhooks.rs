@@ -20,12 +20,12 @@ async fn server_to(url: &str) -> common::TestServer {
 async fn enqueue(s: &common::TestServer, target: Target, url: &str) -> String {
     let body = json!({"event": "test"});
     let mut conn = s.state.db.acquire().await.expect("conn");
-    let id = store::enqueue(
+    let id = parley_core::events::enqueue(
         &mut conn,
         NewDelivery {
             target_id: &parley_core::webhooks::targets::default_id(&target),
             target,
-            event: "test",
+            carries: parley_core::events::Carries::Test,
             url,
             body: &body,
         },
@@ -498,11 +498,13 @@ async fn claims_leave_out_the_urls_of_a_busy_host() {
         let d = NewDelivery {
             target: Target::Admin,
             target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
-            event: "test",
+            carries: parley_core::events::Carries::Test,
             url,
             body: &body,
         };
-        store::enqueue(&mut conn, d).await.expect("enqueue");
+        parley_core::events::enqueue(&mut conn, d)
+            .await
+            .expect("enqueue");
     }
     drop(conn);
     let skip = &store::Parked {
