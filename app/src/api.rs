@@ -439,7 +439,11 @@ pub async fn make_default_notification_target(id: String) -> Result<(), AppError
 #[server(prefix = "/api/fn", endpoint = "test_notification_target")]
 pub async fn test_notification_target(id: String) -> Result<String, AppError> {
     ctx::as_caller(Role::User, |state, user| async move {
-        Ok(parley_core::webhooks::user::test_target(&state.user_webhooks, &user, &id).await?)
+        Ok(
+            parley_core::webhooks::user::test_target(&state.user_webhooks, &user, &id)
+                .await?
+                .into_string(),
+        )
     })
     .await
 }
@@ -895,6 +899,7 @@ pub async fn send_test_delivery(
                     })
                 }
             }
+            .map(String::from)
         }
         .await,
     )
@@ -915,6 +920,7 @@ pub async fn redeliver_delivery(scope: LogScope, id: String) -> Result<(), AppEr
                 )?;
             }
             state.manual_deliveries.check(&caller.id)?;
+            let id = parley_core::ids::DeliveryId::from(id);
             parley_core::webhooks::store::redeliver(&state.db, &target, &id).await?;
             state.outbox.deliveries_changed(&target).await;
             Ok(())

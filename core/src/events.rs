@@ -109,7 +109,10 @@ impl Carries {
 /// The outbox's one way in: a delivery written on the caller's connection
 /// (their transaction), so it commits — or not — with the change that
 /// caused it (SPEC D1, E5). Every producer enqueues through here.
-pub async fn enqueue(conn: &mut AnyConnection, delivery: NewDelivery<'_>) -> Result<String, Error> {
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    delivery: NewDelivery<'_>,
+) -> Result<crate::ids::DeliveryId, Error> {
     store::enqueue(conn, delivery).await
 }
 

@@ -4,7 +4,7 @@
 //! handlers (`server`) and tests all call these functions directly, and
 //! HTTP details (cookies, origins, headers) stay with them.
 
-pub use parley_model::{i18n, model};
+pub use parley_model::{i18n, ids, model};
 
 pub mod accounts;
 pub mod api_keys;

@@ -5,5 +5,6 @@
 //! no web framework and no database.
 
 pub mod i18n;
+pub mod ids;
 pub mod model;
 pub mod wire;

@@ -140,7 +140,7 @@ impl DeliveryStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 pub struct Delivery {
-    pub id: String,
+    pub id: crate::ids::DeliveryId,
     pub event: String,
     pub url: String,
     #[cfg_attr(feature = "server", sqlx(try_from = "String"))]

@@ -321,7 +321,7 @@ fn DeliveryRow(
     redeliver: ServerAction<RedeliverDelivery>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = d.id.clone();
+    let id = d.id.to_string();
     let status = d.status;
     let detail = d.last_error.clone().or_else(|| d.response_excerpt.clone());
     let excerpt = d.response_excerpt.clone();
@@ -329,7 +329,7 @@ fn DeliveryRow(
         .next_attempt_at
         .filter(|_| status == DeliveryStatus::Retrying);
     view! {
-        <tr data-id=d.id.clone() data-status=status.as_str()>
+        <tr data-id=d.id.to_string() data-status=status.as_str()>
             <td><code>{d.event.clone()}</code></td>
             <td>{i18n.date(d.created_at)}</td>
             <td>

@@ -130,7 +130,7 @@ pub fn test_body(url: &str, locale: Locale, now_ms: i64) -> Value {
 }
 
 /// Queues a `test` event to the admin webhook now.
-pub async fn send_test(hooks: &AdminWebhooks) -> Result<String, Error> {
+pub async fn send_test(hooks: &AdminWebhooks) -> Result<crate::ids::DeliveryId, Error> {
     let url = effective_url(hooks)
         .await?
         .ok_or_else(|| Error::invalid(Key::ErrNoAdminUrl))?;
@@ -139,7 +139,10 @@ pub async fn send_test(hooks: &AdminWebhooks) -> Result<String, Error> {
 
 /// "Send test" of one admin event webhook (SPEC E2), disabled or not: the
 /// admin checks the endpoint before switching it on.
-pub async fn send_test_to(hooks: &AdminWebhooks, target_id: &str) -> Result<String, Error> {
+pub async fn send_test_to(
+    hooks: &AdminWebhooks,
+    target_id: &str,
+) -> Result<crate::ids::DeliveryId, Error> {
     let target = targets::get(&hooks.db, target_id)
         .await?
         .filter(|t| t.owner_id.is_none())
@@ -149,7 +152,11 @@ pub async fn send_test_to(hooks: &AdminWebhooks, target_id: &str) -> Result<Stri
     queue_test(hooks, &target.id, &url).await
 }
 
-async fn queue_test(hooks: &AdminWebhooks, target_id: &str, url: &str) -> Result<String, Error> {
+async fn queue_test(
+    hooks: &AdminWebhooks,
+    target_id: &str,
+    url: &str,
+) -> Result<crate::ids::DeliveryId, Error> {
     let body = test_body(url, hooks.default_locale, crate::db::now_ms());
     let mut conn = hooks.db.acquire().await?;
     let id = crate::events::enqueue(

@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::store::{self, AttemptOutcome, Target};
 use crate::db::{begin_write, now_ms, Backend, Db};
 use crate::error::Error;
+use crate::ids::DeliveryId;
 
 /// Outcomes waiting for the writer; a full queue makes senders wait.
 pub const QUEUE: usize = 1024;
@@ -17,7 +18,7 @@ pub const QUEUE: usize = 1024;
 pub const MAX_BATCH: usize = 256;
 
 struct Job {
-    id: String,
+    id: DeliveryId,
     outcome: AttemptOutcome,
     done: oneshot::Sender<Result<Option<Target>, Error>>,
 }
@@ -40,7 +41,7 @@ impl OutcomeWriter {
     /// changed (none: the delivery is gone).
     pub async fn record(
         &self,
-        id: String,
+        id: DeliveryId,
         outcome: AttemptOutcome,
     ) -> Result<Option<Target>, Error> {
         let (done, committed) = oneshot::channel();
@@ -57,8 +58,8 @@ async fn run(db: Db, backend: Backend, checks: HealthChecks, mut jobs: mpsc::Rec
     // Waits for one outcome, then takes every one already waiting.
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let batch = std::mem::take(&mut batch);
-        let rows: Vec<(&str, &AttemptOutcome)> =
-            batch.iter().map(|j| (j.id.as_str(), &j.outcome)).collect();
+        let rows: Vec<(&DeliveryId, &AttemptOutcome)> =
+            batch.iter().map(|j| (&j.id, &j.outcome)).collect();
         match record_attempts(&db, backend, &checks, &rows).await {
             Ok(targets) => {
                 for (job, target) in batch.into_iter().zip(targets) {
@@ -93,7 +94,7 @@ pub async fn record_attempts(
     db: &Db,
     backend: Backend,
     checks: &HealthChecks,
-    attempts: &[(&str, &AttemptOutcome)],
+    attempts: &[(&DeliveryId, &AttemptOutcome)],
 ) -> Result<Vec<Option<Target>>, Error> {
     let mut tx = begin_write(db, backend).await?;
     let now = now_ms();

@@ -6,6 +6,7 @@ use sqlx::AnyConnection;
 
 use crate::db::{new_id, now_ms, Backend, Db};
 use crate::error::Error;
+use crate::ids::{DeliveryId, TargetId};
 use crate::model::{Delivery, DeliveryStatus};
 
 pub use super::targets::Target;
@@ -21,8 +22,11 @@ pub struct NewDelivery<'a> {
 
 /// Writes a delivery row on the caller's connection (their transaction);
 /// producers go through `events::enqueue`.
-pub(crate) async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Result<String, Error> {
-    let id = format!("msg_{}", new_id().replace('-', ""));
+pub(crate) async fn enqueue(
+    conn: &mut AnyConnection,
+    d: NewDelivery<'_>,
+) -> Result<DeliveryId, Error> {
+    let id = DeliveryId::new(format!("msg_{}", new_id().replace('-', "")));
     let now = now_ms();
     sqlx::query(
         "INSERT INTO webhook_deliveries (id, target, owner_id, event, url, payload, status, attempts, \
@@ -47,10 +51,10 @@ pub(crate) async fn enqueue(conn: &mut AnyConnection, d: NewDelivery<'_>) -> Res
 /// attempt needs, read once per claim.
 #[derive(sqlx::FromRow)]
 struct ClaimedRow {
-    id: String,
+    id: DeliveryId,
     target: String,
     owner_id: Option<String>,
-    target_id: Option<String>,
+    target_id: Option<TargetId>,
     url: String,
     payload: String,
     attempts: i64,
@@ -72,7 +76,7 @@ impl TryFrom<ClaimedRow> for Claimed {
             id: r.id,
             target_id: r
                 .target_id
-                .unwrap_or_else(|| super::targets::default_id(&target)),
+                .unwrap_or_else(|| TargetId::new(super::targets::default_id(&target))),
             target,
             url: r.url,
             payload: r.payload,
@@ -110,9 +114,9 @@ pub struct TargetNow {
 /// A delivery claimed for one attempt.
 #[derive(Clone, Debug)]
 pub struct Claimed {
-    pub id: String,
+    pub id: DeliveryId,
     pub target: Target,
-    pub target_id: String,
+    pub target_id: TargetId,
     pub url: String,
     pub payload: String,
     pub attempts: i64,
@@ -234,7 +238,7 @@ pub async fn release_all_claims(db: &Db) -> Result<u64, Error> {
 }
 
 /// Hands a claimed delivery back untried (its host is busy).
-pub async fn postpone(db: &Db, id: &str, until: i64) -> Result<(), Error> {
+pub async fn postpone(db: &Db, id: &DeliveryId, until: i64) -> Result<(), Error> {
     sqlx::query(
         "UPDATE webhook_deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END, \
          locked_until = NULL, next_attempt_at = $1 WHERE id = $2 AND status = 'delivering'",
@@ -280,7 +284,7 @@ impl RecordedRow {
 /// writer's transaction); `None`: the delivery is gone.
 pub async fn record_attempt(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &DeliveryId,
     outcome: &AttemptOutcome,
     now: i64,
 ) -> Result<Option<RecordedRow>, Error> {
@@ -305,7 +309,7 @@ pub async fn record_attempt(
 }
 
 /// "Redeliver": the same message (same webhook-id) goes out again now.
-pub async fn redeliver(db: &Db, target: &Target, id: &str) -> Result<(), Error> {
+pub async fn redeliver(db: &Db, target: &Target, id: &DeliveryId) -> Result<(), Error> {
     let res = sqlx::query(
         "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, locked_until = NULL, \
          attempts = 0, updated_at = $1 WHERE id = $2 AND target = $3 AND COALESCE(owner_id, '') = $4 \
@@ -371,7 +375,7 @@ pub async fn list_of_target(
     Ok(logged(target, rows))
 }
 
-pub async fn get(db: &Db, id: &str) -> Result<Option<Delivery>, Error> {
+pub async fn get(db: &Db, id: &DeliveryId) -> Result<Option<Delivery>, Error> {
     Ok(sqlx::query_as(&format!(
         "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1"
     ))

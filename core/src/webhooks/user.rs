@@ -110,7 +110,7 @@ pub async fn target_url(
 }
 
 /// Queues a `test` event to the user's webhook, in the user's language.
-pub async fn send_test(hooks: &UserWebhooks, user: &User) -> Result<String, Error> {
+pub async fn send_test(hooks: &UserWebhooks, user: &User) -> Result<crate::ids::DeliveryId, Error> {
     refuse_when_off(hooks.config.enable_user_webhooks().await?)?;
     let (url, _) = target_url(hooks, user)
         .await?
@@ -133,7 +133,7 @@ async fn enqueue_for(
     carries: Carries,
     url: &str,
     body: &serde_json::Value,
-) -> Result<String, Error> {
+) -> Result<crate::ids::DeliveryId, Error> {
     let target = Target::User(user.id.clone());
     let mut conn = hooks.db.acquire().await?;
     let delivery = NewDelivery {
@@ -213,7 +213,7 @@ pub async fn queue_reply_event(
     user: &User,
     reply: &FinishedReply<'_>,
     failure: Option<&str>,
-) -> Result<Vec<String>, Error> {
+) -> Result<Vec<crate::ids::DeliveryId>, Error> {
     if !hooks.config.enable_user_webhooks().await? {
         return Ok(Vec::new());
     }
@@ -252,7 +252,7 @@ pub async fn notify_reply_ready(
     hooks: &UserWebhooks,
     user: &User,
     reply: &FinishedReply<'_>,
-) -> Result<Option<String>, Error> {
+) -> Result<Option<crate::ids::DeliveryId>, Error> {
     let mut conn = hooks.db.acquire().await?;
     let ids = queue_reply_event(&mut conn, hooks, user, reply, None).await?;
     drop(conn);
@@ -422,7 +422,11 @@ pub async fn recover_failed(
 }
 
 /// Queues a `test` event to one of the user's targets.
-pub async fn test_target(hooks: &UserWebhooks, user: &User, id: &str) -> Result<String, Error> {
+pub async fn test_target(
+    hooks: &UserWebhooks,
+    user: &User,
+    id: &str,
+) -> Result<crate::ids::DeliveryId, Error> {
     let t = own(hooks, user, id).await?;
     hooks.manual_deliveries.check(&user.id)?;
     let url = t

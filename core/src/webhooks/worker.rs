@@ -537,7 +537,7 @@ impl DeliveryWorker {
             .client
             .post(p.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header("webhook-id", &d.id)
+            .header("webhook-id", d.id.as_str())
             .header("webhook-timestamp", timestamp.to_string());
         // One `v1,` entry per secret, space-separated (Standard Webhooks):
         // during a rotation's overlap a receiver holding either verifies.

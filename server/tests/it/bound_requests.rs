@@ -13,7 +13,7 @@ use app::model::{Delivery, DeliveryStatus};
 use parley_core::webhooks::store::{self, Target};
 
 async fn delivery(s: &TestServer, id: &str) -> Delivery {
-    store::get(&s.state.db, id)
+    store::get(&s.state.db, &id.into())
         .await
         .expect("db")
         .expect("delivery row")
@@ -152,7 +152,7 @@ async fn turning_user_webhooks_off_stops_queued_retries_and_redeliver() {
             .expect("tim")
             .id,
     );
-    store::redeliver(&s.state.db, &owner, &id)
+    store::redeliver(&s.state.db, &owner, &id.as_str().into())
         .await
         .expect("requeue");
     s.state.outbox.wake_worker();

@@ -593,7 +593,7 @@ async fn a_deleted_users_queued_deliveries_are_never_sent() {
     receiver.wait_for(1, Duration::from_secs(10)).await;
     let tim_id = body["id"].as_str().expect("id");
     common::until(Duration::from_secs(5), async || {
-        let d = parley_core::webhooks::store::get(&s.state.db, &id)
+        let d = parley_core::webhooks::store::get(&s.state.db, &id.as_str().into())
             .await
             .expect("db")
             .expect("row");
@@ -604,7 +604,7 @@ async fn a_deleted_users_queued_deliveries_are_never_sent() {
         .server_fn("admin_delete_user", &[("user_id", tim_id)], Some(&admin))
         .await;
     assert_eq!(status, 200, "{text}");
-    let d = parley_core::webhooks::store::get(&s.state.db, &id)
+    let d = parley_core::webhooks::store::get(&s.state.db, &id.as_str().into())
         .await
         .expect("db")
         .expect("row");

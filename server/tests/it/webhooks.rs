@@ -33,7 +33,7 @@ async fn enqueue(s: &common::TestServer, target: Target, url: &str) -> String {
     .await
     .expect("enqueue");
     s.state.outbox.wake_worker();
-    id
+    id.into_string()
 }
 
 #[tokio::test]

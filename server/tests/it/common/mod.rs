@@ -192,8 +192,9 @@ impl TestServer {
     /// or `limit` passes, and returns it.
     pub async fn settled(&self, id: &str, limit: Duration) -> app::model::Delivery {
         use app::model::DeliveryStatus::*;
+        let id = parley_core::ids::DeliveryId::from(id);
         let read = async || {
-            parley_core::webhooks::store::get(&self.state.db, id)
+            parley_core::webhooks::store::get(&self.state.db, &id)
                 .await
                 .expect("db")
                 .expect("delivery")
