@@ -455,7 +455,7 @@ pub async fn test_notification_target(id: String) -> Result<String, AppError> {
 async fn credential_target(
     state: &parley_core::AppState,
     scope: LogScope,
-) -> Result<String, AppError> {
+) -> Result<parley_core::ids::TargetId, AppError> {
     use parley_core::webhooks::targets;
     match scope {
         LogScope::Admin => {

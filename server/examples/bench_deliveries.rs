@@ -84,7 +84,9 @@ async fn enqueue_all(state: &AppState, urls: &[String], events: usize) {
             &mut tx,
             NewDelivery {
                 target: Target::Admin,
-                target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
+                target_id: &parley_core::ids::TargetId::from(
+                    parley_core::webhooks::targets::ADMIN_DEFAULT,
+                ),
                 carries: parley_core::events::Carries::Test,
                 url,
                 body: &body,
@@ -166,7 +168,9 @@ async fn main() {
             &mut conn,
             NewDelivery {
                 target: Target::Admin,
-                target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
+                target_id: &parley_core::ids::TargetId::from(
+                    parley_core::webhooks::targets::ADMIN_DEFAULT,
+                ),
                 carries: parley_core::events::Carries::Test,
                 url: &url,
                 body: &body,

@@ -134,7 +134,7 @@ pub async fn send_test(hooks: &AdminWebhooks) -> Result<crate::ids::DeliveryId, 
     let url = effective_url(hooks)
         .await?
         .ok_or_else(|| Error::invalid(Key::ErrNoAdminUrl))?;
-    queue_test(hooks, ADMIN_DEFAULT, &url).await
+    queue_test(hooks, &crate::ids::TargetId::from(ADMIN_DEFAULT), &url).await
 }
 
 /// "Send test" of one admin event webhook (SPEC E2), disabled or not: the
@@ -154,7 +154,7 @@ pub async fn send_test_to(
 
 async fn queue_test(
     hooks: &AdminWebhooks,
-    target_id: &str,
+    target_id: &crate::ids::TargetId,
     url: &str,
 ) -> Result<crate::ids::DeliveryId, Error> {
     let body = test_body(url, hooks.default_locale, crate::db::now_ms());
@@ -190,7 +190,7 @@ fn enabled_by_default() -> bool {
 
 async fn event_webhook(hooks: &AdminWebhooks, t: &TargetRow) -> Result<EventWebhook, Error> {
     Ok(EventWebhook {
-        id: t.id.clone(),
+        id: t.id.to_string(),
         name: t.name.clone(),
         url: url_in_force(t, hooks.env_webhook_url.as_deref()).unwrap_or_default(),
         enabled: t.enabled != 0,

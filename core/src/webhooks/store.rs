@@ -14,7 +14,7 @@ pub use super::targets::Target;
 pub struct NewDelivery<'a> {
     pub target: Target,
     /// The `webhook_targets` row: its secret, headers and health.
-    pub target_id: &'a str,
+    pub target_id: &'a TargetId,
     pub carries: crate::events::Carries,
     pub url: &'a str,
     pub body: &'a Value,
@@ -76,7 +76,7 @@ impl TryFrom<ClaimedRow> for Claimed {
             id: r.id,
             target_id: r
                 .target_id
-                .unwrap_or_else(|| TargetId::new(super::targets::default_id(&target))),
+                .unwrap_or_else(|| super::targets::default_id(&target)),
             target,
             url: r.url,
             payload: r.payload,

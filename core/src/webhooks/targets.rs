@@ -155,7 +155,7 @@ pub const MAX_TARGETS: i64 = 20;
 /// One row of `webhook_targets`.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TargetRow {
-    pub id: String,
+    pub id: crate::ids::TargetId,
     pub owner_id: Option<String>,
     pub name: String,
     /// `None`: the admin default was never saved (`WEBHOOK_URL` applies).
@@ -209,11 +209,11 @@ pub fn filter_matches(filter: &str, event: &str) -> bool {
 }
 
 /// The default target of the admin or of a user.
-pub fn default_id(target: &Target) -> String {
-    match target {
+pub fn default_id(target: &Target) -> crate::ids::TargetId {
+    crate::ids::TargetId::new(match target {
         Target::Admin => ADMIN_DEFAULT.to_string(),
         Target::User(owner) => format!("user-default-{owner}"),
-    }
+    })
 }
 
 const COLUMNS: &str = "id, owner_id, name, url, enabled, events, mode, is_default, \
@@ -328,7 +328,7 @@ pub async fn make_default(db: &Db, owner: &str, id: &str) -> Result<bool, Error>
 
 /// Makes sure the default target of `target` exists (a user who never
 /// saved one, an instance that never saved its URL); returns its id.
-pub async fn ensure_default(db: &Db, target: &Target) -> Result<String, Error> {
+pub async fn ensure_default(db: &Db, target: &Target) -> Result<crate::ids::TargetId, Error> {
     changed();
     if let Some(t) = default_of(db, target).await? {
         return Ok(t.id);

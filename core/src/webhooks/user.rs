@@ -92,7 +92,7 @@ pub async fn save(
 
 /// The user's default target, for its signing secret and headers: like
 /// the URL, refused while the feature is off (SPEC U1, D4).
-pub async fn own_target(hooks: &UserWebhooks, user: &User) -> Result<String, Error> {
+pub async fn own_target(hooks: &UserWebhooks, user: &User) -> Result<crate::ids::TargetId, Error> {
     refuse_when_off(hooks.config.enable_user_webhooks().await?)?;
     targets::ensure_default(&hooks.db, &Target::User(user.id.clone())).await
 }
@@ -129,7 +129,7 @@ pub async fn send_test(hooks: &UserWebhooks, user: &User) -> Result<crate::ids::
 async fn enqueue_for(
     hooks: &UserWebhooks,
     user: &User,
-    target_id: &str,
+    target_id: &crate::ids::TargetId,
     carries: Carries,
     url: &str,
     body: &serde_json::Value,
@@ -270,7 +270,7 @@ async fn notification_target(
     t: &targets::TargetRow,
 ) -> Result<NotificationTarget, Error> {
     Ok(NotificationTarget {
-        id: t.id.clone(),
+        id: t.id.to_string(),
         name: t.name.clone(),
         url: t.url.as_deref().map(mask_url).unwrap_or_default(),
         enabled: t.enabled != 0,

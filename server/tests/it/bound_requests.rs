@@ -274,7 +274,9 @@ async fn old_deliveries_go_and_the_database_stays_flat_under_a_steady_load() {
                 &mut tx,
                 NewDelivery {
                     target: Target::Admin,
-                    target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
+                    target_id: &parley_core::ids::TargetId::from(
+                        parley_core::webhooks::targets::ADMIN_DEFAULT,
+                    ),
                     carries: parley_core::events::Carries::Test,
                     url: &rx.url,
                     body: &body,

@@ -73,7 +73,9 @@ async fn realtime_events_and_deliveries_cross_instances() {
                 &mut conn,
                 NewDelivery {
                     target: Target::Admin,
-                    target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
+                    target_id: &parley_core::ids::TargetId::from(
+                        parley_core::webhooks::targets::ADMIN_DEFAULT,
+                    ),
                     carries: parley_core::events::Carries::Test,
                     url: &rx.url,
                     body: &body,

@@ -497,7 +497,9 @@ async fn claims_leave_out_the_urls_of_a_busy_host() {
     for url in [busy.as_str(), free, busy.as_str(), free] {
         let d = NewDelivery {
             target: Target::Admin,
-            target_id: parley_core::webhooks::targets::ADMIN_DEFAULT,
+            target_id: &parley_core::ids::TargetId::from(
+                parley_core::webhooks::targets::ADMIN_DEFAULT,
+            ),
             carries: parley_core::events::Carries::Test,
             url,
             body: &body,
