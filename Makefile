@@ -98,6 +98,8 @@ test-rust: layers
 # (ARCHITECTURE.md): fails when leptos or axum enters their trees.
 layers:
 	scripts/check-layers.sh
+	# No import cycle between the modules of any crate (ARCHITECTURE.md).
+	python3 scripts/check-cycles.py model/src core/src app/src server/src
 
 # The same server suite against a throwaway PostgreSQL cluster, when
 # PostgreSQL's server binaries are installed (.ci/run installs them).

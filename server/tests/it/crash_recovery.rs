@@ -93,6 +93,39 @@ async fn an_attempt_in_flight_at_kill_9_is_sent_again_with_the_same_id() {
     assert_eq!(rx.count(), 2, "delivered once after the restart, no more");
 }
 
+/// SIGTERM while an attempt is in flight: the server stops accepting, the
+/// attempt finishes and its outcome is committed — no row is left
+/// "delivering" — and the process exits 0.
+#[tokio::test]
+async fn sigterm_lets_the_attempt_in_flight_finish_then_exits_0() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db_url = format!("sqlite://{}/parley.db", dir.path().display());
+    let rx = Receiver::start().await;
+    rx.script([Reply::SleepThenOk(Duration::from_secs(2))]);
+    let mut parley = Parley::start(&db_url, free_port(), &rx.url).await;
+    parley.signup("tim@example.com").await;
+    let first = rx.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(first.len(), 1, "the attempt is in flight");
+
+    parley.terminate();
+    let status = parley.exited(Duration::from_secs(30)).await;
+    assert!(status.success(), "exit 0 after SIGTERM, got {status}");
+
+    let (db, _) = parley_core::db::connect(&db_url).await.expect("db");
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, attempts FROM webhook_deliveries")
+            .fetch_all(&db)
+            .await
+            .expect("rows");
+    db.close().await;
+    assert_eq!(
+        rows,
+        vec![("delivered".to_string(), 1)],
+        "the attempt in flight finished and was recorded"
+    );
+    assert_eq!(rx.count(), 1);
+}
+
 /// SPEC B1: posts are group-committed, and a 200 still means the message
 /// is on disk. Sixteen senders post while the server is killed with
 /// SIGKILL; every message answered 200 is there after the restart.

@@ -97,6 +97,24 @@ impl Parley {
         .await
     }
 
+    /// SIGTERM, as a service manager stops it.
+    pub fn terminate(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(sent.success(), "SIGTERM sent");
+    }
+
+    /// The exit status once the process has ended (for at most `within`).
+    pub async fn exited(&mut self, within: Duration) -> std::process::ExitStatus {
+        let child = &mut self.child;
+        super::eventually("the process to exit", within, async || {
+            child.try_wait().expect("wait")
+        })
+        .await
+    }
+
     pub fn rss_kib(&self) -> u64 {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .ok()
