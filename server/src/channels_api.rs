@@ -14,8 +14,11 @@ use serde_json::{json, Value};
 use app::edge::{request_origin, role, Require};
 use app::error::AppError;
 use app::model::{Channel, ChannelMessage};
+use parley_core::channel_webhooks::ChannelWebhooks;
 use parley_core::channel_webhooks::{self as hooks, IncomingError};
 use parley_core::channels;
+use parley_core::channels::Channels;
+use parley_core::db::Db;
 use parley_core::AppState;
 
 use crate::rest::{ApiError, ApiJson};
@@ -61,12 +64,12 @@ struct CreateChannel {
 }
 
 async fn create_channel(
-    State(state): State<AppState>,
+    State(channels): State<Channels>,
     Require(user, _): Require<role::Admin>,
     ApiJson(body): ApiJson<CreateChannel>,
 ) -> Result<Json<Value>, ApiError> {
     let channel = channels::create(
-        &state.channels,
+        &channels,
         &user,
         &body.name,
         body.description.as_deref().unwrap_or_default(),
@@ -76,10 +79,10 @@ async fn create_channel(
 }
 
 async fn list_channels(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     Require(user, _): Require<role::User>,
 ) -> Result<Json<Value>, ApiError> {
-    let list = channels::list_for(&state.db, &user).await?;
+    let list = channels::list_for(&db, &user).await?;
     Ok(Json(Value::Array(list.iter().map(channel_json).collect())))
 }
 
@@ -92,7 +95,7 @@ struct HistoryQuery {
 }
 
 async fn list_messages(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     Require(user, _): Require<role::Pending>,
     Path(id): Path<String>,
     query: Result<Query<HistoryQuery>, QueryRejection>,
@@ -103,7 +106,7 @@ async fn list_messages(
         skip: q.skip.unwrap_or(0),
         before: q.before.filter(|b| !b.is_empty()),
     };
-    let list = channels::messages(&state.db, &user, &id, &page, true).await?;
+    let list = channels::messages(&db, &user, &id, &page, true).await?;
     Ok(Json(Value::Array(list.iter().map(message_json).collect())))
 }
 
@@ -113,36 +116,35 @@ struct PostMessage {
 }
 
 async fn post_message(
-    State(state): State<AppState>,
+    State(channels): State<Channels>,
     Require(user, _): Require<role::Pending>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PostMessage>,
 ) -> Result<Json<Value>, ApiError> {
-    let m = channels::post_as_user(&state.channels, &user, &id, &body.content).await?;
+    let m = channels::post_as_user(&channels, &user, &id, &body.content).await?;
     Ok(Json(message_json(&m)))
 }
 
 /// `POST /api/v1/channels/{id}/messages/{message_id}/update` (Open
 /// WebUI's route): the author edits their own message (SPEC W8).
 async fn update_message(
-    State(state): State<AppState>,
+    State(channels): State<Channels>,
     Require(user, _): Require<role::Pending>,
     Path((id, message_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<PostMessage>,
 ) -> Result<Json<Value>, ApiError> {
-    let m =
-        channels::edit_own_message(&state.channels, &user, &id, &message_id, &body.content).await?;
+    let m = channels::edit_own_message(&channels, &user, &id, &message_id, &body.content).await?;
     Ok(Json(message_json(&m)))
 }
 
 /// `DELETE /api/v1/channels/{id}/messages/{message_id}/delete`: the author,
 /// a channel manager or an admin (SPEC W8).
 async fn delete_message(
-    State(state): State<AppState>,
+    State(channels): State<Channels>,
     Require(user, _): Require<role::Pending>,
     Path((id, message_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    channels::delete_message(&state.channels, &user, &id, &message_id).await?;
+    channels::delete_message(&channels, &user, &id, &message_id).await?;
     Ok(Json(json!(true)))
 }
 
@@ -169,26 +171,26 @@ fn some_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<S
 }
 
 async fn list_webhooks(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     Require(user, _): Require<role::Pending>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
-    let list = hooks::list(&state.channel_webhooks, &user, &id, &base).await?;
+    let base = hooks::base_url(&webhooks, request_origin(&headers).as_deref());
+    let list = hooks::list(&webhooks, &user, &id, &base).await?;
     Ok(Json(json!(list)))
 }
 
 async fn create_webhook(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     Require(user, _): Require<role::Pending>,
     headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CreateWebhook>,
 ) -> Result<Json<Value>, ApiError> {
-    let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
+    let base = hooks::base_url(&webhooks, request_origin(&headers).as_deref());
     let hook = hooks::create(
-        &state.channel_webhooks,
+        &webhooks,
         &user,
         &id,
         &body.name,
@@ -200,16 +202,16 @@ async fn create_webhook(
 }
 
 async fn update_webhook(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     Require(user, _): Require<role::Pending>,
     headers: HeaderMap,
     Path((id, wid)): Path<(String, String)>,
     ApiJson(body): ApiJson<UpdateWebhook>,
 ) -> Result<Json<Value>, ApiError> {
-    let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
+    let base = hooks::base_url(&webhooks, request_origin(&headers).as_deref());
     let image = body.profile_image_url.as_ref().map(|o| o.as_deref());
     let mut hook = hooks::update(
-        &state.channel_webhooks,
+        &webhooks,
         &user,
         &id,
         &wid,
@@ -220,40 +222,39 @@ async fn update_webhook(
     .await?;
     if let Some(secret) = &body.github_secret {
         let secret = secret.as_deref().unwrap_or_default();
-        hook = hooks::set_github_secret(&state.channel_webhooks, &user, &id, &wid, secret, &base)
-            .await?;
+        hook = hooks::set_github_secret(&webhooks, &user, &id, &wid, secret, &base).await?;
     }
     Ok(Json(json!(hook)))
 }
 
 async fn regenerate_webhook(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     Require(user, _): Require<role::Pending>,
     headers: HeaderMap,
     Path((id, wid)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let base = hooks::base_url(&state.channel_webhooks, request_origin(&headers).as_deref());
+    let base = hooks::base_url(&webhooks, request_origin(&headers).as_deref());
     Ok(Json(json!(
-        hooks::regenerate(&state.channel_webhooks, &user, &id, &wid, &base).await?
+        hooks::regenerate(&webhooks, &user, &id, &wid, &base).await?
     )))
 }
 
 /// Open WebUI's `DELETE /api/v1/channels/{id}/delete`; admins only.
 async fn delete_channel(
-    State(state): State<AppState>,
+    State(channels): State<Channels>,
     Require(user, _): Require<role::User>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    channels::delete(&state.channels, &user, &id).await?;
+    channels::delete(&channels, &user, &id).await?;
     Ok(Json(json!(true)))
 }
 
 async fn delete_webhook(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     Require(user, _): Require<role::Pending>,
     Path((id, wid)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    hooks::delete(&state.channel_webhooks, &user, &id, &wid).await?;
+    hooks::delete(&webhooks, &user, &id, &wid).await?;
     Ok(Json(json!({"success": true})))
 }
 
@@ -293,11 +294,8 @@ async fn upload_webhook_image(
     Ok(Json(json!(hook)))
 }
 
-async fn get_upload(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let (content_type, bytes) = hooks::load_image(&state.db, &id)
+async fn get_upload(State(db): State<Db>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let (content_type, bytes) = hooks::load_image(&db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(image_response(
@@ -409,7 +407,7 @@ fn retry_after(res: &mut Response, err: &IncomingError) {
 /// `POST /api/v1/channels/webhooks/{id}/{token}` — outside tools post here
 /// (Parley's, Slack's and Discord's bodies alike).
 async fn incoming(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     call: WebhookCall,
     RawQuery(query): RawQuery,
     body: Result<Bytes, BytesRejection>,
@@ -418,13 +416,7 @@ async fn incoming(
         Ok(body) => body,
         Err(err) => return err.into_response(),
     };
-    let posted = hooks::post_incoming(
-        &state.channel_webhooks,
-        &call.caller(),
-        call.content_type(),
-        body,
-    )
-    .await;
+    let posted = hooks::post_incoming(&webhooks, &call.caller(), call.content_type(), body).await;
     match posted {
         // Discord's `?wait=true`: the stored message comes back (SPEC C7).
         Ok(message) if wants_wait(query.as_deref()) => {
@@ -500,11 +492,11 @@ type HookMessagePath = Path<(String, String, String)>;
 
 /// `GET {url}/messages/{message_id}` (SPEC C8).
 async fn get_hook_message(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     call: WebhookCall,
     Path((_, _, message_id)): HookMessagePath,
 ) -> Response {
-    match hooks::own_message(&state.channel_webhooks, &call.caller(), &message_id).await {
+    match hooks::own_message(&webhooks, &call.caller(), &message_id).await {
         Ok(m) => Json(hook_message_json(&m)).into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -512,7 +504,7 @@ async fn get_hook_message(
 
 /// `PATCH {url}/messages/{message_id}`: a new body in any dialect.
 async fn edit_hook_message(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     call: WebhookCall,
     Path((_, _, message_id)): HookMessagePath,
     body: Result<Bytes, BytesRejection>,
@@ -522,7 +514,7 @@ async fn edit_hook_message(
         Err(err) => return err.into_response(),
     };
     let edited = hooks::edit_own_message(
-        &state.channel_webhooks,
+        &webhooks,
         &call.caller(),
         &message_id,
         call.content_type(),
@@ -537,11 +529,11 @@ async fn edit_hook_message(
 
 /// `DELETE {url}/messages/{message_id}`: 204 as Discord answers.
 async fn delete_hook_message(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     call: WebhookCall,
     Path((_, _, message_id)): HookMessagePath,
 ) -> Response {
-    match hooks::delete_own_message(&state.channel_webhooks, &call.caller(), &message_id).await {
+    match hooks::delete_own_message(&webhooks, &call.caller(), &message_id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -551,7 +543,7 @@ async fn delete_hook_message(
 /// webhook without `?wait=true`: `204 No Content` (clients such as
 /// discord-webhook-node accept nothing else). Errors stay JSON.
 async fn incoming_discord(
-    state: State<AppState>,
+    state: State<ChannelWebhooks>,
     call: WebhookCall,
     RawQuery(query): RawQuery,
     body: Result<Bytes, BytesRejection>,
@@ -568,7 +560,7 @@ async fn incoming_discord(
 /// `POST {url}/slack` — the same post, answered as Slack answers: a plain
 /// `ok`, or Slack's error strings, for senders that check them (SPEC C6).
 async fn incoming_slack(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     call: WebhookCall,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -576,13 +568,7 @@ async fn incoming_slack(
         Ok(body) => body,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "msg_too_long").into_response(),
     };
-    let posted = hooks::post_incoming(
-        &state.channel_webhooks,
-        &call.caller(),
-        call.content_type(),
-        body,
-    )
-    .await;
+    let posted = hooks::post_incoming(&webhooks, &call.caller(), call.content_type(), body).await;
     match posted {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(err) => {
@@ -608,7 +594,7 @@ async fn incoming_slack(
 
 /// `POST {url}/github` — GitHub's deliveries as GitHub sends them (SPEC C9).
 async fn incoming_github(
-    State(state): State<AppState>,
+    State(webhooks): State<ChannelWebhooks>,
     call: WebhookCall,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -622,7 +608,7 @@ async fn incoming_github(
         content_type: call.content_type(),
         body: &body,
     };
-    match hooks::post_github(&state.channel_webhooks, &call.caller(), delivery).await {
+    match hooks::post_github(&webhooks, &call.caller(), delivery).await {
         Ok(message) => Json(json!({"success": true, "message_id": message.id})).into_response(),
         Err(err) => incoming_error(&err),
     }
@@ -631,16 +617,16 @@ async fn incoming_github(
 /// `GET /api/v1/media/{id}` — Parley's copy of an image a sender named
 /// (SPEC C10), for signed-in users (the pages that show it).
 async fn get_media(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     Require(user, _): Require<role::User>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     // Only readers of a channel that shows it (SPEC C10); the same 404
     // as an unknown id.
-    if !parley_core::media::visible_to(&state.db, &user, &id).await? {
+    if !parley_core::media::visible_to(&db, &user, &id).await? {
         return Err(AppError::NotFound.into());
     }
-    match parley_core::media::load(&state.db, &id).await? {
+    match parley_core::media::load(&db, &id).await? {
         Some((content_type, bytes)) => Ok(image_response(
             &content_type,
             bytes,

@@ -9,9 +9,12 @@ use serde_json::{json, Value};
 
 use app::edge::{role, Require};
 use app::model::{EventDescription, EventWebhook, NotificationTarget, NOTIFICATION_EVENTS};
+use parley_core::db::Db;
 use parley_core::events::CATALOG;
+use parley_core::webhooks::admin::AdminWebhooks;
 use parley_core::webhooks::admin::{self, EventWebhookInput};
 use parley_core::webhooks::targets;
+use parley_core::webhooks::user::UserWebhooks;
 use parley_core::webhooks::user::{self, NotificationTargetInput};
 use parley_core::AppState;
 
@@ -38,41 +41,35 @@ async fn list_events(
 }
 
 async fn list_webhooks(
-    State(state): State<AppState>,
+    State(hooks): State<AdminWebhooks>,
     _: Require<role::Admin>,
 ) -> Result<Json<Vec<EventWebhook>>, ApiError> {
-    Ok(Json(
-        admin::list_event_webhooks(&state.admin_webhooks).await?,
-    ))
+    Ok(Json(admin::list_event_webhooks(&hooks).await?))
 }
 
 async fn create_webhook(
-    State(state): State<AppState>,
+    State(hooks): State<AdminWebhooks>,
     _: Require<role::Admin>,
     ApiJson(body): ApiJson<EventWebhookInput>,
 ) -> Result<Json<EventWebhook>, ApiError> {
-    Ok(Json(
-        admin::create_event_webhook(&state.admin_webhooks, &body).await?,
-    ))
+    Ok(Json(admin::create_event_webhook(&hooks, &body).await?))
 }
 
 async fn update_webhook(
-    State(state): State<AppState>,
+    State(hooks): State<AdminWebhooks>,
     _: Require<role::Admin>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<EventWebhookInput>,
 ) -> Result<Json<EventWebhook>, ApiError> {
-    Ok(Json(
-        admin::update_event_webhook(&state.admin_webhooks, &id, &body).await?,
-    ))
+    Ok(Json(admin::update_event_webhook(&hooks, &id, &body).await?))
 }
 
 async fn delete_webhook(
-    State(state): State<AppState>,
+    State(hooks): State<AdminWebhooks>,
     _: Require<role::Admin>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    admin::delete_event_webhook(&state.admin_webhooks, &id).await?;
+    admin::delete_event_webhook(&hooks, &id).await?;
     Ok(Json(json!({ "status": true })))
 }
 
@@ -95,57 +92,53 @@ async fn notification_events(
 }
 
 async fn list_targets(
-    State(state): State<AppState>,
+    State(hooks): State<UserWebhooks>,
     Require(me, _): Require<role::User>,
 ) -> Result<Json<Vec<NotificationTarget>>, ApiError> {
-    Ok(Json(user::list_targets(&state.user_webhooks, &me).await?))
+    Ok(Json(user::list_targets(&hooks, &me).await?))
 }
 
 async fn create_target(
-    State(state): State<AppState>,
+    State(hooks): State<UserWebhooks>,
     Require(me, _): Require<role::User>,
     ApiJson(body): ApiJson<NotificationTargetInput>,
 ) -> Result<Json<NotificationTarget>, ApiError> {
-    Ok(Json(
-        user::create_target(&state.user_webhooks, &me, &body).await?,
-    ))
+    Ok(Json(user::create_target(&hooks, &me, &body).await?))
 }
 
 async fn update_target(
-    State(state): State<AppState>,
+    State(hooks): State<UserWebhooks>,
     Require(me, _): Require<role::User>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NotificationTargetInput>,
 ) -> Result<Json<NotificationTarget>, ApiError> {
-    Ok(Json(
-        user::update_target(&state.user_webhooks, &me, &id, &body).await?,
-    ))
+    Ok(Json(user::update_target(&hooks, &me, &id, &body).await?))
 }
 
 async fn delete_target(
-    State(state): State<AppState>,
+    State(hooks): State<UserWebhooks>,
     Require(me, _): Require<role::User>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    user::delete_target(&state.user_webhooks, &me, &id).await?;
+    user::delete_target(&hooks, &me, &id).await?;
     Ok(Json(json!({ "status": true })))
 }
 
 async fn make_default(
-    State(state): State<AppState>,
+    State(hooks): State<UserWebhooks>,
     Require(me, _): Require<role::User>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    user::make_default(&state.user_webhooks, &me, &id).await?;
+    user::make_default(&hooks, &me, &id).await?;
     Ok(Json(json!({ "status": true })))
 }
 
 async fn test_target(
-    State(state): State<AppState>,
+    State(hooks): State<UserWebhooks>,
     Require(me, _): Require<role::User>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let delivery = user::test_target(&state.user_webhooks, &me, &id).await?;
+    let delivery = user::test_target(&hooks, &me, &id).await?;
     Ok(Json(json!({ "status": true, "delivery_id": delivery })))
 }
 
@@ -156,22 +149,22 @@ struct RecoverBody {
 }
 
 async fn recover_admin(
-    State(state): State<AppState>,
+    State(hooks): State<AdminWebhooks>,
     _: Require<role::Admin>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RecoverBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let n = admin::recover_failed(&state.admin_webhooks, &id, body.since).await?;
+    let n = admin::recover_failed(&hooks, &id, body.since).await?;
     Ok(Json(json!({ "status": true, "requeued": n })))
 }
 
 /// One event webhook's own log (SPEC E2), newest first.
 async fn webhook_deliveries(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     _: Require<role::Admin>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<app::model::Delivery>>, ApiError> {
-    if targets::get(&state.db, &id)
+    if targets::get(&db, &id)
         .await?
         .is_none_or(|t| t.owner_id.is_some())
     {
@@ -179,7 +172,7 @@ async fn webhook_deliveries(
     }
     let target = parley_core::webhooks::store::Target::Admin;
     Ok(Json(
-        parley_core::webhooks::store::list_of_target(&state.db, &target, &id, 50).await?,
+        parley_core::webhooks::store::list_of_target(&db, &target, &id, 50).await?,
     ))
 }
 
@@ -195,12 +188,12 @@ async fn test_webhook(
 }
 
 async fn recover_mine(
-    State(state): State<AppState>,
+    State(hooks): State<UserWebhooks>,
     Require(me, _): Require<role::User>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RecoverBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let n = user::recover_failed(&state.user_webhooks, &me, &id, body.since).await?;
+    let n = user::recover_failed(&hooks, &me, &id, body.since).await?;
     Ok(Json(json!({ "status": true, "requeued": n })))
 }
 

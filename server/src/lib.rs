@@ -30,6 +30,28 @@ pub struct ServerState {
     pub app: AppState,
 }
 
+/// Handlers take the one service they use (`State<ChannelWebhooks>`,
+/// `State<Db>`…), picked out of the composition root; the rest of
+/// `AppState` stays out of their reach.
+macro_rules! services_from_state {
+    ($($service:ty => $field:ident),* $(,)?) => {$(
+        impl FromRef<ServerState> for $service {
+            fn from_ref(state: &ServerState) -> $service {
+                state.app.$field.clone()
+            }
+        }
+    )*};
+}
+
+services_from_state! {
+    parley_core::db::Db => db,
+    parley_core::channels::Channels => channels,
+    parley_core::channel_webhooks::ChannelWebhooks => channel_webhooks,
+    parley_core::accounts::Accounts => accounts,
+    parley_core::webhooks::admin::AdminWebhooks => admin_webhooks,
+    parley_core::webhooks::user::UserWebhooks => user_webhooks,
+}
+
 /// Where `make` puts the static files of this build: the optimized build
 /// (`cargo leptos build --release`, hashed and precompressed) has a site
 /// of its own, so a debug build never overwrites what it serves.

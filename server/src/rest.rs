@@ -14,8 +14,10 @@ use std::net::SocketAddr;
 use app::edge::{role, Require};
 use app::error::AppError;
 use app::model::{Role, User};
+use parley_core::accounts::Accounts;
 use parley_core::accounts::{self, Creator, NewAccount};
 use parley_core::sessions::{self, SessionKind};
+use parley_core::webhooks::admin::AdminWebhooks;
 use parley_core::AppState;
 
 use crate::ServerState;
@@ -227,12 +229,12 @@ async fn signin(
 }
 
 async fn signout(
-    State(state): State<AppState>,
+    State(accounts): State<Accounts>,
     _: Require<role::Pending>,
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     if let Some(token) = app::edge::token_from_headers(&headers) {
-        accounts::sign_out(&state.accounts, &token).await?;
+        accounts::sign_out(&accounts, &token).await?;
     }
     Ok(Json(json!({ "status": true })))
 }
@@ -248,19 +250,19 @@ struct WebhookBody {
 
 /// R2: the admin webhook URL, as Open WebUI's `/api/webhook`.
 async fn get_webhook(
-    State(state): State<AppState>,
+    State(hooks): State<AdminWebhooks>,
     _: Require<role::Admin>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let url = parley_core::webhooks::admin::effective_url(&state.admin_webhooks).await?;
+    let url = parley_core::webhooks::admin::effective_url(&hooks).await?;
     Ok(Json(json!({ "url": url.unwrap_or_default() })))
 }
 
 async fn set_webhook(
-    State(state): State<AppState>,
+    State(hooks): State<AdminWebhooks>,
     _: Require<role::Admin>,
     ApiJson(body): ApiJson<WebhookBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let url = parley_core::webhooks::admin::save_url(&state.admin_webhooks, &body.url).await?;
+    let url = parley_core::webhooks::admin::save_url(&hooks, &body.url).await?;
     Ok(Json(json!({ "url": url.unwrap_or_default() })))
 }
 
