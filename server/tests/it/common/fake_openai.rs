@@ -38,6 +38,8 @@ fn stream(parts: Vec<String>) -> Response {
     let bytes: Vec<u8> = parts.concat().into_bytes();
     let pieces: Vec<Bytes> = bytes.chunks(7).map(Bytes::copy_from_slice).collect();
     let body = futures::stream::iter(pieces).then(|b| async move {
+        // The model's pace (pieces arrive apart, as from a real model), not
+        // a wait of the test's.
         tokio::time::sleep(Duration::from_millis(2)).await;
         Ok::<_, Infallible>(b)
     });

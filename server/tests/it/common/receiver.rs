@@ -83,6 +83,7 @@ async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes
             .into_response(),
         Reply::Redirect(to) => (StatusCode::FOUND, [("location", to)], "").into_response(),
         Reply::SleepThenOk(d) => {
+            // A slow receiver, as the scenario asks; not a wait of the test's.
             tokio::time::sleep(d).await;
             (StatusCode::OK, "late").into_response()
         }
