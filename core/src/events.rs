@@ -157,7 +157,19 @@ pub struct Outbox {
     settings: EmitSettings,
     wake: Arc<Notify>,
     hub: RealtimeHub,
+    /// Who is told that the admin log changed, read at most once per
+    /// [`ADMINS_TOLD_FOR`]: an attempt's outcome must not cost a read of
+    /// the accounts (the worker records hundreds a second, SPEC B2).
+    admins: Arc<std::sync::Mutex<Option<AdminsRead>>>,
 }
+
+/// The admins' ids and when they were read.
+type AdminsRead = (std::time::Instant, Arc<Vec<String>>);
+
+/// How long the list of admins told of a changed admin log is reused. The
+/// message is only "refresh your log" (the log itself checks the role):
+/// someone made admin in this second hears of it from the next change.
+pub const ADMINS_TOLD_FOR: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Outbox {
     pub fn new(db: Db, settings: EmitSettings, wake: Arc<Notify>, hub: RealtimeHub) -> Outbox {
@@ -166,6 +178,7 @@ impl Outbox {
             settings,
             wake,
             hub,
+            admins: Arc::default(),
         }
     }
 
@@ -203,12 +216,29 @@ impl Outbox {
     pub async fn deliveries_changed(&self, target: &Target) {
         self.wake.notify_one();
         match target {
-            Target::Admin => match super::users::admin_ids(&self.db).await {
+            Target::Admin => match self.admins().await {
                 Ok(ids) => self.hub.send_to_users(&ids, ServerEvent::DeliveriesChanged),
                 Err(e) => tracing::warn!(error = %e, "cannot notify admins"),
             },
             Target::User(id) => self.hub.send_to_user(id, ServerEvent::DeliveriesChanged),
         }
+    }
+
+    async fn admins(&self) -> Result<Arc<Vec<String>>, Error> {
+        let fresh = |cached: &Option<AdminsRead>| {
+            cached
+                .as_ref()
+                .filter(|(at, _)| at.elapsed() < ADMINS_TOLD_FOR)
+                .map(|(_, ids)| ids.clone())
+        };
+        if let Some(ids) = self.admins.lock().ok().and_then(|c| fresh(&c)) {
+            return Ok(ids);
+        }
+        let ids = Arc::new(super::users::admin_ids(&self.db).await?);
+        if let Ok(mut cached) = self.admins.lock() {
+            *cached = Some((std::time::Instant::now(), ids.clone()));
+        }
+        Ok(ids)
     }
 }
 
