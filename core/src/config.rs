@@ -15,12 +15,16 @@ pub const ENABLE_USER_WEBHOOKS: &str = super::webhooks::store::USER_WEBHOOKS_SWI
 #[derive(Clone)]
 pub struct ConfigStore {
     db: Db,
-    env: EnvConfig,
+    /// Shared: services holding a `ConfigStore` are cloned per request.
+    env: std::sync::Arc<EnvConfig>,
 }
 
 impl ConfigStore {
     pub fn new(db: Db, env: EnvConfig) -> Self {
-        ConfigStore { db, env }
+        ConfigStore {
+            db,
+            env: std::sync::Arc::new(env),
+        }
     }
 
     pub async fn get_raw(&self, key: &str) -> Result<Option<String>, Error> {

@@ -35,8 +35,20 @@ use super::webhooks::user::UserWebhooks;
 use super::webhooks::worker::WorkerContext;
 use crate::model::ServerEvent;
 
+/// The composition root, shared: a clone (axum's `State`, every middleware
+/// and handler) is one reference count, whatever it holds.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// Everything `AppState` holds.
+pub struct Services {
     pub db: Db,
     pub backend: Backend,
     pub env: Arc<EnvConfig>,
@@ -151,7 +163,7 @@ impl AppState {
             outbox: outbox.clone(),
             vault: vault.clone(),
         };
-        AppState {
+        AppState(Arc::new(Services {
             api_keys: ApiKeys {
                 db: db.clone(),
                 backend,
@@ -206,7 +218,7 @@ impl AppState {
             env: Arc::new(env),
             hub,
             presence,
-        }
+        }))
     }
 
     /// Starts the background tasks — the delivery worker, the image
