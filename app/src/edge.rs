@@ -151,10 +151,7 @@ pub fn client_ip(
     client
 }
 
-/// Marks a response whose `detail` is an app error to say in the caller's
-/// language (the REST language layer rewrites it).
-#[derive(Clone)]
-pub struct Untranslated(pub crate::error::AppError);
+pub use crate::error::Untranslated;
 
 /// The least role a route admits, as a type: `Require<Admin>`.
 pub trait MinRole: Send + Sync + 'static {

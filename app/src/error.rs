@@ -104,10 +104,16 @@ impl From<parley_core::Error> for AppError {
     }
 }
 
+/// Marks a response whose `detail` is an app error to say in the caller's
+/// language (the REST language layer rewrites it).
+#[cfg(feature = "ssr")]
+#[derive(Clone)]
+pub struct Untranslated(pub AppError);
+
 /// An app error leaving a REST route: its status, `{"detail": …}` in
 /// English, `Retry-After` when it has one, and the error itself as an
-/// extension ([`crate::edge::Untranslated`]) for the language layer to
-/// say in the caller's language.
+/// extension ([`Untranslated`]) for the language layer to say in the
+/// caller's language.
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
@@ -123,7 +129,7 @@ impl axum::response::IntoResponse for AppError {
                 res.headers_mut().insert(http::header::RETRY_AFTER, v);
             }
         }
-        res.extensions_mut().insert(crate::edge::Untranslated(self));
+        res.extensions_mut().insert(Untranslated(self));
         res
     }
 }

@@ -8,6 +8,7 @@ pub use parley_model::{i18n, ids, model};
 
 pub mod accounts;
 pub mod api_keys;
+pub mod catalog;
 pub mod channel_webhooks;
 pub mod channels;
 pub mod chats;

@@ -15,7 +15,7 @@ pub struct NewDelivery<'a> {
     pub target: Target,
     /// The `webhook_targets` row: its secret, headers and health.
     pub target_id: &'a TargetId,
-    pub carries: crate::events::Carries,
+    pub carries: crate::catalog::Carries,
     pub url: &'a str,
     pub body: &'a Value,
 }
