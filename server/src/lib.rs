@@ -203,13 +203,7 @@ async fn fallback(State(state): State<ServerState>, req: Request<Body>) -> Respo
     if file.status() != StatusCode::NOT_FOUND {
         return file;
     }
-    // The "not found" page is the app's own, with the session and
-    // language the app needs (the same context as the routes).
-    let app = state.app.clone();
-    let handler = leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
-        move || provide_context(app.clone()),
-        shell,
-    );
+    let handler = leptos_axum::file_and_error_handler::<ServerState, _>(shell);
     let req = Request::from_parts(parts, body);
     handler(req.uri().clone(), State(state), req).await
 }

@@ -225,35 +225,3 @@ async fn rest_errors_come_in_the_callers_language() {
         "Die URL muss mit http:// oder https:// beginnen (nicht mit ftp:)."
     );
 }
-
-/// An unknown page is the app's 404 page in the reader's language, with a
-/// way back — signed in or not — never the server-error panel.
-#[tokio::test]
-async fn an_unknown_page_is_a_404_page_with_a_way_back() {
-    use app::i18n::{Key, Locale};
-    let s = common::spawn().await;
-    let (admin, _) = s.signup("Ada", "ada@example.com").await;
-    for token in [None, Some(admin.as_str())] {
-        let mut req = s
-            .http
-            .get(s.url("/no/such/page"))
-            .header("Accept", "text/html")
-            .header("Accept-Language", "de");
-        if let Some(t) = token {
-            req = req.header("Cookie", format!("parley_session={t}"));
-        }
-        let res = req.send().await.expect("page");
-        assert_eq!(res.status().as_u16(), 404, "signed in: {}", token.is_some());
-        let html = res.text().await.expect("html");
-        assert!(
-            html.contains(&Key::NotFoundTitle.text(Locale::De).to_string()),
-            "the German 404 title: {html}"
-        );
-        assert!(html.contains(&Key::BackHome.text(Locale::De).to_string()));
-        assert!(html.contains("href=\"/\""), "a way back");
-        assert!(
-            !html.contains(&Key::ErrInternal.text(Locale::De).to_string()),
-            "no server error: {html}"
-        );
-    }
-}
