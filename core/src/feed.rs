@@ -223,22 +223,33 @@ async fn store_rendering(db: &Db, mut loaded: Loaded) -> Result<ChannelMessage, 
         .as_ref()
         .map(RichBody::image_urls)
         .unwrap_or_default();
-    let ready = super::media::ready_sources(db, &urls).await?;
-    let rendered =
-        render_body_off_workers(&loaded.message.content, loaded.rich.as_ref(), ready).await?;
-    sqlx::query(
-        "UPDATE channel_messages SET html = $1, html_avatar = $2, html_version = $3 WHERE id = $4",
-    )
-    .bind(&rendered.html)
-    .bind(&rendered.avatar)
-    .bind(super::markdown::RENDER_VERSION)
-    .bind(&loaded.message.id)
-    .execute(db)
-    .await?;
-    loaded.html = Some(rendered.html);
-    loaded.avatar = rendered.avatar;
-    loaded.stale = false;
-    Ok(loaded.into_message())
+    let mut ready = super::media::ready_sources(db, &urls).await?;
+    loop {
+        let seen = ready.len();
+        let rendered =
+            render_body_off_workers(&loaded.message.content, loaded.rich.as_ref(), ready).await?;
+        sqlx::query(
+            "UPDATE channel_messages SET html = $1, html_avatar = $2, html_version = $3 WHERE id = $4",
+        )
+        .bind(&rendered.html)
+        .bind(&rendered.avatar)
+        .bind(super::markdown::RENDER_VERSION)
+        .bind(&loaded.message.id)
+        .execute(db)
+        .await?;
+        // Two images of one message arriving together start two of these:
+        // the one that saw fewer ready images may store last. Whoever
+        // stored looks again, so what is stored (and sent) is never older
+        // than what has arrived.
+        let now = super::media::ready_sources(db, &urls).await?;
+        if now.len() == seen {
+            loaded.html = Some(rendered.html);
+            loaded.avatar = rendered.avatar;
+            loaded.stale = false;
+            return Ok(loaded.into_message());
+        }
+        ready = now;
+    }
 }
 
 /// Messages stored by an older renderer (SPEC C15: rendered once per
